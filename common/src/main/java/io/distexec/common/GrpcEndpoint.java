@@ -1,0 +1,116 @@
+package io.distexec.common;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * An embedded grpc-java server on its own port, with the standard {@code grpc.health.v1.Health}
+ * service. Netty's event loops run on plain daemon threads that this class owns (Liberty's managed
+ * thread factories do not run threads before the application has started); the service handlers run
+ * on the executor given, normally the application's managed executor.
+ */
+public final class GrpcEndpoint implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(GrpcEndpoint.class.getName());
+
+  private final String name;
+  private final Server server;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final HealthStatusManager health;
+
+  private GrpcEndpoint(String name, Server server, EventLoopGroup boss, EventLoopGroup workers,
+      HealthStatusManager health) {
+    this.name = name;
+    this.server = server;
+    this.boss = boss;
+    this.workers = workers;
+    this.health = health;
+  }
+
+  /**
+   * Binds and starts the server; every service is reported SERVING in the health service.
+   *
+   * @throws IOException when the address cannot be bound (in use, not a local interface)
+   */
+  public static GrpcEndpoint start(String name, HostPort bind, Executor handlers, List<BindableService> services)
+      throws IOException {
+    EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory(name + "-grpc-boss", true));
+    EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory(name + "-grpc", true));
+    HealthStatusManager health = new HealthStatusManager();
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bind.host(), bind.port()))
+        .bossEventLoopGroup(boss)
+        .workerEventLoopGroup(workers)
+        .channelType(NioServerSocketChannel.class)
+        .executor(handlers)
+        .permitKeepAliveTime(10, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .addService(health.getHealthService());
+    services.forEach(builder::addService);
+    Server server;
+    try {
+      server = builder.build().start();
+    } catch (IOException e) {
+      boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw new IOException("cannot serve gRPC on " + bind + ": " + e.getMessage(), e);
+    }
+    for (BindableService service : services) {
+      health.setStatus(service.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
+    }
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+    LOG.info(() -> name + " gRPC endpoint listening on " + bind.host() + ":" + server.getPort());
+    return new GrpcEndpoint(name, server, boss, workers, health);
+  }
+
+  /** The bound port (useful when started on port 0). */
+  public int port() {
+    return server.getPort();
+  }
+
+  public boolean isServing() {
+    return !server.isShutdown();
+  }
+
+  /** Reports NOT_SERVING to health checkers, e.g. while draining. */
+  public void notServing() {
+    health.enterTerminalState();
+  }
+
+  /** Stops accepting calls, gives running calls {@code grace} to finish, then stops everything. */
+  public void close(long graceMillis) {
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
+        server.shutdownNow();
+        server.awaitTermination(2, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    // Synchronously, so that no Netty thread outlives the application.
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    LOG.info(() -> name + " gRPC endpoint stopped");
+  }
+
+  @Override
+  public void close() {
+    close(5000);
+  }
+}

@@ -1,0 +1,113 @@
+package io.distexec.master;
+
+import io.distexec.common.GrpcEndpoint;
+import io.distexec.common.HostPort;
+import io.distexec.master.config.MasterConfig;
+import io.distexec.master.dispatch.Dispatcher;
+import io.distexec.master.grpc.MasterGrpcService;
+import io.distexec.master.grpc.RegistrationGrpcService;
+import io.distexec.master.registry.NodeRegistry;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Starts the master's moving parts when the application starts (gRPC endpoint, dispatch loop,
+ * dead-worker sweep) and stops them, in reverse order, when it stops.
+ */
+@ApplicationScoped
+public class MasterLifecycle {
+
+  private static final Logger LOG = Logger.getLogger(MasterLifecycle.class.getName());
+
+  @Resource
+  ManagedExecutorService executor;
+
+  @Resource
+  ManagedScheduledExecutorService scheduler;
+
+  private final MasterConfig config;
+  private final Dispatcher dispatcher;
+  private final NodeRegistry registry;
+  private final MasterGrpcService masterService;
+  private final RegistrationGrpcService registrationService;
+
+  private volatile GrpcEndpoint endpoint;
+  private volatile ScheduledFuture<?> sweep;
+
+  @Inject
+  MasterLifecycle(MasterConfig config, Dispatcher dispatcher, NodeRegistry registry,
+      MasterGrpcService masterService, RegistrationGrpcService registrationService) {
+    this.config = config;
+    this.dispatcher = dispatcher;
+    this.registry = registry;
+    this.masterService = masterService;
+    this.registrationService = registrationService;
+  }
+
+  /** For CDI's proxy only. */
+  protected MasterLifecycle() {
+    this(null, null, null, null, null);
+  }
+
+  void onStart(@Observes Startup startup) {
+    try {
+      endpoint = GrpcEndpoint.start("master", new HostPort(config.grpcHost(), config.grpcPort()), executor,
+          List.of(masterService, registrationService));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage() + " (set MASTER_ADDRESS to a free host:port)", e);
+    }
+    dispatcher.start(executor);
+    sweep = scheduler.scheduleAtFixedRate(this::expireWorkers, 1, 1, TimeUnit.SECONDS);
+    LOG.info(() -> "master started: gRPC on " + config.grpcHost() + ":" + endpoint.port() + ", "
+        + config.loadBalancer() + " balancing, at most " + config.maxConcurrentJobs() + " unfinished jobs, "
+        + "workers dead after " + config.heartbeatTimeout().toSeconds() + " s without heartbeat");
+  }
+
+  private void expireWorkers() {
+    try {
+      registry.expire();
+    } catch (RuntimeException e) {
+      // Never let the periodic task die: a dead sweep would keep dead workers forever.
+      LOG.log(Level.SEVERE, "worker expiry failed", e);
+    }
+  }
+
+  /** True once the gRPC endpoint serves and the dispatcher runs. */
+  public boolean started() {
+    return endpoint != null && dispatcher.isRunning();
+  }
+
+  public boolean grpcServing() {
+    GrpcEndpoint e = endpoint;
+    return e != null && e.isServing();
+  }
+
+  public boolean sweeping() {
+    ScheduledFuture<?> s = sweep;
+    return s != null && !s.isDone();
+  }
+
+  @PreDestroy
+  void stop() {
+    if (sweep != null) {
+      sweep.cancel(false);
+    }
+    if (endpoint != null) {
+      endpoint.close(2000);
+    }
+    dispatcher.close();
+  }
+}

@@ -1,0 +1,133 @@
+package io.distexec.master.api;
+
+import io.distexec.master.api.Problem.FieldError;
+import io.distexec.master.jobs.JobSpec;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a job submission from JSON, strictly: a field of the wrong type or an unknown field (often
+ * a typo such as {@code "arg"}) is an error that names the field, never silently ignored.
+ */
+final class JobRequestReader {
+
+  static final Set<String> FIELDS =
+      Set.of("type", "command", "args", "env", "workdir", "stdin", "timeoutSeconds", "attributes");
+
+  private JobRequestReader() {}
+
+  static JobSpec read(String body) throws BadRequestException {
+    JsonObject json;
+    try (JsonReader reader = Json.createReader(new StringReader(body == null ? "" : body))) {
+      JsonValue value = reader.readValue();
+      if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+        throw new BadRequestException("the body must be a JSON object such as "
+            + "{\"command\":\"echo\",\"args\":[\"hello\"]}", List.of());
+      }
+      json = value.asJsonObject();
+    } catch (JsonException e) {
+      throw new BadRequestException("the body is not valid JSON: " + e.getMessage(), List.of());
+    }
+    List<FieldError> errors = new ArrayList<>();
+    for (String key : json.keySet()) {
+      if (!FIELDS.contains(key)) {
+        errors.add(new FieldError(key, "unknown field; known fields are " + new java.util.TreeSet<>(FIELDS)));
+      }
+    }
+    String type = string(json, "type", errors);
+    String command = string(json, "command", errors);
+    List<String> args = stringList(json, "args", errors);
+    Map<String, String> env = stringMap(json, "env", errors);
+    String workdir = string(json, "workdir", errors);
+    String stdin = string(json, "stdin", errors);
+    long timeout = wholeNumber(json, "timeoutSeconds", errors);
+    Map<String, String> attributes = stringMap(json, "attributes", errors);
+    if (!errors.isEmpty()) {
+      throw new BadRequestException("the job request has invalid fields", errors);
+    }
+    return new JobSpec(type, command, args, env, workdir,
+        stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8), timeout, attributes);
+  }
+
+  private static boolean absent(JsonObject json, String field) {
+    return !json.containsKey(field) || json.isNull(field);
+  }
+
+  private static String string(JsonObject json, String field, List<FieldError> errors) {
+    if (absent(json, field)) {
+      return null;
+    }
+    if (json.get(field) instanceof JsonString s) {
+      return s.getString();
+    }
+    errors.add(new FieldError(field, "must be a string"));
+    return null;
+  }
+
+  private static List<String> stringList(JsonObject json, String field, List<FieldError> errors) {
+    if (absent(json, field)) {
+      return List.of();
+    }
+    if (json.get(field).getValueType() != JsonValue.ValueType.ARRAY) {
+      errors.add(new FieldError(field, "must be an array of strings, e.g. [\"-l\", \"/tmp\"]"));
+      return List.of();
+    }
+    List<String> values = new ArrayList<>();
+    var array = json.getJsonArray(field);
+    for (int i = 0; i < array.size(); i++) {
+      if (array.get(i) instanceof JsonString s) {
+        values.add(s.getString());
+      } else {
+        errors.add(new FieldError(field + "[" + i + "]", "must be a string"));
+      }
+    }
+    return values;
+  }
+
+  private static Map<String, String> stringMap(JsonObject json, String field, List<FieldError> errors) {
+    if (absent(json, field)) {
+      return Map.of();
+    }
+    if (json.get(field).getValueType() != JsonValue.ValueType.OBJECT) {
+      errors.add(new FieldError(field, "must be an object of strings, e.g. {\"NAME\": \"value\"}"));
+      return Map.of();
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    json.getJsonObject(field).forEach((key, value) -> {
+      if (value instanceof JsonString s) {
+        values.put(key, s.getString());
+      } else {
+        errors.add(new FieldError(field + "." + key, "must be a string"));
+      }
+    });
+    return values;
+  }
+
+  private static long wholeNumber(JsonObject json, String field, List<FieldError> errors) {
+    if (absent(json, field)) {
+      return 0;
+    }
+    if (json.get(field) instanceof JsonNumber n && n.isIntegral()) {
+      try {
+        return n.longValueExact();
+      } catch (ArithmeticException e) {
+        errors.add(new FieldError(field, "is too large"));
+        return 0;
+      }
+    }
+    errors.add(new FieldError(field, "must be a whole number of seconds"));
+    return 0;
+  }
+}

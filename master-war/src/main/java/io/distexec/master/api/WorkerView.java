@@ -1,0 +1,27 @@
+package io.distexec.master.api;
+
+import io.distexec.master.registry.WorkerNode;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** A registered worker as the REST API shows it. */
+public record WorkerView(
+    String id,
+    String address,
+    String httpUrl,
+    String state,
+    int activeTasks,
+    int maxConcurrentTasks,
+    Set<String> executors,
+    Map<String, String> labels,
+    Instant registeredAt,
+    Instant lastHeartbeatAt) {
+
+  public static WorkerView of(WorkerNode node, int inFlight) {
+    return new WorkerView(node.id(), node.address(), node.httpUrl().isEmpty() ? null : node.httpUrl(),
+        node.draining() ? "DRAINING" : "READY", inFlight, node.maxConcurrentTasks(),
+        new TreeSet<>(node.executors()), node.labels(), node.registeredAt(), node.lastHeartbeatAt());
+  }
+}

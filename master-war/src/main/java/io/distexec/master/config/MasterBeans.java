@@ -1,0 +1,123 @@
+package io.distexec.master.config;
+
+import io.distexec.common.GrpcChannels;
+import io.distexec.master.balancing.LoadBalancer;
+import io.distexec.master.balancing.LoadBalancers;
+import io.distexec.master.dispatch.Dispatcher;
+import io.distexec.master.dispatch.WorkerChannels;
+import io.distexec.master.jobs.InMemoryJobStore;
+import io.distexec.master.jobs.JobService;
+import io.distexec.master.jobs.JobStore;
+import io.distexec.master.jobs.JobValidator;
+import io.distexec.master.registry.NodeRegistry;
+import io.distexec.master.registry.WorkerNode;
+import io.distexec.master.scheduling.JobQueue;
+import io.distexec.master.scheduling.Scheduler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Builds the master's plain-Java parts once and hands them to CDI. The parts themselves know
+ * nothing of CDI, which keeps them testable without a container.
+ */
+@ApplicationScoped
+public class MasterBeans {
+
+  @Produces
+  @Singleton
+  MasterConfig config() {
+    Config config = ConfigProvider.getConfig();
+    io.distexec.common.HostPort address = io.distexec.common.HostPort.parse("MASTER_ADDRESS",
+        config.getOptionalValue("MASTER_ADDRESS", String.class).orElse(MasterConfig.DEFAULT_ADDRESS));
+    return new MasterConfig(
+        address.host(),
+        address.port(),
+        config.getOptionalValue("MAX_CONCURRENT_JOBS", Integer.class).orElse(MasterConfig.DEFAULT_MAX_CONCURRENT_JOBS),
+        Duration.ofSeconds(config.getOptionalValue("HEARTBEAT_TIMEOUT_SECONDS", Integer.class)
+            .orElse(MasterConfig.DEFAULT_HEARTBEAT_TIMEOUT_SECONDS)),
+        Duration.ofSeconds(config.getOptionalValue("HEARTBEAT_INTERVAL_SECONDS", Integer.class)
+            .orElse(MasterConfig.DEFAULT_HEARTBEAT_INTERVAL_SECONDS)),
+        config.getOptionalValue("LOAD_BALANCER", String.class).orElse(MasterConfig.DEFAULT_LOAD_BALANCER));
+  }
+
+  @Produces
+  @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Produces
+  @Singleton
+  NodeRegistry registry(Clock clock, MasterConfig config) {
+    return new NodeRegistry(clock, config.heartbeatTimeout());
+  }
+
+  @Produces
+  @Singleton
+  JobStore store() {
+    return new InMemoryJobStore();
+  }
+
+  @Produces
+  @Singleton
+  JobQueue queue(MasterConfig config) {
+    return new JobQueue(config.maxConcurrentJobs());
+  }
+
+  /** The balancer named by LOAD_BALANCER. */
+  @Produces
+  @Singleton
+  LoadBalancer balancer(MasterConfig config) {
+    return LoadBalancers.named(config.loadBalancer());
+  }
+
+  @Produces
+  @Singleton
+  GrpcChannels grpcChannels() {
+    return new GrpcChannels("master");
+  }
+
+  void closeGrpcChannels(@Disposes GrpcChannels channels) {
+    channels.close();
+  }
+
+  @Produces
+  @Singleton
+  WorkerChannels workerChannels(GrpcChannels grpc) {
+    return new WorkerChannels(grpc::open);
+  }
+
+  void closeWorkerChannels(@Disposes WorkerChannels channels) {
+    channels.close();
+  }
+
+  @Produces
+  @Singleton
+  Dispatcher dispatcher(JobStore store, JobQueue queue, NodeRegistry registry, LoadBalancer balancer,
+      WorkerChannels channels, Clock clock) {
+    return new Dispatcher(store, queue, registry, new Scheduler(balancer), channels, clock);
+  }
+
+  void stopDispatcher(@Disposes Dispatcher dispatcher) {
+    dispatcher.close();
+  }
+
+  @Produces
+  @Singleton
+  JobService jobService(JobStore store, JobQueue queue, NodeRegistry registry, Dispatcher dispatcher, Clock clock) {
+    JobValidator validator = new JobValidator(() -> {
+      Set<String> types = new HashSet<>();
+      registry.snapshot().stream().map(WorkerNode::executors).forEach(types::addAll);
+      return types;
+    });
+    return new JobService(store, queue, validator, dispatcher::wake, clock);
+  }
+}

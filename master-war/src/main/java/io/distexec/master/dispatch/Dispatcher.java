@@ -1,0 +1,326 @@
+package io.distexec.master.dispatch;
+
+import io.distexec.master.grpc.ProtoMapper;
+import io.distexec.master.jobs.Job;
+import io.distexec.master.jobs.JobOutcome;
+import io.distexec.master.jobs.JobStatus;
+import io.distexec.master.jobs.JobStore;
+import io.distexec.master.registry.NodeRegistry;
+import io.distexec.master.registry.RegistryListener;
+import io.distexec.master.registry.WorkerNode;
+import io.distexec.master.scheduling.JobQueue;
+import io.distexec.master.scheduling.Placement;
+import io.distexec.master.scheduling.Scheduler;
+import io.distexec.proto.v1.ExecuteTaskRequest;
+import io.distexec.proto.v1.TaskEvent;
+import io.distexec.proto.v1.WorkerServiceGrpc;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Moves queued jobs onto workers and follows each attempt to its end. One loop thread takes jobs
+ * from the queue in order, asks the {@link Scheduler} for a worker and starts the worker's
+ * {@code ExecuteTask} stream; the stream's events move the job to RUNNING and to its terminal state.
+ * Every report is checked against the job's current attempt, so a late report from an old attempt
+ * cannot overwrite a newer outcome.
+ */
+public final class Dispatcher implements RegistryListener, AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+  /** How far down the queue the loop looks for a job that can run when the head cannot. */
+  static final int LOOKAHEAD = 64;
+  /** Extra time past a task's own timeout before the master gives up on the call. */
+  static final Duration CALL_MARGIN = Duration.ofMinutes(1);
+
+  private final JobStore store;
+  private final JobQueue queue;
+  private final NodeRegistry registry;
+  private final Scheduler scheduler;
+  private final WorkerChannels channels;
+  private final Clock clock;
+
+  private final Map<String, AtomicInteger> inFlightByWorker = new ConcurrentHashMap<>();
+  private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private boolean signalled;
+  private volatile boolean running = true;
+  private volatile Thread loopThread;
+
+  /** One dispatch of a job to a worker. */
+  private static final class Attempt {
+    final String jobId;
+    final String workerId;
+    final int number;
+    volatile ClientCallStreamObserver<ExecuteTaskRequest> call;
+    volatile String lostReason;
+
+    Attempt(String jobId, String workerId, int number) {
+      this.jobId = jobId;
+      this.workerId = workerId;
+      this.number = number;
+    }
+  }
+
+  public Dispatcher(JobStore store, JobQueue queue, NodeRegistry registry, Scheduler scheduler,
+      WorkerChannels channels, Clock clock) {
+    this.store = store;
+    this.queue = queue;
+    this.registry = registry;
+    this.scheduler = scheduler;
+    this.channels = channels;
+    this.clock = clock;
+    registry.addListener(this);
+  }
+
+  /** Runs the dispatch loop on the given executor until {@link #close()}. */
+  public void start(java.util.concurrent.Executor executor) {
+    executor.execute(this::loop);
+  }
+
+  /** Something changed (a job queued, a worker came, a task ended): look at the queue again. */
+  public void wake() {
+    lock.lock();
+    try {
+      signalled = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public boolean isRunning() {
+    Thread t = loopThread;
+    return running && t != null && t.isAlive();
+  }
+
+  /** Tasks in flight per worker id. */
+  public Map<String, Integer> inFlight() {
+    Map<String, Integer> counts = new HashMap<>();
+    inFlightByWorker.forEach((id, n) -> counts.put(id, n.get()));
+    return counts;
+  }
+
+  private void loop() {
+    loopThread = Thread.currentThread();
+    LOG.info("dispatcher started");
+    while (running) {
+      try {
+        if (!dispatchNext()) {
+          awaitChange();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, "dispatch failed; continuing", e);
+      }
+    }
+    LOG.info("dispatcher stopped");
+  }
+
+  private void awaitChange() throws InterruptedException {
+    lock.lock();
+    try {
+      // The timeout is a safety net only; changes signal.
+      if (!signalled) {
+        changed.await(1, TimeUnit.SECONDS);
+      }
+      signalled = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Dispatches one job if one can run now; false when nothing could be done. */
+  boolean dispatchNext() {
+    List<WorkerNode> workers = registry.snapshot();
+    Map<String, Integer> load = inFlight();
+    for (String jobId : queue.head(LOOKAHEAD)) {
+      Optional<Job> job = store.find(jobId);
+      if (job.isEmpty() || job.get().status() != JobStatus.QUEUED) {
+        queue.remove(jobId); // cancelled or finished meanwhile
+        return true;
+      }
+      Placement placement = scheduler.place(job.get().spec().type(), workers, load);
+      if (placement.placed() && queue.remove(jobId)) {
+        WorkerNode worker = workers.stream().filter(w -> w.id().equals(placement.workerId().get())).findFirst()
+            .orElseThrow();
+        send(job.get(), worker);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void send(Job queued, WorkerNode worker) {
+    Job job = store.update(queued.id(), j -> j.dispatchedTo(worker.id())).orElseThrow();
+    Attempt attempt = new Attempt(job.id(), worker.id(), job.attempt());
+    attempts.put(job.id(), attempt);
+    inFlightByWorker.computeIfAbsent(worker.id(), k -> new AtomicInteger()).incrementAndGet();
+    ExecuteTaskRequest request = ExecuteTaskRequest.newBuilder()
+        .setTaskId(job.id() + "#" + job.attempt())
+        .setJobId(job.id())
+        .setAttempt(job.attempt())
+        .setSpec(ProtoMapper.toProto(job.spec()))
+        .build();
+    WorkerServiceGrpc.WorkerServiceStub stub = WorkerServiceGrpc.newStub(channels.channelFor(worker));
+    if (job.spec().timeoutSeconds() > 0) {
+      stub = stub.withDeadlineAfter(job.spec().timeoutSeconds() + CALL_MARGIN.toSeconds(), TimeUnit.SECONDS);
+    }
+    LOG.fine(() -> "dispatching job " + job.id() + " attempt " + job.attempt() + " to " + worker.id());
+    stub.executeTask(request, new AttemptObserver(attempt));
+  }
+
+  private final class AttemptObserver implements ClientResponseObserver<ExecuteTaskRequest, TaskEvent> {
+    private final Attempt attempt;
+    private boolean started;
+    private boolean finished;
+
+    AttemptObserver(Attempt attempt) {
+      this.attempt = attempt;
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<ExecuteTaskRequest> call) {
+      attempt.call = call;
+    }
+
+    @Override
+    public void onNext(TaskEvent event) {
+      switch (event.getEventCase()) {
+        case STARTED -> {
+          started = true;
+          apply(attempt, j -> j.running(ProtoMapper.instant(event.getStarted().getStartedAt())));
+        }
+        case RESULT -> {
+          finished = true;
+          apply(attempt, j -> j.finished(ProtoMapper.toStatus(event.getResult().getOutcome()),
+              ProtoMapper.toOutcome(event.getResult()), clock.instant()));
+        }
+        default -> LOG.warning(() -> "ignoring unknown event from " + attempt.workerId + ": " + event.getEventCase());
+      }
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      Status status = Status.fromThrowable(error);
+      try {
+        if (finished) {
+          return;
+        }
+        if (!started && attempt.lostReason == null && refusedBeforeStart(status)) {
+          // The worker never started the task (busy or draining): it goes back to the queue.
+          LOG.info(() -> "worker " + attempt.workerId + " refused job " + attempt.jobId + " ("
+              + status.getCode() + ": " + status.getDescription() + "); requeued");
+          if (apply(attempt, Job::requeued)) {
+            queue.addFirst(attempt.jobId);
+          }
+          return;
+        }
+        String reason = attempt.lostReason != null ? attempt.lostReason
+            : "lost contact with worker " + attempt.workerId + ": " + status.getCode()
+                + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")");
+        JobStatus terminal = status.getCode() == Status.Code.INVALID_ARGUMENT ? JobStatus.FAILED : JobStatus.LOST;
+        String message = terminal == JobStatus.FAILED ? status.getDescription() : reason;
+        apply(attempt, j -> j.finished(terminal, JobOutcome.error(message), clock.instant()));
+      } finally {
+        ended(attempt);
+      }
+    }
+
+    @Override
+    public void onCompleted() {
+      if (!finished) {
+        apply(attempt, j -> j.finished(JobStatus.LOST,
+            JobOutcome.error("worker " + attempt.workerId + " ended the task without a result"), clock.instant()));
+      }
+      ended(attempt);
+    }
+  }
+
+  private static boolean refusedBeforeStart(Status status) {
+    return status.getCode() == Status.Code.RESOURCE_EXHAUSTED || status.getCode() == Status.Code.UNAVAILABLE;
+  }
+
+  /**
+   * Applies a change to the job if this attempt is still its current one; a report from an older
+   * attempt (or one that would move the job backwards) is refused and logged.
+   */
+  private boolean apply(Attempt attempt, UnaryOperator<Job> change) {
+    try {
+      Optional<Job> updated = store.update(attempt.jobId, job -> {
+        if (job.attempt() != attempt.number || !attempt.workerId.equals(job.workerId())) {
+          throw new IllegalStateException("stale report from attempt " + attempt.number + " on "
+              + attempt.workerId + "; job is at attempt " + job.attempt() + " on " + job.workerId());
+        }
+        return change.apply(job);
+      });
+      if (updated.isPresent() && updated.get().status().isTerminal()) {
+        queue.release();
+      }
+      return updated.isPresent();
+    } catch (IllegalStateException e) {
+      LOG.warning(() -> "refused report for job " + attempt.jobId + ": " + e.getMessage());
+      return false;
+    }
+  }
+
+  private void ended(Attempt attempt) {
+    attempts.remove(attempt.jobId, attempt);
+    AtomicInteger count = inFlightByWorker.get(attempt.workerId);
+    if (count != null) {
+      count.decrementAndGet();
+    }
+    wake();
+  }
+
+  @Override
+  public void workerAvailable(WorkerNode worker) {
+    wake();
+  }
+
+  @Override
+  public void workerGone(WorkerNode worker, boolean dead, String reason) {
+    if (dead) {
+      // Its tasks cannot report any more: end their calls, which ends the jobs LOST with the reason.
+      for (Attempt attempt : attempts.values()) {
+        if (attempt.workerId.equals(worker.id())) {
+          attempt.lostReason = reason;
+          ClientCallStreamObserver<ExecuteTaskRequest> call = attempt.call;
+          if (call != null) {
+            call.cancel(reason, null);
+          }
+        }
+      }
+    }
+    channels.close(worker.id(), dead);
+    inFlightByWorker.remove(worker.id());
+    wake();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    Thread t = loopThread;
+    if (t != null) {
+      t.interrupt();
+    }
+    wake();
+  }
+}

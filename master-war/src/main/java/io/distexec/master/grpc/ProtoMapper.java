@@ -1,0 +1,107 @@
+package io.distexec.master.grpc;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
+import io.distexec.master.jobs.Job;
+import io.distexec.master.jobs.JobOutcome;
+import io.distexec.master.jobs.JobSpec;
+import io.distexec.master.jobs.JobStatus;
+import io.distexec.proto.v1.TaskOutcome;
+import io.distexec.proto.v1.TaskResult;
+import io.distexec.proto.v1.TaskSpec;
+import java.time.Instant;
+import java.util.OptionalInt;
+
+/**
+ * Converts between protobuf messages and the master's records, in one place; handles proto3's
+ * "empty means absent" here so that nothing else has to.
+ */
+public final class ProtoMapper {
+
+  private ProtoMapper() {}
+
+  public static JobSpec toSpec(TaskSpec spec) {
+    return new JobSpec(spec.getType(), spec.getCommand(), spec.getArgsList(), spec.getEnvMap(),
+        spec.getWorkdir(), spec.getStdin().toByteArray(), spec.getTimeoutSeconds(), spec.getAttributesMap());
+  }
+
+  public static TaskSpec toProto(JobSpec spec) {
+    TaskSpec.Builder b = TaskSpec.newBuilder()
+        .setType(spec.type())
+        .setCommand(spec.command())
+        .addAllArgs(spec.args())
+        .putAllEnv(spec.env())
+        .setStdin(ByteString.copyFrom(spec.stdin()))
+        .setTimeoutSeconds((int) spec.timeoutSeconds())
+        .putAllAttributes(spec.attributes());
+    if (spec.workdir() != null) {
+      b.setWorkdir(spec.workdir());
+    }
+    return b.build();
+  }
+
+  public static JobStatus toStatus(TaskOutcome outcome) {
+    return switch (outcome) {
+      case TASK_OUTCOME_SUCCEEDED -> JobStatus.SUCCEEDED;
+      case TASK_OUTCOME_TIMED_OUT -> JobStatus.TIMED_OUT;
+      case TASK_OUTCOME_CANCELLED -> JobStatus.CANCELLED;
+      default -> JobStatus.FAILED;
+    };
+  }
+
+  public static JobOutcome toOutcome(TaskResult result) {
+    return new JobOutcome(
+        result.hasExitCode() ? OptionalInt.of(result.getExitCode()) : OptionalInt.empty(),
+        result.getStdout().toByteArray(), result.getStderr().toByteArray(), result.getOutputTruncated(),
+        result.getError());
+  }
+
+  public static io.distexec.proto.v1.JobStatus toProto(JobStatus status) {
+    return io.distexec.proto.v1.JobStatus.valueOf("JOB_STATUS_" + status.name());
+  }
+
+  /** {@code null} for UNSPECIFIED (no filter). */
+  public static JobStatus fromProto(io.distexec.proto.v1.JobStatus status) {
+    if (status == io.distexec.proto.v1.JobStatus.JOB_STATUS_UNSPECIFIED
+        || status == io.distexec.proto.v1.JobStatus.UNRECOGNIZED) {
+      return null;
+    }
+    return JobStatus.valueOf(status.name().substring("JOB_STATUS_".length()));
+  }
+
+  public static io.distexec.proto.v1.Job toProto(Job job) {
+    io.distexec.proto.v1.Job.Builder b = io.distexec.proto.v1.Job.newBuilder()
+        .setId(job.id())
+        .setStatus(toProto(job.status()))
+        .setSpec(toProto(job.spec()).toBuilder().clearEnv().clearStdin()
+            // env values and stdin may be secrets: only names go back out.
+            .putAllEnv(job.spec().env().keySet().stream()
+                .collect(java.util.stream.Collectors.toMap(k -> k, k -> "")))
+            .build())
+        .setAttempt(job.attempt())
+        .setCreatedAt(timestamp(job.createdAt()))
+        .setStdout(ByteString.copyFrom(job.outcome().stdout()))
+        .setStderr(ByteString.copyFrom(job.outcome().stderr()))
+        .setError(job.outcome().error())
+        .setOutputTruncated(job.outcome().truncated());
+    if (job.workerId() != null) {
+      b.setWorkerId(job.workerId());
+    }
+    if (job.startedAt() != null) {
+      b.setStartedAt(timestamp(job.startedAt()));
+    }
+    if (job.finishedAt() != null) {
+      b.setFinishedAt(timestamp(job.finishedAt()));
+    }
+    job.exitCode().ifPresent(b::setExitCode);
+    return b.build();
+  }
+
+  public static Timestamp timestamp(Instant instant) {
+    return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+  }
+
+  public static Instant instant(Timestamp timestamp) {
+    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+  }
+}

@@ -1,0 +1,86 @@
+package io.distexec.master.grpc;
+
+import io.distexec.common.HostPort;
+import io.distexec.master.config.MasterConfig;
+import io.distexec.master.registry.NodeRegistry;
+import io.distexec.master.registry.Registration;
+import io.distexec.master.registry.UnknownWorkerException;
+import io.distexec.proto.v1.DeregisterRequest;
+import io.distexec.proto.v1.DeregisterResponse;
+import io.distexec.proto.v1.HeartbeatRequest;
+import io.distexec.proto.v1.HeartbeatResponse;
+import io.distexec.proto.v1.RegisterRequest;
+import io.distexec.proto.v1.RegisterResponse;
+import io.distexec.proto.v1.RegistrationServiceGrpc;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * Workers join, heartbeat and leave through this service. {@code @Dependent} because grpc-java's
+ * {@code bindService()} is final and cannot be proxied.
+ */
+@Dependent
+public class RegistrationGrpcService extends RegistrationServiceGrpc.RegistrationServiceImplBase {
+
+  private final NodeRegistry registry;
+  private final MasterConfig config;
+
+  @Inject
+  public RegistrationGrpcService(NodeRegistry registry, MasterConfig config) {
+    this.registry = registry;
+    this.config = config;
+  }
+
+  @Override
+  public void register(RegisterRequest request, StreamObserver<RegisterResponse> response) {
+    List<String> problems = new ArrayList<>();
+    if (request.getWorkerId().isBlank()) {
+      problems.add("worker_id must not be empty (set WORKER_ID)");
+    }
+    try {
+      HostPort.parse("address", request.getAddress());
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+    if (request.getMaxConcurrentTasks() < 1) {
+      problems.add("max_concurrent_tasks must be at least 1");
+    }
+    if (request.getExecutorsCount() == 0) {
+      problems.add("executors must name at least one executor");
+    }
+    if (!problems.isEmpty()) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription(String.join("; ", problems)).asRuntimeException());
+      return;
+    }
+    registry.register(new Registration(request.getWorkerId(), request.getAddress(), request.getHttpUrl(),
+        request.getMaxConcurrentTasks(), new HashSet<>(request.getExecutorsList()), request.getLabelsMap()));
+    response.onNext(RegisterResponse.newBuilder()
+        .setHeartbeatIntervalSeconds((int) config.heartbeatInterval().toSeconds())
+        .setHeartbeatTimeoutSeconds((int) config.heartbeatTimeout().toSeconds())
+        .build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
+    try {
+      registry.heartbeat(request.getWorkerId(), request.getActiveTasks(), request.getDraining());
+      response.onNext(HeartbeatResponse.getDefaultInstance());
+      response.onCompleted();
+    } catch (UnknownWorkerException e) {
+      response.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+    }
+  }
+
+  @Override
+  public void deregister(DeregisterRequest request, StreamObserver<DeregisterResponse> response) {
+    registry.deregister(request.getWorkerId(), request.getReason().isBlank() ? "no reason given" : request.getReason());
+    response.onNext(DeregisterResponse.getDefaultInstance());
+    response.onCompleted();
+  }
+}

@@ -1,0 +1,74 @@
+package io.distexec.master.jobs;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * A job as the master knows it: immutable; every change makes a new value through one of the
+ * {@code with}/transition methods.
+ *
+ * @param id unique id
+ * @param spec what to run
+ * @param status where it is in its life
+ * @param workerId worker of the current or last attempt, or {@code null}
+ * @param attempt number of the current or last attempt (0 before the first dispatch)
+ * @param createdAt when it was accepted
+ * @param startedAt when its task started on a worker, or {@code null}
+ * @param finishedAt when it reached a terminal state, or {@code null}
+ * @param outcome what the task produced, once terminal
+ */
+public record Job(
+    String id,
+    JobSpec spec,
+    JobStatus status,
+    String workerId,
+    int attempt,
+    Instant createdAt,
+    Instant startedAt,
+    Instant finishedAt,
+    JobOutcome outcome) {
+
+  public Job {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(createdAt, "createdAt");
+    outcome = outcome == null ? JobOutcome.NONE : outcome;
+  }
+
+  public static Job queued(String id, JobSpec spec, Instant now) {
+    return new Job(id, spec, JobStatus.QUEUED, null, 0, now, null, null, JobOutcome.NONE);
+  }
+
+  public Job dispatchedTo(String worker) {
+    return move(JobStatus.DISPATCHED, worker, attempt + 1, startedAt, null, outcome);
+  }
+
+  /** Back to the queue: the worker refused the task before it started; the attempt does not count. */
+  public Job requeued() {
+    return move(JobStatus.QUEUED, null, attempt - 1, null, null, outcome);
+  }
+
+  public Job running(Instant at) {
+    return move(JobStatus.RUNNING, workerId, attempt, at, null, outcome);
+  }
+
+  public Job finished(JobStatus terminal, JobOutcome result, Instant at) {
+    if (!terminal.isTerminal()) {
+      throw new IllegalArgumentException(terminal + " is not a terminal state");
+    }
+    return move(terminal, workerId, attempt, startedAt, at, result);
+  }
+
+  private Job move(JobStatus next, String worker, int nextAttempt, Instant started, Instant finished, JobOutcome out) {
+    if (!status.canMoveTo(next)) {
+      throw new IllegalStateException("job " + id + " cannot move from " + status + " to " + next);
+    }
+    return new Job(id, spec, next, worker, nextAttempt, createdAt, started, finished, out);
+  }
+
+  public OptionalInt exitCode() {
+    return outcome.exitCode();
+  }
+}

@@ -1,0 +1,55 @@
+package io.distexec.master.jobs;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a user asked to run; the master stores it and hands it to a worker as it is.
+ *
+ * @param type executor name ("command" by default)
+ * @param command program to run
+ * @param args arguments, passed without a shell
+ * @param env environment variables for the task
+ * @param workdir working directory on the worker, or {@code null}
+ * @param stdin bytes for standard input
+ * @param timeoutSeconds wall-clock limit; 0 for none
+ * @param attributes executor-specific options
+ */
+public record JobSpec(
+    String type,
+    String command,
+    List<String> args,
+    Map<String, String> env,
+    String workdir,
+    byte[] stdin,
+    long timeoutSeconds,
+    Map<String, String> attributes) {
+
+  public static final String DEFAULT_TYPE = "command";
+
+  public JobSpec {
+    type = type == null || type.isBlank() ? DEFAULT_TYPE : type;
+    command = command == null ? "" : command;
+    args = List.copyOf(args == null ? List.of() : args);
+    env = Map.copyOf(env == null ? Map.of() : env);
+    workdir = workdir == null || workdir.isBlank() ? null : workdir;
+    stdin = stdin == null ? new byte[0] : stdin.clone();
+    attributes = Map.copyOf(attributes == null ? Map.of() : attributes);
+  }
+
+  public static JobSpec command(String command, String... args) {
+    return new JobSpec(DEFAULT_TYPE, command, List.of(args), Map.of(), null, null, 0, Map.of());
+  }
+
+  @Override
+  public byte[] stdin() {
+    return stdin.clone();
+  }
+
+  @Override
+  public String toString() {
+    // env values and stdin may be secrets: never print them.
+    return "JobSpec[type=" + type + ", command=" + command + ", args=" + args.size() + ", env=" + env.keySet()
+        + ", workdir=" + workdir + ", timeoutSeconds=" + timeoutSeconds + "]";
+  }
+}

@@ -1,0 +1,121 @@
+package io.distexec.master.registry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Logger;
+
+/**
+ * The workers the master knows, kept alive by heartbeats. A worker not heard from for the
+ * heartbeat timeout is removed as dead by {@link #expire()}, which the master calls periodically.
+ * Plain Java and thread-safe; time comes from an injected clock so tests control it.
+ */
+public final class NodeRegistry {
+
+  private static final Logger LOG = Logger.getLogger(NodeRegistry.class.getName());
+
+  private final Map<String, WorkerNode> workers = new ConcurrentHashMap<>();
+  private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
+  private final Clock clock;
+  private final Duration heartbeatTimeout;
+
+  public NodeRegistry(Clock clock, Duration heartbeatTimeout) {
+    if (heartbeatTimeout.isZero() || heartbeatTimeout.isNegative()) {
+      throw new IllegalArgumentException("heartbeat timeout must be positive, got " + heartbeatTimeout);
+    }
+    this.clock = clock;
+    this.heartbeatTimeout = heartbeatTimeout;
+  }
+
+  public void addListener(RegistryListener listener) {
+    listeners.add(listener);
+  }
+
+  public Duration heartbeatTimeout() {
+    return heartbeatTimeout;
+  }
+
+  /** Adds the worker, or refreshes it when its id is known (a restarted worker re-registers). */
+  public WorkerNode register(Registration r) {
+    Instant now = clock.instant();
+    WorkerNode node = new WorkerNode(r.workerId(), r.address(), r.httpUrl(), r.maxConcurrentTasks(),
+        r.executors(), r.labels(), now, now, 0, false);
+    WorkerNode previous = workers.put(node.id(), node);
+    if (previous != null && !previous.address().equals(node.address())) {
+      LOG.info(() -> "worker " + node.id() + " re-registered at a new address " + node.address());
+    } else {
+      LOG.info(() -> "worker " + node.id() + " registered at " + node.address() + " with "
+          + node.maxConcurrentTasks() + " slots, executors " + node.executors());
+    }
+    listeners.forEach(l -> l.workerAvailable(node));
+    return node;
+  }
+
+  /** Records a heartbeat. */
+  public WorkerNode heartbeat(String workerId, int activeTasks, boolean draining) throws UnknownWorkerException {
+    Instant now = clock.instant();
+    boolean[] drainChanged = new boolean[1];
+    WorkerNode updated = workers.computeIfPresent(workerId, (id, node) -> {
+      drainChanged[0] = node.draining() != draining;
+      return node.heartbeat(now, activeTasks, draining);
+    });
+    if (updated == null) {
+      throw new UnknownWorkerException(workerId);
+    }
+    if (drainChanged[0]) {
+      LOG.info(() -> "worker " + workerId + (draining ? " is draining" : " takes work again"));
+      listeners.forEach(l -> l.workerAvailable(updated));
+    }
+    return updated;
+  }
+
+  /** Marks a worker as draining at the master's request (it takes no new work). */
+  public Optional<WorkerNode> drain(String workerId) {
+    return Optional.ofNullable(workers.computeIfPresent(workerId,
+        (id, node) -> node.heartbeat(node.lastHeartbeatAt(), node.reportedActiveTasks(), true)));
+  }
+
+  /** Removes a worker that leaves on purpose; unknown ids are ignored. */
+  public void deregister(String workerId, String reason) {
+    WorkerNode removed = workers.remove(workerId);
+    if (removed != null) {
+      LOG.info(() -> "worker " + workerId + " deregistered: " + reason);
+      listeners.forEach(l -> l.workerGone(removed, false, "worker " + workerId + " left: " + reason));
+    }
+  }
+
+  /** Removes every worker whose last heartbeat is older than the timeout; returns them. */
+  public List<WorkerNode> expire() {
+    Instant deadline = clock.instant().minus(heartbeatTimeout);
+    List<WorkerNode> dead = new ArrayList<>();
+    for (WorkerNode node : workers.values()) {
+      if (node.lastHeartbeatAt().isBefore(deadline) && workers.remove(node.id(), node)) {
+        dead.add(node);
+      }
+    }
+    for (WorkerNode node : dead) {
+      String reason = "worker " + node.id() + " missed heartbeats for " + heartbeatTimeout.toSeconds() + " s";
+      LOG.warning(reason + "; removed as dead");
+      listeners.forEach(l -> l.workerGone(node, true, reason));
+    }
+    return dead;
+  }
+
+  public Optional<WorkerNode> find(String workerId) {
+    return Optional.ofNullable(workers.get(workerId));
+  }
+
+  /** All known workers, by id. */
+  public List<WorkerNode> snapshot() {
+    List<WorkerNode> all = new ArrayList<>(workers.values());
+    all.sort(Comparator.comparing(WorkerNode::id));
+    return all;
+  }
+}

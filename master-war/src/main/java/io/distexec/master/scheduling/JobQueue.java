@@ -1,0 +1,76 @@
+package io.distexec.master.scheduling;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The jobs waiting for a worker, in arrival order, and the bound on unfinished jobs
+ * ({@code MAX_CONCURRENT_JOBS}): a job holds one permit from admission until it ends, whether it
+ * waits here or runs. When no permit is left, submits are refused instead of accepted and dropped.
+ */
+public final class JobQueue {
+
+  private final int capacity;
+  private final Semaphore permits;
+  private final Deque<String> waiting = new ArrayDeque<>();
+
+  public JobQueue(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("MAX_CONCURRENT_JOBS must be at least 1, got " + capacity);
+    }
+    this.capacity = capacity;
+    this.permits = new Semaphore(capacity);
+  }
+
+  /** Takes a permit for a new job; false when {@code capacity} jobs are unfinished. */
+  public boolean admit() {
+    return permits.tryAcquire();
+  }
+
+  /** Gives back the permit of a job that ended (or was never stored). */
+  public void release() {
+    permits.release();
+  }
+
+  public synchronized void add(String jobId) {
+    waiting.addLast(jobId);
+  }
+
+  /** Puts back a job that a worker refused before starting it; it keeps its place at the front. */
+  public synchronized void addFirst(String jobId) {
+    waiting.addFirst(jobId);
+  }
+
+  /** The first {@code n} waiting jobs, in order. */
+  public synchronized List<String> head(int n) {
+    return waiting.stream().limit(n).toList();
+  }
+
+  public synchronized Optional<String> peek() {
+    return Optional.ofNullable(waiting.peekFirst());
+  }
+
+  public synchronized Optional<String> poll() {
+    return Optional.ofNullable(waiting.pollFirst());
+  }
+
+  public synchronized boolean remove(String jobId) {
+    return waiting.remove(jobId);
+  }
+
+  public synchronized int waiting() {
+    return waiting.size();
+  }
+
+  public int capacity() {
+    return capacity;
+  }
+
+  /** Jobs admitted and not yet ended. */
+  public int unfinished() {
+    return capacity - permits.availablePermits();
+  }
+}

@@ -1,0 +1,52 @@
+package io.distexec.master.scheduling;
+
+import io.distexec.master.balancing.Candidate;
+import io.distexec.master.balancing.LoadBalancer;
+import io.distexec.master.registry.WorkerNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Decides where a job runs: keeps the workers that can take it now (not draining, has the job's
+ * executor, has a free slot) and lets the balancer choose among them. Pure: a snapshot in, a
+ * decision out, no I/O and no container.
+ */
+public final class Scheduler {
+
+  private final LoadBalancer balancer;
+
+  public Scheduler(LoadBalancer balancer) {
+    this.balancer = balancer;
+  }
+
+  /**
+   * @param taskType the job's executor
+   * @param workers the registered workers
+   * @param inFlight tasks sent to each worker that have not ended, by worker id
+   */
+  public Placement place(String taskType, List<WorkerNode> workers, Map<String, Integer> inFlight) {
+    Map<String, String> passedOver = new TreeMap<>();
+    List<Candidate> candidates = new ArrayList<>();
+    for (WorkerNode worker : workers) {
+      int busy = inFlight.getOrDefault(worker.id(), 0);
+      if (worker.draining()) {
+        passedOver.put(worker.id(), "draining");
+      } else if (!worker.canRun(taskType)) {
+        passedOver.put(worker.id(), "no executor '" + taskType + "'");
+      } else if (busy >= worker.maxConcurrentTasks()) {
+        passedOver.put(worker.id(), "full (" + busy + "/" + worker.maxConcurrentTasks() + ")");
+      } else {
+        candidates.add(new Candidate(worker.id(), busy, worker.maxConcurrentTasks()));
+      }
+    }
+    candidates.sort((a, b) -> a.workerId().compareTo(b.workerId()));
+    Optional<String> chosen = balancer.select(candidates).map(Candidate::workerId);
+    chosen.ifPresent(id -> candidates.stream()
+        .filter(c -> !c.workerId().equals(id))
+        .forEach(c -> passedOver.put(c.workerId(), "not chosen by " + balancer.name())));
+    return new Placement(chosen, passedOver);
+  }
+}

@@ -1,0 +1,189 @@
+package io.distexec.master.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import io.distexec.master.MutableClock;
+import io.distexec.master.balancing.RoundRobinBalancer;
+import io.distexec.master.jobs.InMemoryJobStore;
+import io.distexec.master.jobs.Job;
+import io.distexec.master.jobs.JobService;
+import io.distexec.master.jobs.JobSpec;
+import io.distexec.master.jobs.JobStatus;
+import io.distexec.master.jobs.JobValidator;
+import io.distexec.master.registry.NodeRegistry;
+import io.distexec.master.registry.Registration;
+import io.distexec.master.scheduling.JobQueue;
+import io.distexec.master.scheduling.Scheduler;
+import io.distexec.proto.v1.ExecuteTaskRequest;
+import io.distexec.proto.v1.TaskEvent;
+import io.distexec.proto.v1.TaskOutcome;
+import io.distexec.proto.v1.TaskResult;
+import io.distexec.proto.v1.TaskStarted;
+import io.distexec.proto.v1.WorkerServiceGrpc;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dispatcher against scripted workers over in-process gRPC: real calls and streams, workers
+ * whose behaviour each test chooses (answer, refuse, hang).
+ */
+class DispatcherTest {
+
+  private final MutableClock clock = new MutableClock();
+  private final InMemoryJobStore store = new InMemoryJobStore();
+  private final JobQueue queue = new JobQueue(100);
+  private final NodeRegistry registry = new NodeRegistry(clock, Duration.ofSeconds(15));
+  private final Map<String, ScriptedWorker> workers = new ConcurrentHashMap<>();
+  private final List<Server> servers = new CopyOnWriteArrayList<>();
+  private final WorkerChannels channels =
+      new WorkerChannels(address -> InProcessChannelBuilder.forName(address).directExecutor().build());
+  private final Dispatcher dispatcher =
+      new Dispatcher(store, queue, registry, new Scheduler(new RoundRobinBalancer()), channels, clock);
+  private final JobService jobs = new JobService(store, queue, new JobValidator(() -> Set.of("command")),
+      dispatcher::wake, clock);
+  private final ExecutorService loop = Executors.newSingleThreadExecutor();
+
+  /** A stand-in for a worker's WorkerService, scripted per test; not a real worker. */
+  static final class ScriptedWorker extends WorkerServiceGrpc.WorkerServiceImplBase {
+    enum Mode { SUCCEED, REFUSE_BUSY, HANG }
+
+    volatile Mode mode = Mode.SUCCEED;
+    final List<ExecuteTaskRequest> received = new CopyOnWriteArrayList<>();
+    final List<StreamObserver<TaskEvent>> hanging = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void executeTask(ExecuteTaskRequest request, StreamObserver<TaskEvent> events) {
+      received.add(request);
+      switch (mode) {
+        case REFUSE_BUSY -> events.onError(Status.RESOURCE_EXHAUSTED.withDescription("busy").asRuntimeException());
+        case HANG -> {
+          events.onNext(TaskEvent.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
+          hanging.add(events);
+        }
+        case SUCCEED -> {
+          events.onNext(TaskEvent.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
+          events.onNext(result("ok from " + request.getJobId()));
+          events.onCompleted();
+        }
+      }
+    }
+
+    static TaskEvent result(String stdout) {
+      return TaskEvent.newBuilder().setResult(TaskResult.newBuilder().setOutcome(TaskOutcome.TASK_OUTCOME_SUCCEEDED)
+          .setExitCode(0).setStdout(ByteString.copyFromUtf8(stdout))).build();
+    }
+  }
+
+  private ScriptedWorker startWorker(String id) throws Exception {
+    ScriptedWorker worker = new ScriptedWorker();
+    String address = "inproc-" + id + "-" + InProcessServerBuilder.generateName();
+    servers.add(InProcessServerBuilder.forName(address).directExecutor().addService(worker).build().start());
+    workers.put(id, worker);
+    registry.register(new Registration(id, address, "", 2, Set.of("command"), Map.of()));
+    return worker;
+  }
+
+  private void startDispatcher() {
+    dispatcher.start(loop);
+  }
+
+  @AfterEach
+  void stop() {
+    dispatcher.close();
+    loop.shutdownNow();
+    channels.close();
+    servers.forEach(Server::shutdownNow);
+  }
+
+  private Job awaitStatus(String id, JobStatus status) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.find(id).orElseThrow().status() == status);
+    return store.find(id).orElseThrow();
+  }
+
+  @Test
+  void runsAJobOnAWorkerAndStoresItsResult() throws Exception {
+    ScriptedWorker worker = startWorker("w1");
+    startDispatcher();
+    Job job = jobs.submit(JobSpec.command("echo", "hi"));
+    Job done = awaitStatus(job.id(), JobStatus.SUCCEEDED);
+    assertThat(new String(done.outcome().stdout())).isEqualTo("ok from " + job.id());
+    assertThat(done.workerId()).isEqualTo("w1");
+    assertThat(worker.received).singleElement().satisfies(r -> {
+      assertThat(r.getTaskId()).isEqualTo(job.id() + "#1");
+      assertThat(r.getSpec().getCommand()).isEqualTo("echo");
+    });
+    await().until(() -> queue.unfinished() == 0);
+  }
+
+  @Test
+  void keepsJobsQueuedUntilAWorkerRegisters() throws Exception {
+    startDispatcher();
+    Job job = jobs.submit(JobSpec.command("true"));
+    assertThat(store.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+    startWorker("late");
+    awaitStatus(job.id(), JobStatus.SUCCEEDED);
+  }
+
+  @Test
+  void sendsARefusedJobToAnotherWorker() throws Exception {
+    ScriptedWorker busy = startWorker("a-busy");
+    busy.mode = ScriptedWorker.Mode.REFUSE_BUSY;
+    startWorker("b-free");
+    startDispatcher();
+    Job job = jobs.submit(JobSpec.command("true"));
+    Job done = awaitStatus(job.id(), JobStatus.SUCCEEDED);
+    assertThat(done.workerId()).isEqualTo("b-free");
+    assertThat(done.attempt()).isEqualTo(1);
+  }
+
+  @Test
+  void neverSendsAWorkerMoreThanItsSlots() throws Exception {
+    ScriptedWorker worker = startWorker("w1");
+    worker.mode = ScriptedWorker.Mode.HANG;
+    startDispatcher();
+    for (int i = 0; i < 5; i++) {
+      jobs.submit(JobSpec.command("sleep", "1"));
+    }
+    await().until(() -> worker.received.size() == 2);
+    assertThat(queue.waiting()).isEqualTo(3);
+    assertThat(dispatcher.inFlight()).containsEntry("w1", 2);
+  }
+
+  @Test
+  void endsTheJobsOfADeadWorkerLostWithTheReason() throws Exception {
+    ScriptedWorker worker = startWorker("w1");
+    worker.mode = ScriptedWorker.Mode.HANG;
+    startDispatcher();
+    Job job = jobs.submit(JobSpec.command("sleep", "100"));
+    awaitStatus(job.id(), JobStatus.RUNNING);
+    clock.advance(Duration.ofSeconds(16));
+    registry.expire();
+    Job lost = awaitStatus(job.id(), JobStatus.LOST);
+    assertThat(lost.outcome().error()).isEqualTo("worker w1 missed heartbeats for 15 s");
+    // A late result from the dead worker's attempt changes nothing.
+    worker.hanging.forEach(events -> {
+      try {
+        events.onNext(ScriptedWorker.result("late"));
+      } catch (RuntimeException ignored) {
+        // the call is cancelled; the worker may not even be able to send
+      }
+    });
+    assertThat(store.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.LOST);
+    await().until(() -> queue.unfinished() == 0);
+  }
+}

@@ -1,0 +1,81 @@
+package io.distexec.master.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.distexec.master.MutableClock;
+import io.distexec.master.scheduling.JobQueue;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class JobServiceTest {
+
+  private final InMemoryJobStore store = new InMemoryJobStore();
+  private final JobQueue queue = new JobQueue(2);
+  private final AtomicInteger wakeUps = new AtomicInteger();
+  private final JobService service = new JobService(store, queue, new JobValidator(() -> Set.of("command")),
+      wakeUps::incrementAndGet, new MutableClock());
+
+  @Test
+  void storesAndQueuesAnAcceptedJobBeforeReturningIt() throws Exception {
+    Job job = service.submit(JobSpec.command("echo", "hello", "world"));
+    assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(store.find(job.id())).contains(job);
+    assertThat(queue.head(10)).containsExactly(job.id());
+    assertThat(wakeUps).hasValue(1);
+  }
+
+  @Test
+  void rejectsJobWithEmptyCommand() {
+    assertThatThrownBy(() -> service.submit(JobSpec.command("")))
+        .isInstanceOfSatisfying(InvalidJobException.class,
+            e -> assertThat(e.violations()).extracting(v -> v.field()).containsExactly("command"));
+    assertThat(queue.unfinished()).isZero();
+  }
+
+  @Test
+  void rejectsARelativeWorkdirANegativeTimeoutAndABadEnvNameAtOnce() {
+    JobSpec spec = new JobSpec(null, "ls", List.of(), Map.of("BAD-NAME", "x"), "tmp", null, -1, Map.of());
+    assertThatThrownBy(() -> service.submit(spec))
+        .isInstanceOfSatisfying(InvalidJobException.class, e -> assertThat(e.violations())
+            .extracting(v -> v.field())
+            .containsExactlyInAnyOrder("workdir", "timeoutSeconds", "env.BAD-NAME"));
+  }
+
+  @Test
+  void rejectsATypeNoWorkerCanRun() {
+    JobSpec spec = new JobSpec("docker", "x", List.of(), Map.of(), null, null, 0, Map.of());
+    assertThatThrownBy(() -> service.submit(spec))
+        .hasMessageContaining("type: no registered worker has an executor named 'docker'");
+  }
+
+  @Test
+  void refusesJobsBeyondMaxConcurrentJobsWithoutStoringThem() throws Exception {
+    service.submit(JobSpec.command("true"));
+    service.submit(JobSpec.command("true"));
+    assertThatThrownBy(() -> service.submit(JobSpec.command("true")))
+        .isInstanceOf(QueueFullException.class)
+        .hasMessageContaining("MAX_CONCURRENT_JOBS");
+    assertThat(store.list(null, 10)).hasSize(2);
+  }
+
+  @Test
+  void listsNewestFirstFilteredAndBounded() throws Exception {
+    Job first = service.submit(JobSpec.command("true"));
+    Job second = service.submit(JobSpec.command("true"));
+    store.update(first.id(), j -> j.dispatchedTo("w").finished(JobStatus.FAILED, JobOutcome.error("x"),
+        j.createdAt()));
+    assertThat(service.list(null, 0)).extracting(Job::id).containsExactly(second.id(), first.id());
+    assertThat(service.list(JobStatus.FAILED, 10)).extracting(Job::id).containsExactly(first.id());
+    assertThat(service.list(null, 1)).hasSize(1);
+    assertThat(store.countUnfinished()).isEqualTo(1);
+  }
+
+  @Test
+  void saysWhichIdIsUnknown() {
+    assertThatThrownBy(() -> service.get("nope")).isInstanceOf(JobNotFoundException.class).hasMessage("no job with id nope");
+  }
+}

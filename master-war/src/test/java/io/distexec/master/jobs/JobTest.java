@@ -1,0 +1,56 @@
+package io.distexec.master.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+class JobTest {
+
+  private final Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+  private final Job queued = Job.queued("j1", JobSpec.command("echo", "hi"), t0);
+
+  @Test
+  void movesForwardThroughItsLifecycle() {
+    Job done = queued.dispatchedTo("w1").running(t0.plusSeconds(1))
+        .finished(JobStatus.SUCCEEDED, new JobOutcome(OptionalInt.of(0), "hi\n".getBytes(), null, false, ""),
+            t0.plusSeconds(2));
+    assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(done.attempt()).isEqualTo(1);
+    assertThat(done.workerId()).isEqualTo("w1");
+    assertThat(done.exitCode()).hasValue(0);
+    assertThat(done.startedAt()).isEqualTo(t0.plusSeconds(1));
+    assertThat(done.finishedAt()).isEqualTo(t0.plusSeconds(2));
+  }
+
+  @Test
+  void neverLeavesATerminalState() {
+    Job lost = queued.dispatchedTo("w1").finished(JobStatus.LOST, JobOutcome.error("gone"), t0);
+    assertThatThrownBy(() -> lost.finished(JobStatus.SUCCEEDED, JobOutcome.NONE, t0))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("job j1 cannot move from LOST to SUCCEEDED");
+    assertThatThrownBy(() -> lost.running(t0)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void goesBackToTheQueueWhenRefusedBeforeStartWithoutUsingAnAttempt() {
+    Job requeued = queued.dispatchedTo("w1").requeued();
+    assertThat(requeued.status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(requeued.attempt()).isZero();
+    assertThat(requeued.workerId()).isNull();
+  }
+
+  @Test
+  void cannotStartRunningWithoutBeingDispatched() {
+    assertThatThrownBy(() -> queued.running(t0)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void neverPrintsEnvironmentValues() {
+    JobSpec spec = new JobSpec("command", "env", java.util.List.of(), java.util.Map.of("TOKEN", "s3cret"), null,
+        "also secret".getBytes(), 0, java.util.Map.of());
+    assertThat(spec.toString()).contains("TOKEN").doesNotContain("s3cret").doesNotContain("also secret");
+  }
+}

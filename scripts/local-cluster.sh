@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# A local distexec cluster: one master and N workers as Open Liberty servers on 127.0.0.1.
+#
+#   scripts/local-cluster.sh up       build if needed, start, wait until ready, print where things are
+#   scripts/local-cluster.sh down     stop exactly the servers `up` started
+#   scripts/local-cluster.sh status   each server with its PID and URL
+#
+# Settings (environment):
+#   DISTEXEC_HOME          data and logs (default: .local-cluster/ in the checkout, git-ignored)
+#   WORKERS                number of workers (default 2)
+#   MASTER_HTTP_PORT       master REST/health port (default 9080)
+#   MASTER_GRPC_PORT       master gRPC port (default 50051)
+#   WORKER_HTTP_PORTS      space-separated, one per worker (default 9081 9082 ...)
+#   WORKER_GRPC_PORTS      space-separated, one per worker (default 50052 50053 ...)
+#   READY_TIMEOUT          seconds to wait for readiness (default 120)
+#   Any master/worker setting (MAX_CONCURRENT_JOBS, HEARTBEAT_TIMEOUT_SECONDS, LOAD_BALANCER,
+#   MAX_CONCURRENT_TASKS, HEARTBEAT_INTERVAL_SECONDS, DRAIN_GRACE_SECONDS, OUTPUT_CAP_BYTES, ...)
+#   set in the environment is passed to the servers.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+HOME_DIR=${DISTEXEC_HOME:-$ROOT/.local-cluster}
+WLP=$ROOT/target/liberty/wlp
+export WLP_USER_DIR=$HOME_DIR/usr
+WORKERS=${WORKERS:-2}
+MASTER_HTTP_PORT=${MASTER_HTTP_PORT:-9080}
+MASTER_GRPC_PORT=${MASTER_GRPC_PORT:-50051}
+READY_TIMEOUT=${READY_TIMEOUT:-120}
+PASS_THROUGH=(MAX_CONCURRENT_JOBS HEARTBEAT_TIMEOUT_SECONDS HEARTBEAT_INTERVAL_SECONDS LOAD_BALANCER LOG_LEVEL
+  MAX_CONCURRENT_TASKS DRAIN_GRACE_SECONDS OUTPUT_CAP_BYTES)
+read -r -a WORKER_HTTP <<<"${WORKER_HTTP_PORTS:-$(seq -s ' ' $((MASTER_HTTP_PORT + 1)) $((MASTER_HTTP_PORT + WORKERS)))}"
+read -r -a WORKER_GRPC <<<"${WORKER_GRPC_PORTS:-$(seq -s ' ' $((MASTER_GRPC_PORT + 1)) $((MASTER_GRPC_PORT + WORKERS)))}"
+
+log() { printf '%s\n' "$*" >&2; }
+die() { log "local-cluster: $*"; exit 1; }
+
+servers() { echo master; for i in $(seq 1 "$WORKERS"); do echo "worker-$i"; done; }
+http_port() { if [ "$1" = master ]; then echo "$MASTER_HTTP_PORT"; else echo "${WORKER_HTTP[$((${1#worker-} - 1))]}"; fi; }
+
+build_if_needed() {
+  local master_war=$ROOT/master-war/target/distexec-master.war worker_war=$ROOT/worker-war/target/distexec-worker.war
+  if [ -x "$WLP/bin/server" ] && [ -f "$master_war" ] && [ -f "$worker_war" ]; then return; fi
+  log "building distexec (first run: downloads dependencies and the Liberty runtime, a few minutes)..."
+  (cd "$ROOT" && ./mvnw -q -B install -DskipTests) || die "build failed; run ./mvnw install -DskipTests to see why"
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# create_server NAME KIND(master|worker) WAR ENV-LINES...
+create_server() {
+  local name=$1 kind=$2 war=$3; shift 3
+  local dir=$WLP_USER_DIR/servers/$name
+  mkdir -p "$dir/apps"
+  cp "$ROOT/liberty/$kind/server.xml" "$dir/server.xml"
+  cat "$ROOT/liberty/jvm.options" "$ROOT/liberty/jvm-fast-start.options" >"$dir/jvm.options"
+  cp "$war" "$dir/apps/"
+  {
+    printf '%s\n' "$@"
+    for var in "${PASS_THROUGH[@]}"; do
+      if [ -n "${!var:-}" ]; then printf '%s=%s\n' "$var" "${!var}"; fi
+    done
+  } >"$dir/server.env"
+}
+
+running_pid() {
+  local pid_file=$WLP_USER_DIR/servers/.pid/$1.pid
+  [ -f "$pid_file" ] || return 1
+  local pid; pid=$(cat "$pid_file")
+  kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+wait_ready() {
+  local name=$1 port=$2 deadline=$((SECONDS + READY_TIMEOUT))
+  until curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null; do
+    if ! running_pid "$name" >/dev/null; then
+      die "$name stopped while starting; see $WLP_USER_DIR/servers/$name/logs/messages.log"
+    fi
+    if [ $SECONDS -ge $deadline ]; then
+      die "$name not ready after ${READY_TIMEOUT}s; see $WLP_USER_DIR/servers/$name/logs/messages.log"
+    fi
+    sleep 0.25
+  done
+}
+
+up() {
+  [ "${#WORKER_HTTP[@]}" -ge "$WORKERS" ] && [ "${#WORKER_GRPC[@]}" -ge "$WORKERS" ] \
+    || die "WORKER_HTTP_PORTS and WORKER_GRPC_PORTS need one port per worker ($WORKERS)"
+  for name in $(servers); do
+    if running_pid "$name" >/dev/null; then die "$name is running already; run '$0 down' first"; fi
+  done
+  for port in "$MASTER_HTTP_PORT" "$MASTER_GRPC_PORT" "${WORKER_HTTP[@]:0:$WORKERS}" "${WORKER_GRPC[@]:0:$WORKERS}"; do
+    port_free "$port" || die "port $port is in use; choose others (see the settings at the top of $0)"
+  done
+  build_if_needed
+  local start=$SECONDS
+  rm -rf "$WLP_USER_DIR/servers"
+  create_server master master "$ROOT/master-war/target/distexec-master.war" \
+    "HTTP_PORT=$MASTER_HTTP_PORT" "MASTER_ADDRESS=127.0.0.1:$MASTER_GRPC_PORT"
+  for i in $(seq 1 "$WORKERS"); do
+    create_server "worker-$i" worker "$ROOT/worker-war/target/distexec-worker.war" \
+      "HTTP_PORT=${WORKER_HTTP[$((i - 1))]}" "WORKER_ID=worker-$i" \
+      "WORKER_ADDRESS=127.0.0.1:${WORKER_GRPC[$((i - 1))]}" "MASTER_ADDRESS=127.0.0.1:$MASTER_GRPC_PORT"
+  done
+  log "starting $(servers | tr '\n' ' ')in $HOME_DIR ..."
+  local pids=()
+  for name in $(servers); do
+    "$WLP/bin/server" start "$name" >"$HOME_DIR/$name.start.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || { cat "$HOME_DIR"/*.start.log >&2; die "a server did not start"; }
+  done
+  for name in $(servers); do wait_ready "$name" "$(http_port "$name")"; done
+  # Ready workers have registered; wait until the master lists all of them.
+  local deadline=$((SECONDS + 30))
+  until [ "$(curl -fsS "http://127.0.0.1:$MASTER_HTTP_PORT/api/v1/workers" | grep -o '"id"' | wc -l)" -ge "$WORKERS" ]; do
+    [ $SECONDS -lt $deadline ] || die "the master does not list all $WORKERS workers"
+    sleep 0.25
+  done
+  log "ready in $((SECONDS - start)) s"
+  status
+  cat >&2 <<MSG
+
+Try it:
+  curl -s -X POST http://127.0.0.1:$MASTER_HTTP_PORT/api/v1/jobs -H 'Content-Type: application/json' \\
+       -d '{"command":"echo","args":["hello","world"]}'
+Stop it:
+  $0 down
+MSG
+}
+
+stop_servers() {
+  for name in "$@"; do
+    if running_pid "$name" >/dev/null; then
+      "$WLP/bin/server" stop "$name" >/dev/null 2>&1 &
+    fi
+  done
+  wait
+}
+
+down() {
+  local any=0
+  for name in $(servers); do running_pid "$name" >/dev/null && any=1; done
+  # Workers first, so that they drain and deregister while the master still answers.
+  stop_servers $(servers | grep -v '^master$')
+  stop_servers master
+  if [ $any = 1 ]; then log "stopped"; else log "nothing was running"; fi
+}
+
+status() {
+  printf '%-10s %-8s %-9s %s\n' SERVER PID STATE URL
+  for name in $(servers); do
+    local pid state url="http://127.0.0.1:$(http_port "$name")"
+    if pid=$(running_pid "$name"); then
+      if curl -fsS -o /dev/null "$url/health/ready" 2>/dev/null; then state=ready; else state=starting; fi
+    else
+      pid=- state=stopped
+    fi
+    printf '%-10s %-8s %-9s %s\n' "$name" "$pid" "$state" "$url"
+  done
+  echo "master gRPC: 127.0.0.1:$MASTER_GRPC_PORT   logs: $WLP_USER_DIR/servers/<server>/logs/messages.log"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  *) log "usage: $0 up|down|status"; exit 2 ;;
+esac

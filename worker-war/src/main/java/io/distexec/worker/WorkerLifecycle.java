@@ -1,0 +1,132 @@
+package io.distexec.worker;
+
+import io.distexec.common.GrpcChannels;
+import io.distexec.common.GrpcEndpoint;
+import io.distexec.executor.ExecutorRegistry;
+import io.distexec.worker.config.WorkerConfig;
+import io.distexec.worker.execution.TaskRunner;
+import io.distexec.worker.execution.WorkerGrpcService;
+import io.distexec.worker.registration.MasterConnection;
+import io.grpc.ManagedChannel;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Starts the worker (gRPC endpoint, then registration with the master) and stops it gracefully:
+ * take no new work, tell the master, let running tasks finish within DRAIN_GRACE_SECONDS (their
+ * results still go back over their open streams), cancel what is left, deregister, stop serving.
+ */
+@ApplicationScoped
+public class WorkerLifecycle {
+
+  private static final Logger LOG = Logger.getLogger(WorkerLifecycle.class.getName());
+
+  @Resource
+  ManagedExecutorService executor;
+
+  @Resource
+  ManagedScheduledExecutorService scheduler;
+
+  private final WorkerConfig config;
+  private final TaskRunner runner;
+  private final ExecutorRegistry executors;
+  private final WorkerGrpcService workerService;
+
+  private volatile GrpcEndpoint endpoint;
+  private volatile GrpcChannels channels;
+  private volatile ManagedChannel masterChannel;
+  private volatile MasterConnection master;
+
+  @Inject
+  WorkerLifecycle(WorkerConfig config, TaskRunner runner, ExecutorRegistry executors, WorkerGrpcService workerService) {
+    this.config = config;
+    this.runner = runner;
+    this.executors = executors;
+    this.workerService = workerService;
+  }
+
+  /** For CDI's proxy only. */
+  protected WorkerLifecycle() {
+    this(null, null, null, null);
+  }
+
+  void onStart(@Observes Startup startup) {
+    try {
+      endpoint = GrpcEndpoint.start("worker", config.bind(), executor, List.of(workerService));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage() + " (set WORKER_ADDRESS to a free host:port)", e);
+    }
+    channels = new GrpcChannels("worker");
+    masterChannel = channels.open(config.masterAddress());
+    master = new MasterConnection(config, executors.names(), runner::active, runner::draining, masterChannel,
+        scheduler);
+    master.start();
+    LOG.info(() -> "worker " + config.workerId() + " started: gRPC on " + config.bind().host() + ":" + endpoint.port()
+        + ", " + config.maxConcurrentTasks() + " slots, executors " + executors.names() + ", master "
+        + config.masterAddress());
+  }
+
+  public boolean started() {
+    return endpoint != null && master != null;
+  }
+
+  public boolean grpcServing() {
+    GrpcEndpoint e = endpoint;
+    return e != null && e.isServing();
+  }
+
+  public boolean registered() {
+    MasterConnection m = master;
+    return m != null && m.registered();
+  }
+
+  public boolean draining() {
+    return runner.draining();
+  }
+
+  @PreDestroy
+  void stop() {
+    runner.drain();
+    if (master != null) {
+      master.announceDraining();
+    }
+    try {
+      if (!runner.awaitIdle(config.drainGrace())) {
+        LOG.warning(() -> runner.active() + " task(s) still running after " + config.drainGrace().toSeconds()
+            + " s (DRAIN_GRACE_SECONDS); cancelling them");
+        runner.cancelAll("worker shutting down");
+        runner.awaitIdle(java.time.Duration.ofSeconds(10));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (master != null) {
+      master.deregister("shutdown");
+    }
+    if (endpoint != null) {
+      endpoint.close(2000);
+    }
+    if (masterChannel != null) {
+      masterChannel.shutdownNow();
+      try {
+        masterChannel.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (channels != null) {
+      channels.close();
+    }
+  }
+}

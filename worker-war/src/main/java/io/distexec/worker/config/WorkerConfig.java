@@ -1,0 +1,63 @@
+package io.distexec.worker.config;
+
+import io.distexec.common.HostPort;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The worker's settings, read once at startup through MicroProfile Config (environment variables
+ * with these names work, as in the spec).
+ *
+ * @param workerId WORKER_ID (required): unique, stable name of this worker
+ * @param bind WORKER_ADDRESS: where the WorkerService listens (default 127.0.0.1:50052)
+ * @param advertisedAddress WORKER_ADVERTISE_ADDRESS: host:port the master dials (default: bind,
+ *     with a wildcard host replaced by this machine's name)
+ * @param masterAddress MASTER_ADDRESS (required): host:port of the master's gRPC endpoint
+ * @param maxConcurrentTasks MAX_CONCURRENT_TASKS: tasks run at once (default 10)
+ * @param heartbeatInterval HEARTBEAT_INTERVAL_SECONDS: default 5; the master's answer wins
+ * @param drainGrace DRAIN_GRACE_SECONDS: how long shutdown waits for running tasks (default 30)
+ * @param outputCapBytes OUTPUT_CAP_BYTES: output kept per stream and task (default 1 MiB)
+ * @param httpUrl WORKER_HTTP_URL: this worker's HTTP base URL, shown to operators (optional)
+ */
+public record WorkerConfig(
+    String workerId,
+    HostPort bind,
+    String advertisedAddress,
+    String masterAddress,
+    int maxConcurrentTasks,
+    Duration heartbeatInterval,
+    Duration drainGrace,
+    int outputCapBytes,
+    String httpUrl) {
+
+  public static final String DEFAULT_ADDRESS = "127.0.0.1:50052";
+  public static final int DEFAULT_MAX_CONCURRENT_TASKS = 10;
+  public static final int DEFAULT_HEARTBEAT_INTERVAL_SECONDS = 5;
+  public static final int DEFAULT_DRAIN_GRACE_SECONDS = 30;
+  public static final int DEFAULT_OUTPUT_CAP_BYTES = 1024 * 1024;
+
+  public WorkerConfig {
+    if (workerId == null || workerId.isBlank()) {
+      throw new IllegalArgumentException("WORKER_ID is required: give this worker a unique name, e.g. worker-1");
+    }
+    if (masterAddress == null || masterAddress.isBlank()) {
+      throw new IllegalArgumentException("MASTER_ADDRESS is required: the master's gRPC host:port, e.g. 127.0.0.1:50051");
+    }
+    HostPort.parse("MASTER_ADDRESS", masterAddress);
+    HostPort.parse("WORKER_ADVERTISE_ADDRESS", advertisedAddress);
+    Objects.requireNonNull(bind, "bind");
+    if (maxConcurrentTasks < 1) {
+      throw new IllegalArgumentException("MAX_CONCURRENT_TASKS must be at least 1, got " + maxConcurrentTasks);
+    }
+    if (heartbeatInterval.isZero() || heartbeatInterval.isNegative()) {
+      throw new IllegalArgumentException("HEARTBEAT_INTERVAL_SECONDS must be at least 1");
+    }
+    if (drainGrace.isNegative()) {
+      throw new IllegalArgumentException("DRAIN_GRACE_SECONDS must not be negative");
+    }
+    if (outputCapBytes < 1024) {
+      throw new IllegalArgumentException("OUTPUT_CAP_BYTES must be at least 1024, got " + outputCapBytes);
+    }
+    httpUrl = httpUrl == null ? "" : httpUrl;
+  }
+}
