@@ -12,15 +12,17 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
  * An embedded grpc-java server on its own port, with the standard {@code grpc.health.v1.Health}
- * service. Netty's event loops run on plain daemon threads that this class owns (Liberty's managed
- * thread factories do not run threads before the application has started); the service handlers run
- * on the executor given, normally the application's managed executor.
+ * service. Netty's event loops and the service handlers run on daemon threads that this class owns
+ * and stops: Liberty's managed thread factories do not run threads before the application has
+ * started, and Liberty shuts the application's managed executor down before {@code @PreDestroy}
+ * runs, which would fail every call made while a worker drains.
  */
 public final class GrpcEndpoint implements AutoCloseable {
 
@@ -30,14 +32,16 @@ public final class GrpcEndpoint implements AutoCloseable {
   private final Server server;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
+  private final ExecutorService handlers;
   private final HealthStatusManager health;
 
   private GrpcEndpoint(String name, Server server, EventLoopGroup boss, EventLoopGroup workers,
-      HealthStatusManager health) {
+      ExecutorService handlers, HealthStatusManager health) {
     this.name = name;
     this.server = server;
     this.boss = boss;
     this.workers = workers;
+    this.handlers = handlers;
     this.health = health;
   }
 
@@ -46,10 +50,11 @@ public final class GrpcEndpoint implements AutoCloseable {
    *
    * @throws IOException when the address cannot be bound (in use, not a local interface)
    */
-  public static GrpcEndpoint start(String name, HostPort bind, Executor handlers, List<BindableService> services)
-      throws IOException {
+  public static GrpcEndpoint start(String name, HostPort bind, List<BindableService> services) throws IOException {
     EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory(name + "-grpc-boss", true));
     EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory(name + "-grpc", true));
+    // Like grpc-java's default: a cached pool, since handlers are short and never block on I/O.
+    ExecutorService handlers = Executors.newCachedThreadPool(new DefaultThreadFactory(name + "-grpc-handler", true));
     HealthStatusManager health = new HealthStatusManager();
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bind.host(), bind.port()))
         .bossEventLoopGroup(boss)
@@ -66,6 +71,7 @@ public final class GrpcEndpoint implements AutoCloseable {
     } catch (IOException e) {
       boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      handlers.shutdownNow();
       throw new IOException("cannot serve gRPC on " + bind + ": " + e.getMessage(), e);
     }
     for (BindableService service : services) {
@@ -73,7 +79,7 @@ public final class GrpcEndpoint implements AutoCloseable {
     }
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
     LOG.info(() -> name + " gRPC endpoint listening on " + bind.host() + ":" + server.getPort());
-    return new GrpcEndpoint(name, server, boss, workers, health);
+    return new GrpcEndpoint(name, server, boss, workers, handlers, health);
   }
 
   /** The bound port (useful when started on port 0). */
@@ -106,6 +112,7 @@ public final class GrpcEndpoint implements AutoCloseable {
     // Synchronously, so that no Netty thread outlives the application.
     boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    handlers.shutdownNow();
     LOG.info(() -> name + " gRPC endpoint stopped");
   }
 

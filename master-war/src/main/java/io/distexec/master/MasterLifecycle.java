@@ -64,7 +64,7 @@ public class MasterLifecycle {
 
   void onStart(@Observes Startup startup) {
     try {
-      endpoint = GrpcEndpoint.start("master", new HostPort(config.grpcHost(), config.grpcPort()), executor,
+      endpoint = GrpcEndpoint.start("master", new HostPort(config.grpcHost(), config.grpcPort()),
           List.of(masterService, registrationService));
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage() + " (set MASTER_ADDRESS to a free host:port)", e);

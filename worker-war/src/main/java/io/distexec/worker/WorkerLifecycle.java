@@ -63,7 +63,7 @@ public class WorkerLifecycle {
 
   void onStart(@Observes Startup startup) {
     try {
-      endpoint = GrpcEndpoint.start("worker", config.bind(), executor, List.of(workerService));
+      endpoint = GrpcEndpoint.start("worker", config.bind(), List.of(workerService));
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage() + " (set WORKER_ADDRESS to a free host:port)", e);
     }

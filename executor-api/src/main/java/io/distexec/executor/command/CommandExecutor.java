@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -174,7 +175,12 @@ public final class CommandExecutor implements Executor {
     AtomicBoolean cancelled = new AtomicBoolean();
     context.onCancel(() -> {
       if (process.isAlive() && cancelled.compareAndSet(false, true)) {
-        ioThreads.execute(() -> ProcessTree.kill(process.toHandle(), settings.killGrace()));
+        Runnable kill = () -> ProcessTree.kill(process.toHandle(), settings.killGrace());
+        try {
+          ioThreads.execute(kill);
+        } catch (RejectedExecutionException e) {
+          kill.run(); // the pool is shutting down: kill on the cancelling thread
+        }
       }
     });
     boolean timedOut = false;

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,7 +22,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.List;
 import java.util.Locale;
 
@@ -31,6 +34,9 @@ import java.util.Locale;
 @Produces(MediaType.APPLICATION_JSON)
 public class JobResource {
 
+  /** Longest {@code Prefer: wait} honoured, in seconds: a request should not hold a thread for long. */
+  static final int MAX_WAIT_SECONDS = 60;
+
   private final JobService jobs;
 
   @Inject
@@ -38,15 +44,28 @@ public class JobResource {
     this.jobs = jobs;
   }
 
-  /** Accepts a job; 202 with the stored job and its Location. */
+  /**
+   * Accepts a job: 202 with the stored job and its Location. With {@code Prefer: wait=N} (RFC 7240)
+   * the answer waits up to N seconds (at most {@value #MAX_WAIT_SECONDS}) and is 200 with the
+   * finished job when it ends in time.
+   */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response submit(String body, @Context UriInfo uri)
-      throws BadRequestException, InvalidJobException, QueueFullException {
+  public Response submit(String body, @HeaderParam("Prefer") String prefer, @Context UriInfo uri)
+      throws BadRequestException, InvalidJobException, QueueFullException, JobNotFoundException {
     Job job = jobs.submit(JobRequestReader.read(body));
-    return Response.accepted(JobView.of(job))
-        .location(uri.getAbsolutePathBuilder().path(job.id()).build())
-        .build();
+    Optional<Duration> wait = PreferWait.parse(prefer, MAX_WAIT_SECONDS);
+    if (wait.isPresent()) {
+      try {
+        job = jobs.await(job.id(), wait.get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    Response.ResponseBuilder response = job.status().isTerminal() ? Response.ok(JobView.of(job))
+        : Response.accepted(JobView.of(job));
+    wait.ifPresent(w -> response.header("Preference-Applied", "wait=" + w.toSeconds()));
+    return response.location(uri.getAbsolutePathBuilder().path(job.id()).build()).build();
   }
 
   @GET

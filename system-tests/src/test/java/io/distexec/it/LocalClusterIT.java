@@ -1,0 +1,167 @@
+package io.distexec.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.distexec.proto.v1.GetJobRequest;
+import io.distexec.proto.v1.Job;
+import io.distexec.proto.v1.JobStatus;
+import io.distexec.proto.v1.MasterServiceGrpc;
+import io.distexec.proto.v1.SubmitRequest;
+import io.distexec.proto.v1.TaskSpec;
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A master and two workers as real Liberty servers; commands run through REST and gRPC. */
+class LocalClusterIT {
+
+  private static LocalCluster cluster;
+  private static Rest rest;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    cluster = LocalCluster.start("local-cluster-it", 2, java.util.Map.of("LOAD_BALANCER", "round-robin"));
+    rest = new Rest(cluster.masterUrl());
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void runsEchoHelloWorldToSuccess() throws Exception {
+    Rest.Answer accepted = rest.post("/api/v1/jobs", "{\"command\":\"echo\",\"args\":[\"hello\",\"world\"]}");
+    assertThat(accepted.status()).isEqualTo(202);
+    assertThat(accepted.json().getString("status")).isEqualTo("QUEUED");
+    String id = accepted.json().getString("id");
+    assertThat(accepted.raw().headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/api/v1/jobs/" + id));
+
+    JsonObject job = rest.awaitEnd(id, Duration.ofSeconds(30));
+    assertThat(job.getString("status")).isEqualTo("SUCCEEDED");
+    assertThat(job.getString("stdout")).isEqualTo("hello world\n");
+    assertThat(job.getInt("exitCode")).isZero();
+    assertThat(job.getString("worker")).startsWith("worker-");
+    assertThat(job.getString("startedAt")).isNotBlank();
+    assertThat(job.getString("finishedAt")).isNotBlank();
+  }
+
+  @Test
+  void waitsForTheResultWhenAskedTo() throws Exception {
+    Rest.Answer answer = rest.post("/api/v1/jobs", "{\"command\":\"echo\",\"args\":[\"waited\"]}", "wait=20");
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    assertThat(answer.raw().headers().firstValue("Preference-Applied")).contains("wait=20");
+    assertThat(answer.json().getString("status")).isEqualTo("SUCCEEDED");
+    assertThat(answer.json().getString("stdout")).isEqualTo("waited\n");
+  }
+
+  @Test
+  void listsBothWorkers() throws Exception {
+    Rest.Answer answer = rest.get("/api/v1/workers");
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.array()).extracting(w -> ((JsonObject) w).getString("id")).containsExactly("worker-1", "worker-2");
+    assertThat(answer.array()).allSatisfy(w -> {
+      assertThat(((JsonObject) w).getString("state")).isEqualTo("READY");
+      assertThat(((JsonObject) w).getJsonArray("executors")).extracting(e -> ((JsonString) e).getString())
+          .contains("command");
+    });
+  }
+
+  @Test
+  void runsCommandsOnBothWorkers() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      ids.add(rest.submit("{\"command\":\"sh\",\"args\":[\"-c\",\"echo $0\",\"" + i + "\"]}"));
+    }
+    Set<String> workers = new HashSet<>();
+    for (int i = 0; i < ids.size(); i++) {
+      JsonObject job = rest.awaitEnd(ids.get(i), Duration.ofSeconds(30));
+      assertThat(job.getString("status")).isEqualTo("SUCCEEDED");
+      assertThat(job.getString("stdout")).isEqualTo(i + "\n");
+      workers.add(job.getString("worker"));
+    }
+    assertThat(workers).containsExactlyInAnyOrder("worker-1", "worker-2");
+  }
+
+  @Test
+  void reportsAMissingCommandAsFailedWith127() throws Exception {
+    JsonObject job = rest.awaitEnd(rest.submit("{\"command\":\"no-such-command-here\"}"), Duration.ofSeconds(30));
+    assertThat(job.getString("status")).isEqualTo("FAILED");
+    assertThat(job.getInt("exitCode")).isEqualTo(127);
+    assertThat(job.getString("error")).isEqualTo("command not found: no-such-command-here");
+  }
+
+  @Test
+  void endsATimedOutCommand() throws Exception {
+    JsonObject job = rest.awaitEnd(rest.submit("{\"command\":\"sleep\",\"args\":[\"60\"],\"timeoutSeconds\":1}"),
+        Duration.ofSeconds(30));
+    assertThat(job.getString("status")).isEqualTo("TIMED_OUT");
+    assertThat(job.getString("error")).contains("timed out after 1 s");
+  }
+
+  @Test
+  void answersBadInputWithAProblemNamingTheField() throws Exception {
+    Rest.Answer answer = rest.post("/api/v1/jobs", "{\"command\":\"ls\",\"env\":{\"1BAD\":\"x\"}}");
+    assertThat(answer.status()).isEqualTo(400);
+    assertThat(answer.contentType()).startsWith("application/problem+json");
+    assertThat(answer.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("env.1BAD");
+
+    Rest.Answer notJson = rest.post("/api/v1/jobs", "{oops");
+    assertThat(notJson.status()).isEqualTo(400);
+    assertThat(notJson.json().getString("detail")).startsWith("the body is not valid JSON");
+
+    Rest.Answer unknown = rest.get("/api/v1/jobs/does-not-exist");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json().getString("detail")).isEqualTo("no job with id does-not-exist");
+  }
+
+  @Test
+  void runsACommandSubmittedThroughGrpc() throws Exception {
+    ManagedChannel channel = cluster.masterChannel();
+    try {
+      MasterServiceGrpc.MasterServiceBlockingStub master =
+          MasterServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+      Job submitted = master.submit(SubmitRequest.newBuilder()
+          .setSpec(TaskSpec.newBuilder().setCommand("echo").addArgs("via grpc")).build()).getJob();
+      Job[] last = new Job[1];
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+        last[0] = MasterServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+            .getJob(GetJobRequest.newBuilder().setJobId(submitted.getId()).build());
+        return last[0].getStatus() == JobStatus.JOB_STATUS_SUCCEEDED;
+      });
+      assertThat(last[0].getStdout().toStringUtf8()).isEqualTo("via grpc\n");
+
+      HealthCheckResponse health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+          .check(HealthCheckRequest.newBuilder().setService("distexec.v1.MasterService").build());
+      assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  @Test
+  void everyServerAnswersItsProbes() throws Exception {
+    for (String base : List.of(cluster.masterUrl(), cluster.workerUrl(1), cluster.workerUrl(2))) {
+      Rest probes = new Rest(base);
+      for (String probe : List.of("/health/started", "/health/live", "/health/ready")) {
+        Rest.Answer answer = probes.get(probe);
+        assertThat(answer.status()).as(base + probe + ": " + answer.body()).isEqualTo(200);
+        assertThat(answer.json().getString("status")).isEqualTo("UP");
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.distexec.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonStructure;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Set;
+
+/** A small REST client for the tests: JSON in, JSON out. */
+final class Rest {
+
+  static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELLED", "LOST");
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String base;
+
+  Rest(String base) {
+    this.base = base;
+  }
+
+  record Answer(int status, String contentType, String body, HttpResponse<String> raw) {
+    JsonObject json() {
+      return (JsonObject) parse(body);
+    }
+
+    JsonArray array() {
+      return (JsonArray) parse(body);
+    }
+  }
+
+  static JsonStructure parse(String body) {
+    try (var reader = Json.createReader(new StringReader(body))) {
+      return reader.read();
+    }
+  }
+
+  Answer get(String path) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+  }
+
+  Answer post(String path, String json) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  /** POST with an RFC 7240 Prefer header. */
+  Answer post(String path, String json, String prefer) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+        .header("Prefer", prefer).POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  private Answer send(HttpRequest.Builder request) throws Exception {
+    HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+        response.body(), response);
+  }
+
+  /** Submits a job; asserts it was accepted; returns its id. */
+  String submit(String json) throws Exception {
+    Answer answer = post("/api/v1/jobs", json);
+    assertThat(answer.status()).as(answer.body()).isEqualTo(202);
+    return answer.json().getString("id");
+  }
+
+  /** Waits until the job is in a terminal state and returns it. */
+  JsonObject awaitEnd(String id, Duration atMost) {
+    JsonObject[] last = new JsonObject[1];
+    await().atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> {
+      last[0] = get("/api/v1/jobs/" + id).json();
+      return TERMINAL.contains(last[0].getString("status"));
+    });
+    return last[0];
+  }
+}

@@ -1,0 +1,100 @@
+package io.distexec.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import jakarta.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Workers leaving: stopped gracefully (running work finishes, new work goes elsewhere) and killed
+ * with SIGKILL (its job ends LOST with the reason, new work goes elsewhere). Each test has a
+ * cluster of its own, since it takes a worker away.
+ */
+class WorkerFailoverIT {
+
+  /** Fast heartbeats so that a dead worker is noticed within seconds. */
+  private static final Map<String, String> FAST = Map.of(
+      "HEARTBEAT_INTERVAL_SECONDS", "1",
+      "HEARTBEAT_TIMEOUT_SECONDS", "3",
+      "LOAD_BALANCER", "least-connections");
+
+  /** Submits one long job per worker and returns the id of the one on {@code worker}. */
+  private static String longJobOn(Rest rest, String worker, int seconds) throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      ids.add(rest.submit("{\"command\":\"sleep\",\"args\":[\"" + seconds + "\"]}"));
+    }
+    String[] found = new String[1];
+    await().atMost(Duration.ofSeconds(20)).until(() -> {
+      for (String id : ids) {
+        JsonObject job = rest.get("/api/v1/jobs/" + id).json();
+        if (job.getString("status").equals("RUNNING") && worker.equals(job.getString("worker", null))) {
+          found[0] = id;
+          return true;
+        }
+      }
+      return false;
+    });
+    return found[0];
+  }
+
+  private static List<String> workerIds(Rest rest) throws Exception {
+    return rest.get("/api/v1/workers").array().stream().map(w -> ((JsonObject) w).getString("id")).toList();
+  }
+
+  private static void newJobsGoTo(Rest rest, String worker) throws Exception {
+    for (int i = 0; i < 5; i++) {
+      JsonObject job = rest.awaitEnd(rest.submit("{\"command\":\"echo\",\"args\":[\"after\"]}"), Duration.ofSeconds(30));
+      assertThat(job.getString("status")).isEqualTo("SUCCEEDED");
+      assertThat(job.getString("worker")).isEqualTo(worker);
+    }
+  }
+
+  @Test
+  void aStoppedWorkerFinishesItsJobAndNewJobsGoToTheOther() throws Exception {
+    try (LocalCluster cluster = LocalCluster.start("graceful-stop-it", 2, FAST)) {
+      Rest rest = new Rest(cluster.masterUrl());
+      String running = longJobOn(rest, "worker-2", 4);
+
+      CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
+        try {
+          cluster.stop("worker-2");
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      // While it drains, the master sees it as draining or gone, never as a target.
+      await().atMost(Duration.ofSeconds(10)).until(() -> rest.get("/api/v1/workers").body().contains("DRAINING")
+          || !workerIds(rest).contains("worker-2"));
+      JsonObject job = rest.awaitEnd(running, Duration.ofSeconds(60));
+      assertThat(job.getString("status")).as(job.toString()).isEqualTo("SUCCEEDED");
+      assertThat(job.getString("worker")).isEqualTo("worker-2");
+      stopping.get();
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> workerIds(rest).equals(List.of("worker-1")));
+      newJobsGoTo(rest, "worker-1");
+    }
+  }
+
+  @Test
+  void aKilledWorkersJobEndsLostAndNewJobsGoToTheOther() throws Exception {
+    try (LocalCluster cluster = LocalCluster.start("worker-kill-it", 2, FAST)) {
+      Rest rest = new Rest(cluster.masterUrl());
+      String running = longJobOn(rest, "worker-2", 5);
+
+      cluster.kill("worker-2");
+
+      JsonObject job = rest.awaitEnd(running, Duration.ofSeconds(30));
+      assertThat(job.getString("status")).isEqualTo("LOST");
+      assertThat(job.getString("error")).contains("worker-2");
+      await().atMost(Duration.ofSeconds(15)).until(() -> workerIds(rest).equals(List.of("worker-1")));
+      newJobsGoTo(rest, "worker-1");
+    }
+  }
+}

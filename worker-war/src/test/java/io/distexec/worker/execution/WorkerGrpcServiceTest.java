@@ -1,0 +1,123 @@
+package io.distexec.worker.execution;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.distexec.executor.ExecutorRegistry;
+import io.distexec.executor.command.CommandExecutor;
+import io.distexec.proto.v1.CancelTaskRequest;
+import io.distexec.proto.v1.ExecuteTaskRequest;
+import io.distexec.proto.v1.TaskEvent;
+import io.distexec.proto.v1.TaskOutcome;
+import io.distexec.proto.v1.TaskSpec;
+import io.distexec.proto.v1.WorkerServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The worker's gRPC service over in-process gRPC, running real processes. */
+class WorkerGrpcServiceTest {
+
+  private final ExecutorService threads = Executors.newCachedThreadPool();
+  private TaskRunner runner;
+  private Server server;
+  private ManagedChannel channel;
+  private WorkerServiceGrpc.WorkerServiceBlockingStub stub;
+
+  @BeforeEach
+  void start() throws Exception {
+    ExecutorRegistry executors = new ExecutorRegistry().register(new CommandExecutor(
+        new CommandExecutor.Settings(1 << 20, Duration.ofSeconds(1), Map.of("PATH", "/usr/bin:/bin")), threads));
+    runner = new TaskRunner(executors, threads, 1);
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).executor(threads).addService(new WorkerGrpcService(runner))
+        .build().start();
+    channel = InProcessChannelBuilder.forName(name).build();
+    stub = WorkerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    runner.cancelAll("test over");
+    runner.awaitIdle(Duration.ofSeconds(5));
+    channel.shutdownNow();
+    server.shutdownNow();
+    threads.shutdownNow();
+  }
+
+  private static ExecuteTaskRequest task(String id, String command, String... args) {
+    return ExecuteTaskRequest.newBuilder().setTaskId(id).setJobId(id).setAttempt(1)
+        .setSpec(TaskSpec.newBuilder().setCommand(command).addAllArgs(List.of(args))).build();
+  }
+
+  @Test
+  void streamsStartedThenTheResult() {
+    Iterator<TaskEvent> events = stub.executeTask(task("t1", "echo", "hello", "world"));
+    assertThat(events.next().getEventCase()).isEqualTo(TaskEvent.EventCase.STARTED);
+    TaskEvent last = events.next();
+    assertThat(last.getResult().getOutcome()).isEqualTo(TaskOutcome.TASK_OUTCOME_SUCCEEDED);
+    assertThat(last.getResult().getExitCode()).isZero();
+    assertThat(last.getResult().getStdout().toString(UTF_8)).isEqualTo("hello world\n");
+    assertThat(events.hasNext()).isFalse();
+  }
+
+  @Test
+  void rejectsAnUnknownTaskTypeNamingTheExecutorsItHas() {
+    ExecuteTaskRequest request = task("t1", "x").toBuilder()
+        .setSpec(TaskSpec.newBuilder().setType("docker").setCommand("x")).build();
+    assertThatThrownBy(() -> stub.executeTask(request).next())
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).contains("no executor named 'docker'").contains("command");
+        });
+  }
+
+  @Test
+  void refusesWorkBeyondMaxConcurrentTasks() {
+    Iterator<TaskEvent> running = stub.executeTask(task("long", "sleep", "30"));
+    running.next(); // started
+    assertThatThrownBy(() -> stub.executeTask(task("second", "true")).next())
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+  }
+
+  @Test
+  void refusesWorkWhileDraining() {
+    runner.drain();
+    assertThatThrownBy(() -> stub.executeTask(task("t1", "true")).next())
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+  }
+
+  @Test
+  void cancelsARunningTask() {
+    Iterator<TaskEvent> events = stub.executeTask(task("long", "sleep", "30"));
+    events.next(); // started
+    stub.cancelTask(CancelTaskRequest.newBuilder().setTaskId("long").setReason("user asked").build());
+    TaskEvent result = events.next();
+    assertThat(result.getResult().getOutcome()).isEqualTo(TaskOutcome.TASK_OUTCOME_CANCELLED);
+    assertThat(result.getResult().getError()).isEqualTo("cancelled: user asked");
+    await().until(() -> runner.active() == 0);
+  }
+
+  @Test
+  void answersNotFoundWhenCancellingAnUnknownTask() {
+    assertThatThrownBy(() -> stub.cancelTask(CancelTaskRequest.newBuilder().setTaskId("nope").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+  }
+}

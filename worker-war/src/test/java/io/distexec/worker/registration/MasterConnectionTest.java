@@ -1,0 +1,124 @@
+package io.distexec.worker.registration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.distexec.common.HostPort;
+import io.distexec.proto.v1.DeregisterRequest;
+import io.distexec.proto.v1.DeregisterResponse;
+import io.distexec.proto.v1.HeartbeatRequest;
+import io.distexec.proto.v1.HeartbeatResponse;
+import io.distexec.proto.v1.RegisterRequest;
+import io.distexec.proto.v1.RegisterResponse;
+import io.distexec.proto.v1.RegistrationServiceGrpc;
+import io.distexec.worker.config.WorkerConfig;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Registration against a recording stand-in of the master's RegistrationService, over in-process gRPC. */
+class MasterConnectionTest {
+
+  /** Records what the worker says; can forget the worker as a restarted master would. Not the real master. */
+  static final class RecordingMaster extends RegistrationServiceGrpc.RegistrationServiceImplBase {
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    final AtomicBoolean knowsWorker = new AtomicBoolean();
+
+    @Override
+    public void register(RegisterRequest request, StreamObserver<RegisterResponse> response) {
+      calls.add("register " + request.getWorkerId() + " " + request.getAddress() + " " + request.getExecutorsList());
+      knowsWorker.set(true);
+      response.onNext(RegisterResponse.newBuilder().setHeartbeatIntervalSeconds(1).build());
+      response.onCompleted();
+    }
+
+    @Override
+    public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
+      if (!knowsWorker.get()) {
+        response.onError(Status.NOT_FOUND.withDescription("unknown").asRuntimeException());
+        return;
+      }
+      calls.add("heartbeat active=" + request.getActiveTasks() + " draining=" + request.getDraining());
+      response.onNext(HeartbeatResponse.getDefaultInstance());
+      response.onCompleted();
+    }
+
+    @Override
+    public void deregister(DeregisterRequest request, StreamObserver<DeregisterResponse> response) {
+      calls.add("deregister " + request.getReason());
+      response.onNext(DeregisterResponse.getDefaultInstance());
+      response.onCompleted();
+    }
+  }
+
+  private final String name = InProcessServerBuilder.generateName();
+  private final RecordingMaster master = new RecordingMaster();
+  private final ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final WorkerConfig config = new WorkerConfig("w1", new HostPort("127.0.0.1", 50052), "127.0.0.1:50052",
+      "127.0.0.1:50051", 4, Duration.ofSeconds(5), Duration.ofSeconds(1), 1 << 20, "");
+  private final MasterConnection connection =
+      new MasterConnection(config, Set.of("command"), () -> 2, draining::get, channel, scheduler);
+  private Server server;
+
+  @AfterEach
+  void stop() {
+    connection.deregister("test over");
+    scheduler.shutdownNow();
+    channel.shutdownNow();
+    if (server != null) {
+      server.shutdownNow();
+    }
+  }
+
+  private void startMaster() throws Exception {
+    server = InProcessServerBuilder.forName(name).addService(master).build().start();
+  }
+
+  @Test
+  void keepsTryingUntilTheMasterAnswersThenHeartbeats() throws Exception {
+    connection.start();
+    await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> !connection.registered());
+    startMaster();
+    await().atMost(Duration.ofSeconds(15)).until(connection::registered);
+    assertThat(master.calls.get(0)).isEqualTo("register w1 127.0.0.1:50052 [command]");
+    // The master asked for 1 s heartbeats (not the configured 5 s).
+    await().atMost(Duration.ofSeconds(5)).until(() -> master.calls.contains("heartbeat active=2 draining=false"));
+  }
+
+  @Test
+  void registersAgainWhenTheMasterForgetsIt() throws Exception {
+    startMaster();
+    connection.start();
+    await().atMost(Duration.ofSeconds(5)).until(connection::registered);
+    master.knowsWorker.set(false);
+    master.calls.clear();
+    await().atMost(Duration.ofSeconds(10)).until(() -> master.calls.stream().anyMatch(c -> c.startsWith("register")));
+  }
+
+  @Test
+  void announcesDrainingAtOnceAndDeregistersOnShutdown() throws Exception {
+    startMaster();
+    connection.start();
+    await().atMost(Duration.ofSeconds(5)).until(connection::registered);
+    draining.set(true);
+    connection.announceDraining();
+    assertThat(master.calls).contains("heartbeat active=2 draining=true");
+    connection.deregister("shutdown");
+    assertThat(master.calls).last().isEqualTo("deregister shutdown");
+    assertThat(connection.registered()).isFalse();
+  }
+}
