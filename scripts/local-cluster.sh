@@ -13,9 +13,11 @@
 #   WORKER_HTTP_PORTS      space-separated, one per worker (default 9081 9082 ...)
 #   WORKER_GRPC_PORTS      space-separated, one per worker (default 50052 50053 ...)
 #   READY_TIMEOUT          seconds to wait for readiness (default 120)
+#   PLUGINS_DIR            workers' executor plugins (default: DISTEXEC_HOME/plugins, holding the
+#                          `script` executor built by this project)
 #   Any master/worker setting (MAX_CONCURRENT_JOBS, HEARTBEAT_TIMEOUT_SECONDS, LOAD_BALANCER,
-#   MAX_CONCURRENT_TASKS, HEARTBEAT_INTERVAL_SECONDS, DRAIN_GRACE_SECONDS, OUTPUT_CAP_BYTES, ...)
-#   set in the environment is passed to the servers.
+#   MAX_CONCURRENT_TASKS, HEARTBEAT_INTERVAL_SECONDS, DRAIN_GRACE_SECONDS, OUTPUT_CAP_BYTES,
+#   COMMAND_ALLOWLIST, TASK_ENV_PASSTHROUGH, ...) set in the environment is passed to the servers.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,7 +29,8 @@ MASTER_HTTP_PORT=${MASTER_HTTP_PORT:-9080}
 MASTER_GRPC_PORT=${MASTER_GRPC_PORT:-50051}
 READY_TIMEOUT=${READY_TIMEOUT:-120}
 PASS_THROUGH=(MAX_CONCURRENT_JOBS HEARTBEAT_TIMEOUT_SECONDS HEARTBEAT_INTERVAL_SECONDS LOAD_BALANCER LOG_LEVEL
-  MAX_CONCURRENT_TASKS DRAIN_GRACE_SECONDS OUTPUT_CAP_BYTES)
+  MAX_CONCURRENT_TASKS DRAIN_GRACE_SECONDS OUTPUT_CAP_BYTES COMMAND_ALLOWLIST TASK_ENV_PASSTHROUGH SCRIPT_DIR)
+SCRIPT_PLUGIN=$ROOT/executor-script/target/distexec-executor-script.jar
 read -r -a WORKER_HTTP <<<"${WORKER_HTTP_PORTS:-$(seq -s ' ' $((MASTER_HTTP_PORT + 1)) $((MASTER_HTTP_PORT + WORKERS)))}"
 read -r -a WORKER_GRPC <<<"${WORKER_GRPC_PORTS:-$(seq -s ' ' $((MASTER_GRPC_PORT + 1)) $((MASTER_GRPC_PORT + WORKERS)))}"
 
@@ -39,7 +42,7 @@ http_port() { if [ "$1" = master ]; then echo "$MASTER_HTTP_PORT"; else echo "${
 
 build_if_needed() {
   local master_war=$ROOT/master-war/target/distexec-master.war worker_war=$ROOT/worker-war/target/distexec-worker.war
-  if [ -x "$WLP/bin/server" ] && [ -f "$master_war" ] && [ -f "$worker_war" ]; then return; fi
+  if [ -x "$WLP/bin/server" ] && [ -f "$master_war" ] && [ -f "$worker_war" ] && [ -f "$SCRIPT_PLUGIN" ]; then return; fi
   log "building distexec (first run: downloads dependencies and the Liberty runtime, a few minutes)..."
   (cd "$ROOT" && ./mvnw -q -B install -DskipTests) || die "build failed; run ./mvnw install -DskipTests to see why"
 }
@@ -94,12 +97,18 @@ up() {
   build_if_needed
   local start=$SECONDS
   rm -rf "$WLP_USER_DIR/servers"
+  local plugins=${PLUGINS_DIR:-}
+  if [ -z "$plugins" ]; then
+    plugins=$HOME_DIR/plugins
+    mkdir -p "$plugins" && cp "$SCRIPT_PLUGIN" "$plugins/"
+  fi
   create_server master master "$ROOT/master-war/target/distexec-master.war" \
     "HTTP_PORT=$MASTER_HTTP_PORT" "MASTER_ADDRESS=127.0.0.1:$MASTER_GRPC_PORT"
   for i in $(seq 1 "$WORKERS"); do
     create_server "worker-$i" worker "$ROOT/worker-war/target/distexec-worker.war" \
       "HTTP_PORT=${WORKER_HTTP[$((i - 1))]}" "WORKER_ID=worker-$i" \
-      "WORKER_ADDRESS=127.0.0.1:${WORKER_GRPC[$((i - 1))]}" "MASTER_ADDRESS=127.0.0.1:$MASTER_GRPC_PORT"
+      "WORKER_ADDRESS=127.0.0.1:${WORKER_GRPC[$((i - 1))]}" "MASTER_ADDRESS=127.0.0.1:$MASTER_GRPC_PORT" \
+      "PLUGINS_DIR=$plugins"
   done
   log "starting $(servers | tr '\n' ' ')in $HOME_DIR ..."
   local pids=()

@@ -1,10 +1,16 @@
 package io.distexec.executor;
 
 /**
- * What an executor is told while it runs a task: whether it has been cancelled. Executors must
- * stop promptly once cancelled and return a {@link Outcome#CANCELLED} result.
+ * What an executor is told while it runs a task: whether it has been cancelled, and where its
+ * output goes while it runs. Executors must stop promptly once cancelled and return a
+ * {@link Outcome#CANCELLED} result.
  */
 public interface ExecutionContext {
+
+  /** Where to send output while the task runs; chunks are also kept in the result (capped). */
+  default OutputSink output() {
+    return OutputSink.DISCARD;
+  }
 
   /** True once the task has been cancelled. */
   boolean isCancelled();

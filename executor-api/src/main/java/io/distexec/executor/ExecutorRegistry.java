@@ -30,10 +30,20 @@ public final class ExecutorRegistry {
     return this;
   }
 
-  /** Adds every executor that {@link ServiceLoader} finds through the given class loader. */
-  public ExecutorRegistry registerServiceProviders(ClassLoader loader) {
-    ServiceLoader.load(Executor.class, loader).forEach(this::register);
-    return this;
+  /**
+   * Adds an executor from every {@link ExecutorProvider} that {@link ServiceLoader} finds through
+   * the given class loader.
+   *
+   * @return the names of the executors added
+   */
+  public java.util.List<String> registerProviders(ClassLoader loader, ExecutorEnvironment environment) {
+    java.util.List<String> added = new java.util.ArrayList<>();
+    for (ExecutorProvider provider : ServiceLoader.load(ExecutorProvider.class, loader)) {
+      Executor executor = provider.create(environment);
+      register(executor);
+      added.add(executor.name());
+    }
+    return added;
   }
 
   public Optional<Executor> find(String name) {

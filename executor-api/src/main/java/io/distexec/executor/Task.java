@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param stdin bytes written to standard input, which is then closed; empty for none
  * @param timeout wall-clock limit from the start; {@link Duration#ZERO} means none
  * @param attributes executor-specific options
+ * @param shell run {@code command} as a {@code /bin/sh -c} script, with {@code args} as its
+ *     positional parameters {@code $1 ...}; only when asked for explicitly
  */
 public record Task(
     String id,
@@ -28,7 +30,8 @@ public record Task(
     String workdir,
     byte[] stdin,
     Duration timeout,
-    Map<String, String> attributes) {
+    Map<String, String> attributes,
+    boolean shell) {
 
   public Task {
     Objects.requireNonNull(id, "id");
@@ -43,7 +46,7 @@ public record Task(
 
   /** A command task with defaults for everything but the program and its arguments. */
   public static Task command(String id, String command, String... args) {
-    return new Task(id, "command", command, List.of(args), Map.of(), null, null, Duration.ZERO, Map.of());
+    return new Task(id, "command", command, List.of(args), Map.of(), null, null, Duration.ZERO, Map.of(), false);
   }
 
   /** The standard input; a copy, since arrays are mutable. */
@@ -57,25 +60,33 @@ public record Task(
   }
 
   public Task withTimeout(Duration newTimeout) {
-    return new Task(id, type, command, args, env, workdir, stdin, newTimeout, attributes);
+    return new Task(id, type, command, args, env, workdir, stdin, newTimeout, attributes, shell);
   }
 
   public Task withEnv(Map<String, String> newEnv) {
-    return new Task(id, type, command, args, newEnv, workdir, stdin, timeout, attributes);
+    return new Task(id, type, command, args, newEnv, workdir, stdin, timeout, attributes, shell);
   }
 
   public Task withWorkdir(String newWorkdir) {
-    return new Task(id, type, command, args, env, newWorkdir, stdin, timeout, attributes);
+    return new Task(id, type, command, args, env, newWorkdir, stdin, timeout, attributes, shell);
   }
 
   public Task withStdin(byte[] newStdin) {
-    return new Task(id, type, command, args, env, workdir, newStdin, timeout, attributes);
+    return new Task(id, type, command, args, env, workdir, newStdin, timeout, attributes, shell);
+  }
+
+  public Task withShell(boolean newShell) {
+    return new Task(id, type, command, args, env, workdir, stdin, timeout, attributes, newShell);
+  }
+
+  public Task withAttributes(Map<String, String> newAttributes) {
+    return new Task(id, type, command, args, env, workdir, stdin, timeout, newAttributes, shell);
   }
 
   @Override
   public String toString() {
     // Never print env values or stdin: they may hold secrets.
     return "Task[id=" + id + ", type=" + type + ", command=" + command + ", args=" + args.size()
-        + ", env=" + env.keySet() + ", workdir=" + workdir + ", timeout=" + timeout + "]";
+        + ", env=" + env.keySet() + ", workdir=" + workdir + ", timeout=" + timeout + ", shell=" + shell + "]";
   }
 }

@@ -1,18 +1,14 @@
 package io.distexec.executor.command;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Starts a task's process in a session (and process group) of its own and ends that whole group:
@@ -24,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 final class ProcessTree {
 
   private static final Optional<Path> SETSID = findSetsid();
+  private static final Duration POLL = Duration.ofMillis(10);
 
   private ProcessTree() {}
 
@@ -58,12 +55,10 @@ final class ProcessTree {
       return 0;
     }
     targets.values().forEach(ProcessHandle::destroy);
-    CompletableFuture<?> allGone = CompletableFuture.allOf(
-        targets.values().stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new));
     try {
-      allGone.get(grace.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      forceKill(leader, targets);
+      if (!awaitGone(targets.values(), grace)) {
+        forceKill(leader, targets);
+      }
     } catch (InterruptedException e) {
       forceKill(leader, targets);
       Thread.currentThread().interrupt();
@@ -71,38 +66,39 @@ final class ProcessTree {
     return targets.size();
   }
 
+  /**
+   * Polls until every process is gone. {@link ProcessHandle#onExit()} is no use here: for processes
+   * that are not our children the JDK polls with a backoff that takes seconds to notice an exit.
+   */
+  private static boolean awaitGone(Collection<ProcessHandle> processes, Duration grace) throws InterruptedException {
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (processes.stream().anyMatch(ProcStat::running)) {
+      if (System.nanoTime() >= deadline) {
+        return false;
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+    return true;
+  }
+
   private static void forceKill(ProcessHandle leader, Map<Long, ProcessHandle> targets) {
     // Signal again whatever is alive, including processes forked since the first look.
     targets.putAll(members(leader));
-    targets.values().stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    targets.values().stream().filter(ProcStat::running).forEach(ProcessHandle::destroyForcibly);
   }
 
   /** Live processes of the leader's group (or tree), leader first. */
   private static Map<Long, ProcessHandle> members(ProcessHandle leader) {
     Map<Long, ProcessHandle> found = new LinkedHashMap<>();
-    if (leader.isAlive()) {
+    if (ProcStat.running(leader)) {
       found.put(leader.pid(), leader);
     }
-    leader.descendants().filter(ProcessHandle::isAlive).forEach(p -> found.put(p.pid(), p));
+    leader.descendants().filter(ProcStat::running).forEach(p -> found.put(p.pid(), p));
     if (SETSID.isPresent()) {
-      long group = leader.pid();
-      ProcessHandle.allProcesses()
-          .filter(p -> p.isAlive() && processGroupOf(p.pid()) == group)
-          .forEach(p -> found.put(p.pid(), p));
+      for (long pid : ProcStat.groupMembers(leader.pid())) {
+        ProcessHandle.of(pid).filter(ProcStat::running).ifPresent(p -> found.put(pid, p));
+      }
     }
     return found;
-  }
-
-  /** The process group id from /proc/PID/stat, or -1 when the process is gone. */
-  static long processGroupOf(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      // Fields after the command name, which is in parentheses and may hold spaces:
-      // state ppid pgrp ...
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(fields[2]);
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
   }
 }

@@ -74,13 +74,13 @@ class CommandExecutorTest extends ExecutorContractTest {
     Result result = run(Task.command(newId(), "echo", "hello", "world"));
     assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
     assertThat(result.exitCode()).hasValue(0);
-    assertThat(new String(result.stdout(), UTF_8)).isEqualTo("hello world\n");
+    assertThat(new String(result.stdout().bytes(), UTF_8)).isEqualTo("hello world\n");
   }
 
   @Test
   void passesArgumentsWithoutAShell() throws Exception {
     Result result = run(Task.command(newId(), "echo", "$HOME;", "`id`", "*", "a b"));
-    assertThat(new String(result.stdout(), UTF_8)).isEqualTo("$HOME; `id` * a b\n");
+    assertThat(new String(result.stdout().bytes(), UTF_8)).isEqualTo("$HOME; `id` * a b\n");
   }
 
   @Test
@@ -89,8 +89,8 @@ class CommandExecutorTest extends ExecutorContractTest {
     assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
     assertThat(result.exitCode()).hasValue(3);
     assertThat(result.error()).isEqualTo("exited with code 3");
-    assertThat(new String(result.stdout(), UTF_8)).isEqualTo("out\n");
-    assertThat(new String(result.stderr(), UTF_8)).isEqualTo("err\n");
+    assertThat(new String(result.stdout().bytes(), UTF_8)).isEqualTo("out\n");
+    assertThat(new String(result.stderr().bytes(), UTF_8)).isEqualTo("err\n");
   }
 
   @Test
@@ -115,7 +115,7 @@ class CommandExecutorTest extends ExecutorContractTest {
         .withEnv(Map.of("GREETING", "hi"))
         .withWorkdir(dir.toString());
     Result result = run(task);
-    assertThat(new String(result.stdout(), UTF_8))
+    assertThat(new String(result.stdout().bytes(), UTF_8))
         .isEqualTo("hi /usr/bin:/bin\n" + dir.toRealPath() + "\n");
   }
 
@@ -130,7 +130,7 @@ class CommandExecutorTest extends ExecutorContractTest {
   void writesStdinToTheProcess() throws Exception {
     byte[] input = "line one\nline two ✓\n".getBytes(UTF_8);
     Result result = run(Task.command(newId(), "cat").withStdin(input));
-    assertThat(result.stdout()).isEqualTo(input);
+    assertThat(result.stdout().bytes()).isEqualTo(input);
   }
 
   @Test
@@ -138,10 +138,12 @@ class CommandExecutorTest extends ExecutorContractTest {
     CommandExecutor small = new CommandExecutor(
         new CommandExecutor.Settings(64, Duration.ofSeconds(2), Map.of("PATH", "/usr/bin:/bin")), IO);
     Result result = small.execute(Task.command(newId(), "seq", "1", "100000"), new Cancellation());
-    String out = new String(result.stdout(), UTF_8);
+    String out = new String(result.stdout().bytes(), UTF_8);
     assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
     assertThat(result.truncated()).isTrue();
     assertThat(out).startsWith("1\n2\n3\n").endsWith("99999\n100000\n").contains("bytes omitted]");
+    assertThat(result.stdout().totalBytes()).isEqualTo(588895); // bytes in `seq 1 100000`
+    assertThat(result.stdout().bytes().length).isLessThan(64 + 64);
   }
 
   @Test
@@ -152,6 +154,7 @@ class CommandExecutorTest extends ExecutorContractTest {
     Result result = run(task);
     assertThat(result.outcome()).isEqualTo(Outcome.TIMED_OUT);
     assertThat(result.error()).contains("timed out after 1 s");
+    assertThat(result.usage().processesKilled()).isEqualTo(3); // sh and both sleeps
     await().atMost(Duration.ofSeconds(5)).until(() -> processesWith(marker).isEmpty());
   }
 
@@ -160,7 +163,7 @@ class CommandExecutorTest extends ExecutorContractTest {
     String marker = "302." + System.nanoTime() % 100000;
     Result result = run(Task.command(newId(), "sh", "-c", "sleep " + marker + " & echo started"));
     assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
-    assertThat(new String(result.stdout(), UTF_8)).isEqualTo("started\n");
+    assertThat(new String(result.stdout().bytes(), UTF_8)).isEqualTo("started\n");
     await().atMost(Duration.ofSeconds(5)).until(() -> processesWith(marker).isEmpty());
   }
 
@@ -171,6 +174,96 @@ class CommandExecutorTest extends ExecutorContractTest {
         .isInstanceOfSatisfying(InvalidTaskException.class, e -> assertThat(e.violations())
             .extracting(InvalidTaskException.Violation::field)
             .containsExactlyInAnyOrder("env.1BAD", "timeoutSeconds"));
+  }
+
+  @Test
+  void runsAShellOnlyWhenAskedAndPassesArgsAsPositionalParameters() throws Exception {
+    Task plain = Task.command(newId(), "echo $1 | tr a-z A-Z", "hello");
+    assertThat(run(plain).error()).isEqualTo("command not found: echo $1 | tr a-z A-Z");
+
+    Result shell = run(plain.withShell(true));
+    assertThat(shell.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(new String(shell.stdout().bytes(), UTF_8)).isEqualTo("HELLO\n");
+  }
+
+  @Test
+  void startsFromTheConfiguredBaseEnvironmentOnly() throws Exception {
+    Map<String, String> base = CommandExecutor.Settings.passThrough(
+        Map.of("PATH", "/usr/bin:/bin", "DATABASE_PASSWORD", "s3cret"), CommandExecutor.DEFAULT_PASSTHROUGH);
+    CommandExecutor executor = new CommandExecutor(new CommandExecutor.Settings(1024, Duration.ofSeconds(1), base), IO);
+    Result result = executor.execute(Task.command(newId(), "env").withEnv(Map.of("MINE", "1")), new Cancellation());
+    assertThat(new String(result.stdout().bytes(), UTF_8).lines().sorted().toList())
+        .containsExactly("MINE=1", "PATH=/usr/bin:/bin");
+  }
+
+  @Test
+  void keepsUnicodeAndBinaryOutputByteForByte() throws Exception {
+    Result unicode = run(Task.command(newId(), "printf", "%s\\n", "héllo ✓ 😀"));
+    assertThat(new String(unicode.stdout().bytes(), UTF_8)).isEqualTo("héllo ✓ 😀\n");
+
+    Result binary = run(Task.command(newId(), "head", "-c", "4096", "/dev/urandom"));
+    assertThat(binary.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(binary.stdout().bytes()).hasSize(4096);
+    assertThat(binary.stdout().totalBytes()).isEqualTo(4096);
+
+    Result invalidUtf8 = run(Task.command(newId(), "printf", "\\377\\376ok"));
+    assertThat(invalidUtf8.stdout().bytes()).containsExactly(0xff, 0xfe, 'o', 'k');
+  }
+
+  @Test
+  void streamsOutputInOrderWhileTheCommandRuns() throws Exception {
+    StringBuilder out = new StringBuilder();
+    StringBuilder err = new StringBuilder();
+    java.util.List<Long> firstChunkAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+    long start = System.nanoTime();
+    Cancellation context = new Cancellation((stream, data, offset, length) -> {
+      firstChunkAt.add(System.nanoTime() - start);
+      synchronized (out) {
+        (stream == io.distexec.executor.StdStream.STDOUT ? out : err).append(new String(data, offset, length, UTF_8));
+      }
+    });
+    Result result = executor.execute(Task.command(newId(), "sh", "-c",
+        "echo first; echo oops >&2; sleep 1; seq 2 5000"), context);
+    assertThat(out.toString()).isEqualTo(new String(result.stdout().bytes(), UTF_8)).startsWith("first\n2\n3\n")
+        .endsWith("\n5000\n");
+    assertThat(err.toString()).isEqualTo("oops\n");
+    // The first line arrived before the command's one-second pause ended.
+    assertThat(firstChunkAt.get(0)).isLessThan(Duration.ofMillis(900).toNanos());
+  }
+
+  @Test
+  void measuresCpuTimeAndPeakMemory() throws Exception {
+    Result result = run(Task.command(newId(), "sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"));
+    assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(result.usage().cpuTime()).hasValueSatisfying(cpu -> assertThat(cpu).isPositive());
+    assertThat(result.usage().peakRssBytes().orElse(0)).isGreaterThan(100_000);
+  }
+
+  @Test
+  void refusesProgramsOutsideTheAllowListWithoutBypass(@TempDir Path dir) throws Exception {
+    CommandPolicy policy = CommandPolicy.parse("echo, /usr/bin/seq*", "/usr/bin:/bin");
+    CommandExecutor strict = new CommandExecutor(new CommandExecutor.Settings(1024, Duration.ofSeconds(1),
+        Map.of("PATH", "/usr/bin:/bin"), policy), IO);
+    assertThat(strict.execute(Task.command(newId(), "echo", "ok"), new Cancellation()).outcome())
+        .isEqualTo(Outcome.SUCCEEDED);
+    assertThat(strict.execute(Task.command(newId(), "seq", "2"), new Cancellation()).outcome())
+        .isEqualTo(Outcome.SUCCEEDED);
+
+    Result refused = strict.execute(Task.command(newId(), "id"), new Cancellation());
+    assertThat(refused.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(refused.error()).startsWith("refused: /usr/bin/id is not allowed by this worker's COMMAND_ALLOWLIST");
+
+    // Shell mode runs /bin/sh, which is not allowed, whatever the script says.
+    Result shell = strict.execute(Task.command(newId(), "echo hi").withShell(true), new Cancellation());
+    assertThat(shell.error()).contains("/bin/sh is not allowed").contains("shell mode");
+
+    // A PATH of the task's own finds another "echo", which is not the allowed one.
+    Path fake = dir.resolve("echo");
+    Files.writeString(fake, "#!/bin/sh\nid\n");
+    fake.toFile().setExecutable(true);
+    Result hijack = strict.execute(Task.command(newId(), "echo").withEnv(Map.of("PATH", dir.toString())),
+        new Cancellation());
+    assertThat(hijack.error()).contains(fake.toString() + " is not allowed");
   }
 
   private static List<ProcessHandle> processesWith(String marker) {

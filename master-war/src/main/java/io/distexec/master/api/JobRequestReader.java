@@ -24,7 +24,7 @@ import java.util.Set;
 final class JobRequestReader {
 
   static final Set<String> FIELDS =
-      Set.of("type", "command", "args", "env", "workdir", "stdin", "timeoutSeconds", "attributes");
+      Set.of("type", "command", "args", "env", "workdir", "stdin", "timeoutSeconds", "attributes", "shell");
 
   private JobRequestReader() {}
 
@@ -54,11 +54,12 @@ final class JobRequestReader {
     String stdin = string(json, "stdin", errors);
     long timeout = wholeNumber(json, "timeoutSeconds", errors);
     Map<String, String> attributes = stringMap(json, "attributes", errors);
+    boolean shell = bool(json, "shell", errors);
     if (!errors.isEmpty()) {
       throw new BadRequestException("the job request has invalid fields", errors);
     }
     return new JobSpec(type, command, args, env, workdir,
-        stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8), timeout, attributes);
+        stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8), timeout, attributes, shell);
   }
 
   private static boolean absent(JsonObject json, String field) {
@@ -113,6 +114,18 @@ final class JobRequestReader {
       }
     });
     return values;
+  }
+
+  private static boolean bool(JsonObject json, String field, List<FieldError> errors) {
+    if (absent(json, field)) {
+      return false;
+    }
+    JsonValue value = json.get(field);
+    if (value == JsonValue.TRUE || value == JsonValue.FALSE) {
+      return value == JsonValue.TRUE;
+    }
+    errors.add(new FieldError(field, "must be true or false"));
+    return false;
   }
 
   private static long wholeNumber(JsonObject json, String field, List<FieldError> errors) {

@@ -5,6 +5,7 @@ import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobNotFoundException;
 import io.distexec.master.jobs.JobService;
 import io.distexec.master.jobs.JobStatus;
+import io.distexec.master.jobs.LiveOutput;
 import io.distexec.master.jobs.QueueFullException;
 import io.distexec.master.api.Problem.FieldError;
 import jakarta.enterprise.context.Dependent;
@@ -38,10 +39,12 @@ public class JobResource {
   static final int MAX_WAIT_SECONDS = 60;
 
   private final JobService jobs;
+  private final LiveOutput liveOutput;
 
   @Inject
-  public JobResource(JobService jobs) {
+  public JobResource(JobService jobs, LiveOutput liveOutput) {
     this.jobs = jobs;
+    this.liveOutput = liveOutput;
   }
 
   /**
@@ -71,7 +74,7 @@ public class JobResource {
   @GET
   @Path("{id}")
   public JobView get(@PathParam("id") String id) throws JobNotFoundException {
-    return JobView.of(jobs.get(id));
+    return JobView.of(jobs.get(id), liveOutput.snapshot(id));
   }
 
   /** Newest first; {@code status} filters, {@code limit} caps (default 100, at most 1000). */

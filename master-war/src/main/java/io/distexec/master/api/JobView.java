@@ -1,15 +1,20 @@
 package io.distexec.master.api;
 
 import io.distexec.master.jobs.Job;
+import io.distexec.master.jobs.JobOutcome;
+import io.distexec.master.jobs.JobStatus;
+import io.distexec.master.jobs.LiveOutput;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * A job as the REST API shows it. Environment values and stdin are never shown (they may hold
  * secrets): only the variable names. Output is decoded as UTF-8; invalid bytes become U+FFFD.
+ * While a job runs, stdout and stderr show what it has printed so far.
  */
 public record JobView(
     String id,
@@ -17,6 +22,7 @@ public record JobView(
     String type,
     String command,
     List<String> args,
+    boolean shell,
     Set<String> envNames,
     String workdir,
     long timeoutSeconds,
@@ -28,16 +34,30 @@ public record JobView(
     Integer exitCode,
     String stdout,
     String stderr,
+    long stdoutBytes,
+    long stderrBytes,
     boolean outputTruncated,
+    Long cpuTimeMillis,
+    Long peakRssBytes,
+    int processesKilled,
     String error) {
 
   public static JobView of(Job job) {
+    return of(job, Optional.empty());
+  }
+
+  public static JobView of(Job job, Optional<LiveOutput.Snapshot> live) {
+    JobOutcome o = job.outcome();
+    boolean showLive = job.status() == JobStatus.RUNNING && live.isPresent();
+    byte[] out = showLive ? live.get().stdout() : o.stdout();
+    byte[] err = showLive ? live.get().stderr() : o.stderr();
     return new JobView(
         job.id(),
         job.status().name(),
         job.spec().type(),
         job.spec().command(),
         job.spec().args(),
+        job.spec().shell(),
         new TreeSet<>(job.spec().env().keySet()),
         job.spec().workdir(),
         job.spec().timeoutSeconds(),
@@ -47,9 +67,14 @@ public record JobView(
         job.startedAt(),
         job.finishedAt(),
         job.exitCode().isPresent() ? job.exitCode().getAsInt() : null,
-        new String(job.outcome().stdout(), StandardCharsets.UTF_8),
-        new String(job.outcome().stderr(), StandardCharsets.UTF_8),
-        job.outcome().truncated(),
-        job.outcome().error().isEmpty() ? null : job.outcome().error());
+        new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8),
+        showLive ? live.get().stdoutBytes() : o.stdoutBytes(),
+        showLive ? live.get().stderrBytes() : o.stderrBytes(),
+        showLive ? live.get().truncated() : o.truncated(),
+        o.cpuTimeMillis().isPresent() ? o.cpuTimeMillis().getAsLong() : null,
+        o.peakRssBytes().isPresent() ? o.peakRssBytes().getAsLong() : null,
+        o.processesKilled(),
+        o.error().isEmpty() ? null : o.error());
   }
 }

@@ -9,6 +9,7 @@ import io.distexec.master.jobs.InMemoryJobStore;
 import io.distexec.master.jobs.JobService;
 import io.distexec.master.jobs.JobStore;
 import io.distexec.master.jobs.JobValidator;
+import io.distexec.master.jobs.LiveOutput;
 import io.distexec.master.registry.NodeRegistry;
 import io.distexec.master.registry.WorkerNode;
 import io.distexec.master.scheduling.JobQueue;
@@ -99,11 +100,19 @@ public class MasterBeans {
     channels.close();
   }
 
+  /** Output of running jobs; the same cap per stream as a worker's default. */
+  @Produces
+  @Singleton
+  LiveOutput liveOutput() {
+    return new LiveOutput(ConfigProvider.getConfig().getOptionalValue("OUTPUT_CAP_BYTES", Integer.class)
+        .orElse(1024 * 1024));
+  }
+
   @Produces
   @Singleton
   Dispatcher dispatcher(JobStore store, JobQueue queue, NodeRegistry registry, LoadBalancer balancer,
-      WorkerChannels channels, Clock clock) {
-    return new Dispatcher(store, queue, registry, new Scheduler(balancer), channels, clock);
+      WorkerChannels channels, LiveOutput liveOutput, Clock clock) {
+    return new Dispatcher(store, queue, registry, new Scheduler(balancer), channels, liveOutput, clock);
   }
 
   void stopDispatcher(@Disposes Dispatcher dispatcher) {

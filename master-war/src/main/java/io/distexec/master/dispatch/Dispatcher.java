@@ -5,6 +5,8 @@ import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobOutcome;
 import io.distexec.master.jobs.JobStatus;
 import io.distexec.master.jobs.JobStore;
+import io.distexec.master.jobs.LiveOutput;
+import io.distexec.executor.StdStream;
 import io.distexec.master.registry.NodeRegistry;
 import io.distexec.master.registry.RegistryListener;
 import io.distexec.master.registry.WorkerNode;
@@ -12,6 +14,7 @@ import io.distexec.master.scheduling.JobQueue;
 import io.distexec.master.scheduling.Placement;
 import io.distexec.master.scheduling.Scheduler;
 import io.distexec.proto.v1.ExecuteTaskRequest;
+import io.distexec.proto.v1.OutputStream;
 import io.distexec.proto.v1.TaskEvent;
 import io.distexec.proto.v1.WorkerServiceGrpc;
 import io.grpc.Status;
@@ -52,6 +55,7 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
   private final NodeRegistry registry;
   private final Scheduler scheduler;
   private final WorkerChannels channels;
+  private final LiveOutput liveOutput;
   private final Clock clock;
 
   private final Map<String, AtomicInteger> inFlightByWorker = new ConcurrentHashMap<>();
@@ -78,12 +82,13 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
   }
 
   public Dispatcher(JobStore store, JobQueue queue, NodeRegistry registry, Scheduler scheduler,
-      WorkerChannels channels, Clock clock) {
+      WorkerChannels channels, LiveOutput liveOutput, Clock clock) {
     this.store = store;
     this.queue = queue;
     this.registry = registry;
     this.scheduler = scheduler;
     this.channels = channels;
+    this.liveOutput = liveOutput;
     this.clock = clock;
     registry.addListener(this);
   }
@@ -208,6 +213,9 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
           started = true;
           apply(attempt, j -> j.running(ProtoMapper.instant(event.getStarted().getStartedAt())));
         }
+        case OUTPUT -> liveOutput.append(attempt.jobId,
+            event.getOutput().getStream() == OutputStream.OUTPUT_STREAM_STDERR ? StdStream.STDERR : StdStream.STDOUT,
+            event.getOutput().getData().toByteArray());
         case RESULT -> {
           finished = true;
           apply(attempt, j -> j.finished(ProtoMapper.toStatus(event.getResult().getOutcome()),
@@ -283,6 +291,7 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
 
   private void ended(Attempt attempt) {
     attempts.remove(attempt.jobId, attempt);
+    liveOutput.remove(attempt.jobId);
     AtomicInteger count = inFlightByWorker.get(attempt.workerId);
     if (count != null) {
       count.decrementAndGet();

@@ -11,6 +11,7 @@ import io.distexec.proto.v1.TaskResult;
 import io.distexec.proto.v1.TaskSpec;
 import java.time.Instant;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * Converts between protobuf messages and the master's records, in one place; handles proto3's
@@ -22,7 +23,8 @@ public final class ProtoMapper {
 
   public static JobSpec toSpec(TaskSpec spec) {
     return new JobSpec(spec.getType(), spec.getCommand(), spec.getArgsList(), spec.getEnvMap(),
-        spec.getWorkdir(), spec.getStdin().toByteArray(), spec.getTimeoutSeconds(), spec.getAttributesMap());
+        spec.getWorkdir(), spec.getStdin().toByteArray(), spec.getTimeoutSeconds(), spec.getAttributesMap(),
+        spec.getShell());
   }
 
   public static TaskSpec toProto(JobSpec spec) {
@@ -33,7 +35,8 @@ public final class ProtoMapper {
         .putAllEnv(spec.env())
         .setStdin(ByteString.copyFrom(spec.stdin()))
         .setTimeoutSeconds((int) spec.timeoutSeconds())
-        .putAllAttributes(spec.attributes());
+        .putAllAttributes(spec.attributes())
+        .setShell(spec.shell());
     if (spec.workdir() != null) {
       b.setWorkdir(spec.workdir());
     }
@@ -53,7 +56,10 @@ public final class ProtoMapper {
     return new JobOutcome(
         result.hasExitCode() ? OptionalInt.of(result.getExitCode()) : OptionalInt.empty(),
         result.getStdout().toByteArray(), result.getStderr().toByteArray(), result.getOutputTruncated(),
-        result.getError());
+        result.getError(), result.getStdoutTotalBytes(), result.getStderrTotalBytes(),
+        result.hasCpuTimeMillis() ? OptionalLong.of(result.getCpuTimeMillis()) : OptionalLong.empty(),
+        result.hasPeakRssBytes() ? OptionalLong.of(result.getPeakRssBytes()) : OptionalLong.empty(),
+        result.getProcessesKilled());
   }
 
   public static io.distexec.proto.v1.JobStatus toProto(JobStatus status) {
@@ -83,7 +89,12 @@ public final class ProtoMapper {
         .setStdout(ByteString.copyFrom(job.outcome().stdout()))
         .setStderr(ByteString.copyFrom(job.outcome().stderr()))
         .setError(job.outcome().error())
-        .setOutputTruncated(job.outcome().truncated());
+        .setOutputTruncated(job.outcome().truncated())
+        .setStdoutTotalBytes(job.outcome().stdoutBytes())
+        .setStderrTotalBytes(job.outcome().stderrBytes())
+        .setProcessesKilled(job.outcome().processesKilled());
+    job.outcome().cpuTimeMillis().ifPresent(b::setCpuTimeMillis);
+    job.outcome().peakRssBytes().ifPresent(b::setPeakRssBytes);
     if (job.workerId() != null) {
       b.setWorkerId(job.workerId());
     }

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param stdin bytes for standard input
  * @param timeoutSeconds wall-clock limit; 0 for none
  * @param attributes executor-specific options
+ * @param shell run {@code command} as a {@code /bin/sh -c} script (explicit opt-in)
  */
 public record JobSpec(
     String type,
@@ -23,7 +24,8 @@ public record JobSpec(
     String workdir,
     byte[] stdin,
     long timeoutSeconds,
-    Map<String, String> attributes) {
+    Map<String, String> attributes,
+    boolean shell) {
 
   public static final String DEFAULT_TYPE = "command";
 
@@ -38,7 +40,7 @@ public record JobSpec(
   }
 
   public static JobSpec command(String command, String... args) {
-    return new JobSpec(DEFAULT_TYPE, command, List.of(args), Map.of(), null, null, 0, Map.of());
+    return new JobSpec(DEFAULT_TYPE, command, List.of(args), Map.of(), null, null, 0, Map.of(), false);
   }
 
   @Override
@@ -50,6 +52,6 @@ public record JobSpec(
   public String toString() {
     // env values and stdin may be secrets: never print them.
     return "JobSpec[type=" + type + ", command=" + command + ", args=" + args.size() + ", env=" + env.keySet()
-        + ", workdir=" + workdir + ", timeoutSeconds=" + timeoutSeconds + "]";
+        + ", workdir=" + workdir + ", timeoutSeconds=" + timeoutSeconds + ", shell=" + shell + "]";
   }
 }

@@ -45,7 +45,7 @@ public final class JobValidator {
     if (JobSpec.DEFAULT_TYPE.equals(spec.type())) {
       try {
         commandRules.validate(new Task("validation", spec.type(), spec.command(), spec.args(), spec.env(),
-            spec.workdir(), null, Duration.ZERO, spec.attributes()));
+            spec.workdir(), null, Duration.ZERO, spec.attributes(), spec.shell()));
       } catch (InvalidTaskException e) {
         violations.addAll(e.violations());
       }

@@ -12,6 +12,7 @@ import io.distexec.master.jobs.JobService;
 import io.distexec.master.jobs.JobSpec;
 import io.distexec.master.jobs.JobStatus;
 import io.distexec.master.jobs.JobValidator;
+import io.distexec.master.jobs.LiveOutput;
 import io.distexec.master.registry.NodeRegistry;
 import io.distexec.master.registry.Registration;
 import io.distexec.master.scheduling.JobQueue;
@@ -48,19 +49,20 @@ class DispatcherTest {
   private final InMemoryJobStore store = new InMemoryJobStore();
   private final JobQueue queue = new JobQueue(100);
   private final NodeRegistry registry = new NodeRegistry(clock, Duration.ofSeconds(15));
+  private final LiveOutput liveOutput = new LiveOutput(1024);
   private final Map<String, ScriptedWorker> workers = new ConcurrentHashMap<>();
   private final List<Server> servers = new CopyOnWriteArrayList<>();
   private final WorkerChannels channels =
       new WorkerChannels(address -> InProcessChannelBuilder.forName(address).directExecutor().build());
   private final Dispatcher dispatcher =
-      new Dispatcher(store, queue, registry, new Scheduler(new RoundRobinBalancer()), channels, clock);
+      new Dispatcher(store, queue, registry, new Scheduler(new RoundRobinBalancer()), channels, liveOutput, clock);
   private final JobService jobs = new JobService(store, queue, new JobValidator(() -> Set.of("command")),
       dispatcher::wake, clock);
   private final ExecutorService loop = Executors.newSingleThreadExecutor();
 
   /** A stand-in for a worker's WorkerService, scripted per test; not a real worker. */
   static final class ScriptedWorker extends WorkerServiceGrpc.WorkerServiceImplBase {
-    enum Mode { SUCCEED, REFUSE_BUSY, HANG }
+    enum Mode { SUCCEED, REFUSE_BUSY, HANG, PRINT_AND_HANG }
 
     volatile Mode mode = Mode.SUCCEED;
     final List<ExecuteTaskRequest> received = new CopyOnWriteArrayList<>();
@@ -73,6 +75,13 @@ class DispatcherTest {
         case REFUSE_BUSY -> events.onError(Status.RESOURCE_EXHAUSTED.withDescription("busy").asRuntimeException());
         case HANG -> {
           events.onNext(TaskEvent.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
+          hanging.add(events);
+        }
+        case PRINT_AND_HANG -> {
+          events.onNext(TaskEvent.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
+          events.onNext(TaskEvent.newBuilder().setOutput(io.distexec.proto.v1.OutputChunk.newBuilder()
+              .setStream(io.distexec.proto.v1.OutputStream.OUTPUT_STREAM_STDOUT)
+              .setData(ByteString.copyFromUtf8("so far\n"))).build());
           hanging.add(events);
         }
         case SUCCEED -> {
@@ -137,6 +146,20 @@ class DispatcherTest {
     assertThat(store.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
     startWorker("late");
     awaitStatus(job.id(), JobStatus.SUCCEEDED);
+  }
+
+  @Test
+  void keepsTheOutputOfARunningJobUntilItEnds() throws Exception {
+    ScriptedWorker worker = startWorker("w1");
+    worker.mode = ScriptedWorker.Mode.PRINT_AND_HANG;
+    startDispatcher();
+    Job job = jobs.submit(JobSpec.command("sleep", "100"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> liveOutput.snapshot(job.id()).isPresent());
+    assertThat(new String(liveOutput.snapshot(job.id()).orElseThrow().stdout())).isEqualTo("so far\n");
+    worker.hanging.get(0).onNext(ScriptedWorker.result("final"));
+    worker.hanging.get(0).onCompleted();
+    awaitStatus(job.id(), JobStatus.SUCCEEDED);
+    await().until(() -> liveOutput.snapshot(job.id()).isEmpty());
   }
 
   @Test

@@ -38,7 +38,7 @@ class JobServiceTest {
 
   @Test
   void rejectsARelativeWorkdirANegativeTimeoutAndABadEnvNameAtOnce() {
-    JobSpec spec = new JobSpec(null, "ls", List.of(), Map.of("BAD-NAME", "x"), "tmp", null, -1, Map.of());
+    JobSpec spec = new JobSpec(null, "ls", List.of(), Map.of("BAD-NAME", "x"), "tmp", null, -1, Map.of(), false);
     assertThatThrownBy(() -> service.submit(spec))
         .isInstanceOfSatisfying(InvalidJobException.class, e -> assertThat(e.violations())
             .extracting(v -> v.field())
@@ -47,7 +47,7 @@ class JobServiceTest {
 
   @Test
   void rejectsATypeNoWorkerCanRun() {
-    JobSpec spec = new JobSpec("docker", "x", List.of(), Map.of(), null, null, 0, Map.of());
+    JobSpec spec = new JobSpec("docker", "x", List.of(), Map.of(), null, null, 0, Map.of(), false);
     assertThatThrownBy(() -> service.submit(spec))
         .hasMessageContaining("type: no registered worker has an executor named 'docker'");
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class JobTest {
@@ -15,7 +14,7 @@ class JobTest {
   @Test
   void movesForwardThroughItsLifecycle() {
     Job done = queued.dispatchedTo("w1").running(t0.plusSeconds(1))
-        .finished(JobStatus.SUCCEEDED, new JobOutcome(OptionalInt.of(0), "hi\n".getBytes(), null, false, ""),
+        .finished(JobStatus.SUCCEEDED, JobOutcome.of(0, "hi\n".getBytes(), ""),
             t0.plusSeconds(2));
     assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(done.attempt()).isEqualTo(1);
@@ -50,7 +49,7 @@ class JobTest {
   @Test
   void neverPrintsEnvironmentValues() {
     JobSpec spec = new JobSpec("command", "env", java.util.List.of(), java.util.Map.of("TOKEN", "s3cret"), null,
-        "also secret".getBytes(), 0, java.util.Map.of());
+        "also secret".getBytes(), 0, java.util.Map.of(), false);
     assertThat(spec.toString()).contains("TOKEN").doesNotContain("s3cret").doesNotContain("also secret");
   }
 }

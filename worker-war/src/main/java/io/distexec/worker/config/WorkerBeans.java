@@ -2,23 +2,34 @@ package io.distexec.worker.config;
 
 import io.distexec.common.HostPort;
 import io.distexec.executor.ExecutorRegistry;
+import io.distexec.executor.ExecutorEnvironment;
 import io.distexec.executor.command.CommandExecutor;
+import io.distexec.executor.command.CommandPolicy;
 import io.distexec.worker.execution.TaskRunner;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Builds the worker's plain-Java parts once and hands them to CDI. */
 @ApplicationScoped
 public class WorkerBeans {
+
+  private static final Logger LOG = Logger.getLogger(WorkerBeans.class.getName());
 
   /** Runs tasks and their output copiers: Liberty's default managed executor. */
   @Resource
@@ -43,7 +54,12 @@ public class WorkerBeans {
         Duration.ofSeconds(config.getOptionalValue("DRAIN_GRACE_SECONDS", Integer.class)
             .orElse(WorkerConfig.DEFAULT_DRAIN_GRACE_SECONDS)),
         config.getOptionalValue("OUTPUT_CAP_BYTES", Integer.class).orElse(WorkerConfig.DEFAULT_OUTPUT_CAP_BYTES),
-        httpUrl);
+        httpUrl,
+        string(config, "COMMAND_ALLOWLIST").orElse(""),
+        string(config, "TASK_ENV_PASSTHROUGH")
+            .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(n -> !n.isEmpty()).collect(Collectors.toSet()))
+            .orElse(CommandExecutor.DEFAULT_PASSTHROUGH),
+        string(config, "PLUGINS_DIR").map(Path::of).orElse(null));
   }
 
   private static Optional<String> string(Config config, String name) {
@@ -68,12 +84,56 @@ public class WorkerBeans {
 
   @Produces
   @Singleton
-  ExecutorRegistry executors(WorkerConfig config) {
+  CommandExecutor commandExecutor(WorkerConfig config) {
     CommandExecutor.Settings settings = new CommandExecutor.Settings(config.outputCapBytes(),
-        CommandExecutor.Settings.DEFAULT_KILL_GRACE, System.getenv());
-    return new ExecutorRegistry()
-        .register(new CommandExecutor(settings, executor))
-        .registerServiceProviders(Thread.currentThread().getContextClassLoader());
+        CommandExecutor.Settings.DEFAULT_KILL_GRACE,
+        CommandExecutor.Settings.passThrough(System.getenv(), config.envPassThrough()),
+        CommandPolicy.parse(config.commandAllowList(), System.getenv("PATH")));
+    return new CommandExecutor(settings, executor);
+  }
+
+  @Produces
+  @Singleton
+  Plugins plugins(WorkerConfig config) throws IOException {
+    return Plugins.load(config.pluginsDir(), WorkerBeans.class.getClassLoader());
+  }
+
+  void closePlugins(@Disposes Plugins plugins) {
+    plugins.close();
+  }
+
+  /** The built-in command executor, then every executor the plugins provide. */
+  @Produces
+  @Singleton
+  ExecutorRegistry executors(WorkerConfig config, CommandExecutor command, Plugins plugins) {
+    ExecutorRegistry registry = new ExecutorRegistry().register(command);
+    Config settings = ConfigProvider.getConfig();
+    ExecutorEnvironment environment = new ExecutorEnvironment() {
+      @Override
+      public io.distexec.executor.Executor commandExecutor() {
+        return command;
+      }
+
+      @Override
+      public java.util.concurrent.Executor ioThreads() {
+        return executor;
+      }
+
+      @Override
+      public int outputCapBytes() {
+        return config.outputCapBytes();
+      }
+
+      @Override
+      public Optional<String> setting(String name) {
+        return string(settings, name);
+      }
+    };
+    List<String> added = registry.registerProviders(plugins.classLoader(), environment);
+    if (!added.isEmpty()) {
+      LOG.info(() -> "executors from plugins in " + config.pluginsDir() + ": " + added);
+    }
+    return registry;
   }
 
   @Produces

@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param drainGrace DRAIN_GRACE_SECONDS: how long shutdown waits for running tasks (default 30)
  * @param outputCapBytes OUTPUT_CAP_BYTES: output kept per stream and task (default 1 MiB)
  * @param httpUrl WORKER_HTTP_URL: this worker's HTTP base URL, shown to operators (optional)
+ * @param commandAllowList COMMAND_ALLOWLIST: programs tasks may run (blank: any)
+ * @param envPassThrough TASK_ENV_PASSTHROUGH: variables tasks inherit from the worker
+ * @param pluginsDir PLUGINS_DIR: folder of executor plugin jars, or {@code null}
  */
 public record WorkerConfig(
     String workerId,
@@ -28,7 +31,10 @@ public record WorkerConfig(
     Duration heartbeatInterval,
     Duration drainGrace,
     int outputCapBytes,
-    String httpUrl) {
+    String httpUrl,
+    String commandAllowList,
+    java.util.Set<String> envPassThrough,
+    java.nio.file.Path pluginsDir) {
 
   public static final String DEFAULT_ADDRESS = "127.0.0.1:50052";
   public static final int DEFAULT_MAX_CONCURRENT_TASKS = 10;
@@ -59,5 +65,11 @@ public record WorkerConfig(
       throw new IllegalArgumentException("OUTPUT_CAP_BYTES must be at least 1024, got " + outputCapBytes);
     }
     httpUrl = httpUrl == null ? "" : httpUrl;
+    commandAllowList = commandAllowList == null ? "" : commandAllowList;
+    envPassThrough = java.util.Set.copyOf(envPassThrough);
+    if (pluginsDir != null && !java.nio.file.Files.isDirectory(pluginsDir)) {
+      throw new IllegalArgumentException("PLUGINS_DIR is '" + pluginsDir + "', which is not a folder; "
+          + "create it or unset PLUGINS_DIR");
+    }
   }
 }

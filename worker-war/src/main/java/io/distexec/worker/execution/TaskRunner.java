@@ -4,7 +4,7 @@ import io.distexec.executor.Cancellation;
 import io.distexec.executor.Executor;
 import io.distexec.executor.ExecutorRegistry;
 import io.distexec.executor.InvalidTaskException;
-import io.distexec.executor.Outcome;
+import io.distexec.executor.OutputSink;
 import io.distexec.executor.Result;
 import io.distexec.executor.Task;
 import io.distexec.worker.execution.TaskRejectedException.Reason;
@@ -46,11 +46,13 @@ public final class TaskRunner {
   /**
    * Validates and starts a task; returns at once.
    *
+   * @param output receives the task's output while it runs
    * @param onStart told when the task starts running
    * @param onResult told exactly once how it ended
    * @throws TaskRejectedException when the task is not started (nothing is reported then)
    */
-  public void start(Task task, Consumer<Instant> onStart, Consumer<Result> onResult) throws TaskRejectedException {
+  public void start(Task task, OutputSink output, Consumer<Instant> onStart, Consumer<Result> onResult)
+      throws TaskRejectedException {
     Executor executor = executors.find(task.type()).orElseThrow(() -> new TaskRejectedException(Reason.INVALID,
         "this worker has no executor named '" + task.type() + "'; it has " + executors.names()));
     try {
@@ -65,7 +67,7 @@ public final class TaskRunner {
       throw new TaskRejectedException(Reason.BUSY, "worker runs " + maxConcurrentTasks
           + " tasks already (MAX_CONCURRENT_TASKS); retry later");
     }
-    Cancellation cancellation = new Cancellation();
+    Cancellation cancellation = new Cancellation(output);
     if (running.putIfAbsent(task.id(), cancellation) != null) {
       slots.release();
       throw new TaskRejectedException(Reason.DUPLICATE, "task " + task.id() + " is running already");
@@ -86,9 +88,7 @@ public final class TaskRunner {
       result = executor.execute(task, cancellation);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      Instant now = Instant.now();
-      result = new Result(Outcome.CANCELLED, OptionalInt.empty(), null, null, false,
-          "cancelled: worker stopped while the task ran", now, now);
+      result = Result.cancelledBeforeStart("cancelled: worker stopped while the task ran");
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "executor '" + executor.name() + "' failed on task " + task.id(), e);
       result = Result.failedToStart("executor '" + executor.name() + "' failed: " + e, OptionalInt.empty());

@@ -2,11 +2,15 @@ package io.distexec.worker.execution;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import io.distexec.executor.OutputSink;
 import io.distexec.executor.Result;
+import io.distexec.executor.StdStream;
 import io.distexec.executor.Task;
 import io.distexec.proto.v1.CancelTaskRequest;
 import io.distexec.proto.v1.CancelTaskResponse;
 import io.distexec.proto.v1.ExecuteTaskRequest;
+import io.distexec.proto.v1.OutputChunk;
+import io.distexec.proto.v1.OutputStream;
 import io.distexec.proto.v1.TaskEvent;
 import io.distexec.proto.v1.TaskOutcome;
 import io.distexec.proto.v1.TaskResult;
@@ -19,8 +23,6 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The master's way into the worker: run a task and stream its events back, or cancel it.
@@ -28,8 +30,6 @@ import java.util.logging.Logger;
  */
 @Dependent
 public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
-
-  private static final Logger LOG = Logger.getLogger(WorkerGrpcService.class.getName());
 
   private final TaskRunner runner;
 
@@ -45,13 +45,14 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
       return;
     }
     Task task = toTask(request.getTaskId(), request.getSpec());
+    EventStream stream = new EventStream(events, task.id());
     try {
-      runner.start(task,
-          startedAt -> send(events, TaskEvent.newBuilder()
+      runner.start(task, new ChunkSender(stream),
+          startedAt -> stream.send(TaskEvent.newBuilder()
               .setStarted(TaskStarted.newBuilder().setStartedAt(timestamp(startedAt))).build()),
           result -> {
-            send(events, TaskEvent.newBuilder().setResult(toProto(result)).build());
-            complete(events);
+            stream.send(TaskEvent.newBuilder().setResult(toProto(result)).build());
+            stream.complete();
           });
     } catch (TaskRejectedException e) {
       Status status = switch (e.reason()) {
@@ -75,24 +76,27 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
     }
   }
 
-  /** A stream's observer is not thread-safe; events come from different threads. */
-  private static void send(StreamObserver<TaskEvent> events, TaskEvent event) {
-    synchronized (events) {
-      try {
-        events.onNext(event);
-      } catch (RuntimeException e) {
-        // The master went away (cancelled call); the task's outcome is logged, not lost silently.
-        LOG.log(Level.WARNING, "could not send " + event.getEventCase() + " to the master: " + e.getMessage());
-      }
-    }
-  }
+  /** Forwards a task's output as chunk events, numbering bytes per stream. */
+  private static final class ChunkSender implements OutputSink {
+    private final EventStream stream;
+    private final long[] offsets = new long[StdStream.values().length];
 
-  private static void complete(StreamObserver<TaskEvent> events) {
-    synchronized (events) {
+    ChunkSender(EventStream stream) {
+      this.stream = stream;
+    }
+
+    @Override
+    public void accept(StdStream which, byte[] data, int offset, int length) {
+      long at = offsets[which.ordinal()];
+      offsets[which.ordinal()] += length;
+      TaskEvent chunk = TaskEvent.newBuilder().setOutput(OutputChunk.newBuilder()
+          .setStream(which == StdStream.STDOUT ? OutputStream.OUTPUT_STREAM_STDOUT : OutputStream.OUTPUT_STREAM_STDERR)
+          .setData(ByteString.copyFrom(data, offset, length))
+          .setOffset(at)).build();
       try {
-        events.onCompleted();
-      } catch (RuntimeException e) {
-        LOG.log(Level.FINE, "stream already closed", e);
+        stream.sendWhenReady(chunk);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }
@@ -100,20 +104,25 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
   static Task toTask(String id, TaskSpec spec) {
     return new Task(id, spec.getType(), spec.getCommand(), spec.getArgsList(), spec.getEnvMap(),
         spec.getWorkdir().isEmpty() ? null : spec.getWorkdir(), spec.getStdin().toByteArray(),
-        Duration.ofSeconds(spec.getTimeoutSeconds()), spec.getAttributesMap());
+        Duration.ofSeconds(spec.getTimeoutSeconds()), spec.getAttributesMap(), spec.getShell());
   }
 
   static TaskResult toProto(Result result) {
     TaskResult.Builder b = TaskResult.newBuilder()
         .setOutcome(TaskOutcome.valueOf("TASK_OUTCOME_" + result.outcome().name()))
-        .setStdout(ByteString.copyFrom(result.stdout()))
-        .setStderr(ByteString.copyFrom(result.stderr()))
+        .setStdout(ByteString.copyFrom(result.stdout().bytes()))
+        .setStderr(ByteString.copyFrom(result.stderr().bytes()))
+        .setStdoutTotalBytes(result.stdout().totalBytes())
+        .setStderrTotalBytes(result.stderr().totalBytes())
         .setOutputTruncated(result.truncated())
         .setError(result.error())
         .setWallTimeMillis(result.wallTime().toMillis())
         .setStartedAt(timestamp(result.startedAt()))
-        .setFinishedAt(timestamp(result.finishedAt()));
+        .setFinishedAt(timestamp(result.finishedAt()))
+        .setProcessesKilled(result.usage().processesKilled());
     result.exitCode().ifPresent(b::setExitCode);
+    result.usage().cpuTime().ifPresent(cpu -> b.setCpuTimeMillis(cpu.toMillis()));
+    result.usage().peakRssBytes().ifPresent(b::setPeakRssBytes);
     return b.build();
   }
 

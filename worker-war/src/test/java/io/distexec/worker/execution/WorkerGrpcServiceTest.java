@@ -11,6 +11,7 @@ import io.distexec.proto.v1.CancelTaskRequest;
 import io.distexec.proto.v1.ExecuteTaskRequest;
 import io.distexec.proto.v1.TaskEvent;
 import io.distexec.proto.v1.TaskOutcome;
+import io.distexec.proto.v1.TaskResult;
 import io.distexec.proto.v1.TaskSpec;
 import io.distexec.proto.v1.WorkerServiceGrpc;
 import io.grpc.ManagedChannel;
@@ -65,14 +66,39 @@ class WorkerGrpcServiceTest {
   }
 
   @Test
-  void streamsStartedThenTheResult() {
-    Iterator<TaskEvent> events = stub.executeTask(task("t1", "echo", "hello", "world"));
-    assertThat(events.next().getEventCase()).isEqualTo(TaskEvent.EventCase.STARTED);
-    TaskEvent last = events.next();
-    assertThat(last.getResult().getOutcome()).isEqualTo(TaskOutcome.TASK_OUTCOME_SUCCEEDED);
-    assertThat(last.getResult().getExitCode()).isZero();
-    assertThat(last.getResult().getStdout().toString(UTF_8)).isEqualTo("hello world\n");
-    assertThat(events.hasNext()).isFalse();
+  void streamsStartedThenOutputThenTheResult() {
+    List<TaskEvent> events = new java.util.ArrayList<>();
+    stub.executeTask(task("t1", "echo", "hello", "world")).forEachRemaining(events::add);
+    assertThat(events).extracting(TaskEvent::getEventCase)
+        .containsExactly(TaskEvent.EventCase.STARTED, TaskEvent.EventCase.OUTPUT, TaskEvent.EventCase.RESULT);
+    assertThat(events.get(1).getOutput().getStream()).isEqualTo(io.distexec.proto.v1.OutputStream.OUTPUT_STREAM_STDOUT);
+    assertThat(events.get(1).getOutput().getData().toString(UTF_8)).isEqualTo("hello world\n");
+    assertThat(events.get(1).getOutput().getOffset()).isZero();
+    TaskResult result = events.get(2).getResult();
+    assertThat(result.getOutcome()).isEqualTo(TaskOutcome.TASK_OUTCOME_SUCCEEDED);
+    assertThat(result.getExitCode()).isZero();
+    assertThat(result.getStdout().toString(UTF_8)).isEqualTo("hello world\n");
+    assertThat(result.getStdoutTotalBytes()).isEqualTo(12);
+  }
+
+  @Test
+  void streamsLargeOutputInContiguousChunksAndKeepsOnlyTheCap() throws Exception {
+    Iterator<TaskEvent> events = stub.executeTask(task("big", "head", "-c", "20000000", "/dev/zero"));
+    long expectedOffset = 0;
+    TaskResult result = null;
+    while (events.hasNext()) {
+      TaskEvent event = events.next();
+      if (event.hasOutput()) {
+        assertThat(event.getOutput().getOffset()).isEqualTo(expectedOffset);
+        expectedOffset += event.getOutput().getData().size();
+      } else if (event.hasResult()) {
+        result = event.getResult();
+      }
+    }
+    assertThat(expectedOffset).isEqualTo(20_000_000);
+    assertThat(result.getStdoutTotalBytes()).isEqualTo(20_000_000);
+    assertThat(result.getOutputTruncated()).isTrue();
+    assertThat(result.getStdout().size()).isLessThan((1 << 20) + 100);
   }
 
   @Test

@@ -69,7 +69,7 @@ class MasterConnectionTest {
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
   private final AtomicBoolean draining = new AtomicBoolean();
   private final WorkerConfig config = new WorkerConfig("w1", new HostPort("127.0.0.1", 50052), "127.0.0.1:50052",
-      "127.0.0.1:50051", 4, Duration.ofSeconds(5), Duration.ofSeconds(1), 1 << 20, "");
+      "127.0.0.1:50051", 4, Duration.ofSeconds(5), Duration.ofSeconds(1), 1 << 20, "", "", Set.of(), null);
   private final MasterConnection connection =
       new MasterConnection(config, Set.of("command"), () -> 2, draining::get, channel, scheduler);
   private Server server;

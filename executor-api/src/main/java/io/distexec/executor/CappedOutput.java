@@ -1,4 +1,4 @@
-package io.distexec.executor.command;
+package io.distexec.executor;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -7,9 +7,10 @@ import java.nio.charset.StandardCharsets;
  * Collects one output stream of a process up to a cap, keeping its head and its tail: the first
  * half of the cap and the last half. What lies between is dropped and counted, so that a command
  * that prints gigabytes uses a fixed amount of memory and the user still sees how it started and
- * how it ended. Not thread-safe: one reader thread feeds it.
+ * how it ended. Not thread-safe: one reader thread feeds it. Executors use it to honour the
+ * worker's output cap.
  */
-final class CappedOutput {
+public final class CappedOutput {
 
   private final int headCap;
   private final byte[] tail;
@@ -18,7 +19,7 @@ final class CappedOutput {
   private int tailStart;
   private int tailLength;
 
-  CappedOutput(int capBytes) {
+  public CappedOutput(int capBytes) {
     if (capBytes < 2) {
       throw new IllegalArgumentException("output cap must be at least 2 bytes, got " + capBytes);
     }
@@ -27,7 +28,7 @@ final class CappedOutput {
     this.head = new ByteArrayOutputStream(Math.min(headCap, 8192));
   }
 
-  void write(byte[] buffer, int offset, int length) {
+  public void write(byte[] buffer, int offset, int length) {
     total += length;
     int toHead = Math.min(length, headCap - head.size());
     if (toHead > 0) {
@@ -45,11 +46,11 @@ final class CappedOutput {
   }
 
   /** Every byte the stream produced, kept or not. */
-  long totalBytes() {
+  public long totalBytes() {
     return total;
   }
 
-  boolean truncated() {
+  public boolean truncated() {
     return total > (long) head.size() + tailLength;
   }
 
@@ -57,7 +58,7 @@ final class CappedOutput {
    * The kept bytes: the head, then (when bytes were dropped) a marker line saying how many, then
    * the tail.
    */
-  byte[] bytes() {
+  public byte[] bytes() {
     ByteArrayOutputStream out = new ByteArrayOutputStream(head.size() + tailLength + 64);
     out.writeBytes(head.toByteArray());
     if (truncated()) {
@@ -68,5 +69,10 @@ final class CappedOutput {
       out.write(tail[(tailStart + i) % tail.length]);
     }
     return out.toByteArray();
+  }
+
+  /** What was kept, with the counts. */
+  public Captured captured() {
+    return new Captured(bytes(), total, truncated());
   }
 }

@@ -1,0 +1,23 @@
+package io.distexec.executor;
+
+import java.util.Optional;
+
+/** What a worker offers the executors it creates. */
+public interface ExecutorEnvironment {
+
+  /**
+   * The worker's command executor, configured with its output cap, base environment and command
+   * policy. Executors that run programs should run them through it: they then get process-group
+   * kills, output caps, streaming, usage figures and the policy for free.
+   */
+  Executor commandExecutor();
+
+  /** Threads for short background work (the worker's managed executor). */
+  java.util.concurrent.Executor ioThreads();
+
+  /** Bytes of output to keep per stream and task. */
+  int outputCapBytes();
+
+  /** A worker setting by name (MicroProfile Config: environment variables work), for plugin options. */
+  Optional<String> setting(String name);
+}
