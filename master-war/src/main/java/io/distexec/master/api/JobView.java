@@ -40,6 +40,7 @@ public record JobView(
     Long cpuTimeMillis,
     Long peakRssBytes,
     int processesKilled,
+    Long wallTimeMillis,
     String error) {
 
   public static JobView of(Job job) {
@@ -75,6 +76,7 @@ public record JobView(
         o.cpuTimeMillis().isPresent() ? o.cpuTimeMillis().getAsLong() : null,
         o.peakRssBytes().isPresent() ? o.peakRssBytes().getAsLong() : null,
         o.processesKilled(),
+        o.wallTimeMillis().isPresent() ? o.wallTimeMillis().getAsLong() : null,
         o.error().isEmpty() ? null : o.error());
   }
 }

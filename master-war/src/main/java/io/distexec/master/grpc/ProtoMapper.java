@@ -59,7 +59,8 @@ public final class ProtoMapper {
         result.getError(), result.getStdoutTotalBytes(), result.getStderrTotalBytes(),
         result.hasCpuTimeMillis() ? OptionalLong.of(result.getCpuTimeMillis()) : OptionalLong.empty(),
         result.hasPeakRssBytes() ? OptionalLong.of(result.getPeakRssBytes()) : OptionalLong.empty(),
-        result.getProcessesKilled());
+        result.getProcessesKilled(),
+        result.hasStartedAt() ? OptionalLong.of(result.getWallTimeMillis()) : OptionalLong.empty());
   }
 
   public static io.distexec.proto.v1.JobStatus toProto(JobStatus status) {
@@ -95,6 +96,7 @@ public final class ProtoMapper {
         .setProcessesKilled(job.outcome().processesKilled());
     job.outcome().cpuTimeMillis().ifPresent(b::setCpuTimeMillis);
     job.outcome().peakRssBytes().ifPresent(b::setPeakRssBytes);
+    job.outcome().wallTimeMillis().ifPresent(b::setWallTimeMillis);
     if (job.workerId() != null) {
       b.setWorkerId(job.workerId());
     }

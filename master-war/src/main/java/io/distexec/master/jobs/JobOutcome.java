@@ -16,6 +16,7 @@ import java.util.OptionalLong;
  * @param cpuTimeMillis CPU time of the task's processes, when measured
  * @param peakRssBytes peak resident memory of the task's processes together, when measured
  * @param processesKilled processes signalled to end the task
+ * @param wallTimeMillis how long the task ran on its worker, when it ran
  */
 public record JobOutcome(
     OptionalInt exitCode,
@@ -27,7 +28,8 @@ public record JobOutcome(
     long stderrBytes,
     OptionalLong cpuTimeMillis,
     OptionalLong peakRssBytes,
-    int processesKilled) {
+    int processesKilled,
+    OptionalLong wallTimeMillis) {
 
   public static final JobOutcome NONE = error("");
 
@@ -38,15 +40,16 @@ public record JobOutcome(
     error = error == null ? "" : error;
     cpuTimeMillis = cpuTimeMillis == null ? OptionalLong.empty() : cpuTimeMillis;
     peakRssBytes = peakRssBytes == null ? OptionalLong.empty() : peakRssBytes;
+    wallTimeMillis = wallTimeMillis == null ? OptionalLong.empty() : wallTimeMillis;
   }
 
   /** No process result, only a reason (lost, refused, cancelled while queued). */
   public static JobOutcome error(String error) {
-    return new JobOutcome(OptionalInt.empty(), null, null, false, error, 0, 0, null, null, 0);
+    return new JobOutcome(OptionalInt.empty(), null, null, false, error, 0, 0, null, null, 0, null);
   }
 
   /** A process result with output and no usage figures (tests, simple executors). */
   public static JobOutcome of(int exitCode, byte[] stdout, String error) {
-    return new JobOutcome(OptionalInt.of(exitCode), stdout, null, false, error, stdout.length, 0, null, null, 0);
+    return new JobOutcome(OptionalInt.of(exitCode), stdout, null, false, error, stdout.length, 0, null, null, 0, null);
   }
 }
