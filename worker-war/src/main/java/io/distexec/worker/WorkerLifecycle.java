@@ -69,8 +69,8 @@ public class WorkerLifecycle {
     }
     channels = new GrpcChannels("worker");
     masterChannel = channels.open(config.masterAddress());
-    master = new MasterConnection(config, executors.names(), runner::active, runner::draining, masterChannel,
-        scheduler);
+    master = new MasterConnection(config, executors.names(), runner::active, runner::draining,
+        () -> scheduler.execute(this::drainAndLeave), masterChannel, scheduler);
     master.start();
     LOG.info(() -> "worker " + config.workerId() + " started: gRPC on " + config.bind().host() + ":" + endpoint.port()
         + ", " + config.maxConcurrentTasks() + " slots, executors " + executors.names() + ", master "
@@ -95,22 +95,18 @@ public class WorkerLifecycle {
     return runner.draining();
   }
 
+  /**
+   * Drains at the master's request: no new work, running tasks finish (within the grace period),
+   * then the worker deregisters. The server keeps running, idle, until it is stopped.
+   */
+  void drainAndLeave() {
+    finishRunningTasks();
+    master.deregister("drained");
+  }
+
   @PreDestroy
   void stop() {
-    runner.drain();
-    if (master != null) {
-      master.announceDraining();
-    }
-    try {
-      if (!runner.awaitIdle(config.drainGrace())) {
-        LOG.warning(() -> runner.active() + " task(s) still running after " + config.drainGrace().toSeconds()
-            + " s (DRAIN_GRACE_SECONDS); cancelling them");
-        runner.cancelAll("worker shutting down");
-        runner.awaitIdle(java.time.Duration.ofSeconds(10));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    finishRunningTasks();
     if (master != null) {
       master.deregister("shutdown");
     }
@@ -127,6 +123,24 @@ public class WorkerLifecycle {
     }
     if (channels != null) {
       channels.close();
+    }
+  }
+
+  /** Takes no new work, tells the master, and waits for running tasks (cancelling them after the grace). */
+  private synchronized void finishRunningTasks() {
+    runner.drain();
+    if (master != null) {
+      master.announceDraining();
+    }
+    try {
+      if (!runner.awaitIdle(config.drainGrace())) {
+        LOG.warning(() -> runner.active() + " task(s) still running after " + config.drainGrace().toSeconds()
+            + " s (DRAIN_GRACE_SECONDS); cancelling them");
+        runner.cancelAll("worker shutting down");
+        runner.awaitIdle(java.time.Duration.ofSeconds(10));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

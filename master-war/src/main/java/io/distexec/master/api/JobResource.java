@@ -1,13 +1,19 @@
 package io.distexec.master.api;
 
+import io.distexec.master.api.Problem.FieldError;
+import io.distexec.master.jobs.InvalidCursorException;
 import io.distexec.master.jobs.InvalidJobException;
 import io.distexec.master.jobs.Job;
+import io.distexec.master.jobs.JobAlreadyEndedException;
+import io.distexec.master.jobs.JobEvents;
 import io.distexec.master.jobs.JobNotFoundException;
+import io.distexec.master.jobs.JobQuery;
 import io.distexec.master.jobs.JobService;
 import io.distexec.master.jobs.JobStatus;
-import io.distexec.master.jobs.LiveOutput;
+import io.distexec.master.jobs.Page;
 import io.distexec.master.jobs.QueueFullException;
-import io.distexec.master.api.Problem.FieldError;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -19,32 +25,52 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
-import java.util.Optional;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Submit, read and list jobs. */
+/** Submit, follow, list and cancel jobs. */
 @Path("jobs")
 @Dependent
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Jobs", description = "Commands to run on the workers, from submission to their end")
 public class JobResource {
 
   /** Longest {@code Prefer: wait} honoured, in seconds: a request should not hold a thread for long. */
   static final int MAX_WAIT_SECONDS = 60;
+  private static final Pattern AGO = Pattern.compile("(\\d+)([smhd])");
+
+  @Resource
+  ManagedExecutorService executor;
 
   private final JobService jobs;
-  private final LiveOutput liveOutput;
+  private final JobEvents events;
 
   @Inject
-  public JobResource(JobService jobs, LiveOutput liveOutput) {
+  public JobResource(JobService jobs, JobEvents events) {
     this.jobs = jobs;
-    this.liveOutput = liveOutput;
+    this.events = events;
   }
 
   /**
@@ -54,6 +80,19 @@ public class JobResource {
    */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Submit a job", description = "Stores the job as QUEUED and returns it. The command runs "
+      + "as an argv array: no shell unless \"shell\": true. With the header `Prefer: wait=N` the answer waits up to "
+      + "N seconds (at most 60) for the job to end and is then 200 with the finished job.")
+  @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
+      @ExampleObject(name = "echo", value = "{\"command\":\"echo\",\"args\":[\"hello\",\"world\"]}"),
+      @ExampleObject(name = "everything", value = "{\"command\":\"sh\",\"args\":[\"-c\",\"cat; echo $GREETING\"],"
+          + "\"env\":{\"GREETING\":\"hi\"},\"workdir\":\"/tmp\",\"stdin\":\"input\\n\",\"timeoutSeconds\":30}"),
+      @ExampleObject(name = "script", value = "{\"type\":\"script\",\"command\":\"python3\","
+          + "\"attributes\":{\"script\":\"print('hi')\"}}")}))
+  @APIResponse(responseCode = "202", description = "Accepted and stored; follow it at Location")
+  @APIResponse(responseCode = "200", description = "Finished within the Prefer: wait time")
+  @APIResponse(responseCode = "400", description = "Bad input; `errors` names each field to fix")
+  @APIResponse(responseCode = "429", description = "MAX_CONCURRENT_JOBS jobs are unfinished; retry after Retry-After")
   public Response submit(String body, @HeaderParam("Prefer") String prefer, @Context UriInfo uri)
       throws BadRequestException, InvalidJobException, QueueFullException, JobNotFoundException {
     Job job = jobs.submit(JobRequestReader.read(body));
@@ -73,15 +112,111 @@ public class JobResource {
 
   @GET
   @Path("{id}")
+  @Operation(summary = "Get a job", description = "While the job runs, stdout and stderr show what it printed so far.")
+  @APIResponse(responseCode = "200", description = "The job")
+  @APIResponse(responseCode = "404", description = "No such job")
   public JobView get(@PathParam("id") String id) throws JobNotFoundException {
-    return JobView.of(jobs.get(id), liveOutput.snapshot(id));
+    return JobView.of(jobs.get(id), events.output(id));
   }
 
-  /** Newest first; {@code status} filters, {@code limit} caps (default 100, at most 1000). */
   @GET
-  public List<JobView> list(@QueryParam("status") String status, @QueryParam("limit") @DefaultValue("100") String limit)
+  @Operation(summary = "List jobs", description = "Newest first, a page at a time: pass `nextCursor` as `cursor` "
+      + "for the next page.")
+  @APIResponse(responseCode = "200", description = "A page of jobs")
+  @APIResponse(responseCode = "400", description = "A bad filter, limit or cursor")
+  public JobPageView list(
+      @Parameter(description = "Only jobs in this state", example = "FAILED") @QueryParam("status") String status,
+      @Parameter(description = "Only jobs of this worker", example = "worker-1") @QueryParam("worker") String worker,
+      @Parameter(description = "Only jobs created since: an ISO-8601 instant or an age such as 30m, 2h, 1d",
+          example = "1h") @QueryParam("since") String since,
+      @Parameter(description = "Page size, 1-1000") @QueryParam("limit") @DefaultValue("100") String limit,
+      @Parameter(description = "Where the previous page ended") @QueryParam("cursor") String cursor)
       throws BadRequestException {
-    return jobs.list(parseStatus(status), parseLimit(limit)).stream().map(JobView::of).toList();
+    try {
+      Page page = jobs.list(new JobQuery(parseStatus(status), blankToNull(worker), parseSince(since),
+          parseLimit(limit), blankToNull(cursor)));
+      return new JobPageView(page.jobs().stream().map(JobView::of).toList(), page.nextCursor());
+    } catch (InvalidCursorException e) {
+      throw new BadRequestException(e.getMessage(), List.of(new FieldError("cursor", e.getMessage())));
+    }
+  }
+
+  @POST
+  @Path("{id}/cancel")
+  @Operation(summary = "Cancel a job", description = "A queued job ends CANCELLED at once (200). A running job is "
+      + "cancelled on its worker, which kills its process tree; the answer is 202 and the job ends CANCELLED "
+      + "shortly after.")
+  @APIResponse(responseCode = "200", description = "Cancelled")
+  @APIResponse(responseCode = "202", description = "Cancel sent to the job's worker")
+  @APIResponse(responseCode = "404", description = "No such job")
+  @APIResponse(responseCode = "409", description = "The job has already ended")
+  public Response cancel(@PathParam("id") String id, @QueryParam("reason") String reason)
+      throws JobNotFoundException, JobAlreadyEndedException {
+    Job job = jobs.cancel(id, reason);
+    return (job.status().isTerminal() ? Response.ok(JobView.of(job)) : Response.accepted(JobView.of(job))).build();
+  }
+
+  @GET
+  @Path("{id}/output")
+  @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+  @Operation(summary = "Get a job's output", description = "stdout and stderr separately as JSON, or one stream as "
+      + "plain text with `stream`. While the job runs: what it printed so far.")
+  @APIResponse(responseCode = "200", description = "The output")
+  @APIResponse(responseCode = "404", description = "No such job")
+  public Response output(@PathParam("id") String id,
+      @Parameter(description = "stdout or stderr: that stream alone, as text/plain") @QueryParam("stream") String stream,
+      @Parameter(description = "Only the last N lines") @QueryParam("tail") Integer tail)
+      throws JobNotFoundException, BadRequestException {
+    if (tail != null && tail < 0) {
+      throw new BadRequestException("tail must not be negative", List.of(new FieldError("tail", "must be 0 or more")));
+    }
+    JobView view = get(id);
+    if (stream == null || stream.isBlank()) {
+      return Response.ok(new OutputView(Tail.lines(view.stdout(), tail), Tail.lines(view.stderr(), tail),
+          view.stdoutBytes(), view.stderrBytes(), view.outputTruncated())).build();
+    }
+    String text = switch (stream.trim().toLowerCase(Locale.ROOT)) {
+      case "stdout" -> view.stdout();
+      case "stderr" -> view.stderr();
+      default -> throw new BadRequestException("unknown stream '" + stream + "'",
+          List.of(new FieldError("stream", "must be stdout or stderr")));
+    };
+    return Response.ok(Tail.lines(text, tail).getBytes(StandardCharsets.UTF_8), "text/plain;charset=utf-8").build();
+  }
+
+  @GET
+  @Path("{id}/events")
+  @Produces(MediaType.SERVER_SENT_EVENTS)
+  @Operation(summary = "Follow a job", description = "Server-sent events: `state` events for state changes and "
+      + "`output` events for output chunks, each with its sequence number as the event id. Resume after a "
+      + "disconnect with the Last-Event-ID header (or `after`): nothing stored is missed or repeated. The stream "
+      + "ends after the job's terminal state.")
+  @APIResponse(responseCode = "200", description = "The event stream")
+  @APIResponse(responseCode = "404", description = "No such job")
+  public void events(@PathParam("id") String id,
+      @HeaderParam(HttpHeaders.LAST_EVENT_ID_HEADER) String lastEventId,
+      @Parameter(description = "Only events after this sequence number") @QueryParam("after") String after,
+      @Context SseEventSink sink, @Context Sse sse) throws JobNotFoundException, BadRequestException {
+    jobs.get(id);
+    long from = parseSequence(lastEventId != null ? lastEventId : after);
+    SseWatcher watcher = new SseWatcher(sink, sse, executor);
+    watcher.unsubscribeWith(events.watch(id, from, watcher));
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  private static long parseSequence(String value) throws BadRequestException {
+    if (value == null || value.isBlank()) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new BadRequestException("the event id '" + value + "' is not a sequence number",
+          List.of(new FieldError("Last-Event-ID", "must be a whole number")));
+    }
   }
 
   private static JobStatus parseStatus(String status) throws BadRequestException {
@@ -96,10 +231,33 @@ public class JobResource {
     }
   }
 
+  private static Instant parseSince(String since) throws BadRequestException {
+    if (since == null || since.isBlank()) {
+      return null;
+    }
+    Matcher ago = AGO.matcher(since.trim());
+    if (ago.matches()) {
+      long n = Long.parseLong(ago.group(1));
+      Duration age = switch (ago.group(2)) {
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+      return Instant.now().minus(age);
+    }
+    try {
+      return Instant.parse(since.trim());
+    } catch (DateTimeParseException e) {
+      throw new BadRequestException("invalid since '" + since + "'", List.of(new FieldError("since",
+          "must be an ISO-8601 instant such as 2026-01-01T00:00:00Z or an age such as 30m, 2h, 1d")));
+    }
+  }
+
   private static int parseLimit(String limit) throws BadRequestException {
     try {
       int value = Integer.parseInt(limit.trim());
-      if (value >= 1) {
+      if (value >= 1 && value <= JobService.MAX_LIST_LIMIT) {
         return value;
       }
     } catch (NumberFormatException e) {

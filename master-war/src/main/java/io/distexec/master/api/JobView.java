@@ -3,7 +3,7 @@ package io.distexec.master.api;
 import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobOutcome;
 import io.distexec.master.jobs.JobStatus;
-import io.distexec.master.jobs.LiveOutput;
+import io.distexec.master.jobs.JobEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -47,7 +47,7 @@ public record JobView(
     return of(job, Optional.empty());
   }
 
-  public static JobView of(Job job, Optional<LiveOutput.Snapshot> live) {
+  public static JobView of(Job job, Optional<JobEvents.Output> live) {
     JobOutcome o = job.outcome();
     boolean showLive = job.status() == JobStatus.RUNNING && live.isPresent();
     byte[] out = showLive ? live.get().stdout() : o.stdout();

@@ -2,6 +2,7 @@ package io.distexec.master.api;
 
 import io.distexec.master.api.Problem.FieldError;
 import io.distexec.master.jobs.InvalidJobException;
+import io.distexec.master.jobs.JobAlreadyEndedException;
 import io.distexec.master.jobs.JobNotFoundException;
 import io.distexec.master.jobs.QueueFullException;
 import jakarta.ws.rs.WebApplicationException;
@@ -55,6 +56,14 @@ public final class ProblemMappers {
     @Override
     public Response toResponse(JobNotFoundException e) {
       return problem(Problem.of(404, "Not found", e.getMessage()));
+    }
+  }
+
+  @Provider
+  public static final class AlreadyEnded implements ExceptionMapper<JobAlreadyEndedException> {
+    @Override
+    public Response toResponse(JobAlreadyEndedException e) {
+      return problem(Problem.of(409, "Conflict", e.getMessage()));
     }
   }
 

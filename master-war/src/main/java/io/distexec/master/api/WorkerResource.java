@@ -5,16 +5,23 @@ import io.distexec.master.registry.NodeRegistry;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The registered workers. */
 @Path("workers")
 @Dependent
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Workers", description = "The machines that run jobs")
 public class WorkerResource {
 
   private final NodeRegistry registry;
@@ -27,8 +34,22 @@ public class WorkerResource {
   }
 
   @GET
+  @Operation(summary = "List workers", description = "With their state (READY or DRAINING), tasks in flight, "
+      + "slots and executors.")
   public List<WorkerView> list() {
     Map<String, Integer> inFlight = dispatcher.inFlight();
     return registry.snapshot().stream().map(w -> WorkerView.of(w, inFlight.getOrDefault(w.id(), 0))).toList();
+  }
+
+  @POST
+  @Path("{id}/drain")
+  @Operation(summary = "Drain a worker", description = "The worker gets no new work, finishes what runs "
+      + "(within its DRAIN_GRACE_SECONDS), then deregisters.")
+  @APIResponse(responseCode = "200", description = "The worker, now DRAINING")
+  @APIResponse(responseCode = "404", description = "No such worker")
+  public WorkerView drain(@PathParam("id") String id) {
+    return registry.drain(id)
+        .map(w -> WorkerView.of(w, dispatcher.inFlight().getOrDefault(w.id(), 0)))
+        .orElseThrow(() -> new NotFoundException("no worker " + id + " is registered"));
   }
 }

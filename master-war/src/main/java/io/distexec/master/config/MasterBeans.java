@@ -9,7 +9,8 @@ import io.distexec.master.jobs.InMemoryJobStore;
 import io.distexec.master.jobs.JobService;
 import io.distexec.master.jobs.JobStore;
 import io.distexec.master.jobs.JobValidator;
-import io.distexec.master.jobs.LiveOutput;
+import io.distexec.master.jobs.JobEvents;
+import io.distexec.master.jobs.PublishingJobStore;
 import io.distexec.master.registry.NodeRegistry;
 import io.distexec.master.registry.WorkerNode;
 import io.distexec.master.scheduling.JobQueue;
@@ -61,10 +62,18 @@ public class MasterBeans {
     return new NodeRegistry(clock, config.heartbeatTimeout());
   }
 
+  /** Events and output of every job, for watchers; output kept up to OUTPUT_CAP_BYTES per stream. */
   @Produces
   @Singleton
-  JobStore store() {
-    return new InMemoryJobStore();
+  JobEvents events(Clock clock) {
+    return new JobEvents(ConfigProvider.getConfig().getOptionalValue("OUTPUT_CAP_BYTES", Integer.class)
+        .orElse(1024 * 1024), clock);
+  }
+
+  @Produces
+  @Singleton
+  JobStore store(JobEvents events) {
+    return new PublishingJobStore(new InMemoryJobStore(), events);
   }
 
   @Produces
@@ -100,19 +109,11 @@ public class MasterBeans {
     channels.close();
   }
 
-  /** Output of running jobs; the same cap per stream as a worker's default. */
-  @Produces
-  @Singleton
-  LiveOutput liveOutput() {
-    return new LiveOutput(ConfigProvider.getConfig().getOptionalValue("OUTPUT_CAP_BYTES", Integer.class)
-        .orElse(1024 * 1024));
-  }
-
   @Produces
   @Singleton
   Dispatcher dispatcher(JobStore store, JobQueue queue, NodeRegistry registry, LoadBalancer balancer,
-      WorkerChannels channels, LiveOutput liveOutput, Clock clock) {
-    return new Dispatcher(store, queue, registry, new Scheduler(balancer), channels, liveOutput, clock);
+      WorkerChannels channels, JobEvents events, Clock clock) {
+    return new Dispatcher(store, queue, registry, new Scheduler(balancer), channels, events, clock);
   }
 
   void stopDispatcher(@Disposes Dispatcher dispatcher) {
@@ -127,6 +128,6 @@ public class MasterBeans {
       registry.snapshot().stream().map(WorkerNode::executors).forEach(types::addAll);
       return types;
     });
-    return new JobService(store, queue, validator, dispatcher::wake, clock);
+    return new JobService(store, queue, validator, dispatcher::wake, dispatcher::cancel, clock);
   }
 }

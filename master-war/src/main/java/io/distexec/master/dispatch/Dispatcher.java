@@ -5,7 +5,7 @@ import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobOutcome;
 import io.distexec.master.jobs.JobStatus;
 import io.distexec.master.jobs.JobStore;
-import io.distexec.master.jobs.LiveOutput;
+import io.distexec.master.jobs.JobEvents;
 import io.distexec.executor.StdStream;
 import io.distexec.master.registry.NodeRegistry;
 import io.distexec.master.registry.RegistryListener;
@@ -13,6 +13,8 @@ import io.distexec.master.registry.WorkerNode;
 import io.distexec.master.scheduling.JobQueue;
 import io.distexec.master.scheduling.Placement;
 import io.distexec.master.scheduling.Scheduler;
+import io.distexec.proto.v1.CancelTaskRequest;
+import io.distexec.proto.v1.CancelTaskResponse;
 import io.distexec.proto.v1.ExecuteTaskRequest;
 import io.distexec.proto.v1.OutputStream;
 import io.distexec.proto.v1.TaskEvent;
@@ -20,6 +22,7 @@ import io.distexec.proto.v1.WorkerServiceGrpc;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -55,11 +58,12 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
   private final NodeRegistry registry;
   private final Scheduler scheduler;
   private final WorkerChannels channels;
-  private final LiveOutput liveOutput;
+  private final JobEvents events;
   private final Clock clock;
 
   private final Map<String, AtomicInteger> inFlightByWorker = new ConcurrentHashMap<>();
   private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
+  private final Map<String, String> pendingCancels = new ConcurrentHashMap<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private boolean signalled;
@@ -73,6 +77,7 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
     final int number;
     volatile ClientCallStreamObserver<ExecuteTaskRequest> call;
     volatile String lostReason;
+    volatile String cancelReason;
 
     Attempt(String jobId, String workerId, int number) {
       this.jobId = jobId;
@@ -82,13 +87,13 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
   }
 
   public Dispatcher(JobStore store, JobQueue queue, NodeRegistry registry, Scheduler scheduler,
-      WorkerChannels channels, LiveOutput liveOutput, Clock clock) {
+      WorkerChannels channels, JobEvents events, Clock clock) {
     this.store = store;
     this.queue = queue;
     this.registry = registry;
     this.scheduler = scheduler;
     this.channels = channels;
-    this.liveOutput = liveOutput;
+    this.events = events;
     this.clock = clock;
     registry.addListener(this);
   }
@@ -178,6 +183,8 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
     Attempt attempt = new Attempt(job.id(), worker.id(), job.attempt());
     attempts.put(job.id(), attempt);
     inFlightByWorker.computeIfAbsent(worker.id(), k -> new AtomicInteger()).incrementAndGet();
+    // A cancel that raced with this dispatch is sent once the worker confirms the start.
+    attempt.cancelReason = pendingCancels.remove(job.id());
     ExecuteTaskRequest request = ExecuteTaskRequest.newBuilder()
         .setTaskId(job.id() + "#" + job.attempt())
         .setJobId(job.id())
@@ -212,10 +219,13 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
         case STARTED -> {
           started = true;
           apply(attempt, j -> j.running(ProtoMapper.instant(event.getStarted().getStartedAt())));
+          if (attempt.cancelReason != null) {
+            sendCancel(attempt); // asked before the worker had the task: ask again now it runs
+          }
         }
-        case OUTPUT -> liveOutput.append(attempt.jobId,
+        case OUTPUT -> events.output(attempt.jobId,
             event.getOutput().getStream() == OutputStream.OUTPUT_STREAM_STDERR ? StdStream.STDERR : StdStream.STDOUT,
-            event.getOutput().getData().toByteArray());
+            event.getOutput().getData().toByteArray(), event.getOutput().getOffset());
         case RESULT -> {
           finished = true;
           apply(attempt, j -> j.finished(ProtoMapper.toStatus(event.getResult().getOutcome()),
@@ -262,6 +272,41 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
     }
   }
 
+  /**
+   * Asks the worker running a job to cancel it; the job ends CANCELLED when the worker reports. A
+   * job between the queue and its worker is cancelled as soon as the worker confirms the start.
+   */
+  public void cancel(String jobId, String reason) {
+    Attempt attempt = attempts.get(jobId);
+    if (attempt == null) {
+      // Dispatched this instant, its attempt not yet recorded: send() picks the request up.
+      pendingCancels.put(jobId, reason);
+      return;
+    }
+    attempt.cancelReason = reason;
+    sendCancel(attempt);
+  }
+
+  private void sendCancel(Attempt attempt) {
+    registry.find(attempt.workerId).ifPresentOrElse(worker -> WorkerServiceGrpc.newStub(channels.channelFor(worker))
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .cancelTask(CancelTaskRequest.newBuilder().setTaskId(attempt.jobId + "#" + attempt.number)
+            .setReason(attempt.cancelReason).build(), new StreamObserver<>() {
+              @Override
+              public void onNext(CancelTaskResponse response) {}
+
+              @Override
+              public void onError(Throwable t) {
+                // NOT_FOUND: not started yet (asked again on start) or just ended (its result says how).
+                LOG.fine(() -> "cancel of job " + attempt.jobId + " on " + attempt.workerId + ": " + Status.fromThrowable(t));
+              }
+
+              @Override
+              public void onCompleted() {}
+            }),
+        () -> LOG.warning(() -> "cannot cancel job " + attempt.jobId + ": worker " + attempt.workerId + " is gone"));
+  }
+
   private static boolean refusedBeforeStart(Status status) {
     return status.getCode() == Status.Code.RESOURCE_EXHAUSTED || status.getCode() == Status.Code.UNAVAILABLE;
   }
@@ -291,7 +336,6 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
 
   private void ended(Attempt attempt) {
     attempts.remove(attempt.jobId, attempt);
-    liveOutput.remove(attempt.jobId);
     AtomicInteger count = inFlightByWorker.get(attempt.workerId);
     if (count != null) {
       count.decrementAndGet();

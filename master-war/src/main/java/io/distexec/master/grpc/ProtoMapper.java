@@ -5,7 +5,14 @@ import com.google.protobuf.Timestamp;
 import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobOutcome;
 import io.distexec.master.jobs.JobSpec;
+import io.distexec.executor.StdStream;
+import io.distexec.master.jobs.JobEvents;
 import io.distexec.master.jobs.JobStatus;
+import io.distexec.master.registry.WorkerNode;
+import io.distexec.proto.v1.JobStateChange;
+import io.distexec.proto.v1.OutputChunk;
+import io.distexec.proto.v1.OutputStream;
+import io.distexec.proto.v1.Worker;
 import io.distexec.proto.v1.TaskOutcome;
 import io.distexec.proto.v1.TaskResult;
 import io.distexec.proto.v1.TaskSpec;
@@ -108,6 +115,43 @@ public final class ProtoMapper {
     }
     job.exitCode().ifPresent(b::setExitCode);
     return b.build();
+  }
+
+  public static io.distexec.proto.v1.JobEvent toProto(JobEvents.Event event) {
+    io.distexec.proto.v1.JobEvent.Builder b = io.distexec.proto.v1.JobEvent.newBuilder()
+        .setSequence(event.sequence())
+        .setAt(timestamp(event.at()));
+    if (event instanceof JobEvents.StateEvent s) {
+        JobStateChange.Builder state = JobStateChange.newBuilder()
+            .setStatus(toProto(s.status()))
+            .setAttempt(s.attempt())
+            .setError(s.error());
+        if (s.workerId() != null) {
+          state.setWorkerId(s.workerId());
+        }
+        s.exitCode().ifPresent(state::setExitCode);
+        b.setState(state);
+    } else if (event instanceof JobEvents.OutputEvent o) {
+      b.setOutput(OutputChunk.newBuilder()
+          .setStream(o.stream() == StdStream.STDOUT ? OutputStream.OUTPUT_STREAM_STDOUT : OutputStream.OUTPUT_STREAM_STDERR)
+          .setData(ByteString.copyFrom(o.data()))
+          .setOffset(o.offset()));
+    }
+    return b.build();
+  }
+
+  public static Worker toProto(WorkerNode node, int inFlight) {
+    return Worker.newBuilder()
+        .setId(node.id())
+        .setAddress(node.address())
+        .setHttpUrl(node.httpUrl())
+        .setDraining(node.takesNoWork())
+        .setActiveTasks(inFlight)
+        .setMaxConcurrentTasks(node.maxConcurrentTasks())
+        .addAllExecutors(new java.util.TreeSet<>(node.executors()))
+        .setRegisteredAt(timestamp(node.registeredAt()))
+        .setLastHeartbeatAt(timestamp(node.lastHeartbeatAt()))
+        .build();
   }
 
   public static Timestamp timestamp(Instant instant) {

@@ -69,8 +69,8 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
   @Override
   public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
     try {
-      registry.heartbeat(request.getWorkerId(), request.getActiveTasks(), request.getDraining());
-      response.onNext(HeartbeatResponse.getDefaultInstance());
+      var node = registry.heartbeat(request.getWorkerId(), request.getActiveTasks(), request.getDraining());
+      response.onNext(HeartbeatResponse.newBuilder().setDrain(node.drainRequested()).build());
       response.onCompleted();
     } catch (UnknownWorkerException e) {
       response.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());

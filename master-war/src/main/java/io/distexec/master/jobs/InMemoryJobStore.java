@@ -50,19 +50,34 @@ public final class InMemoryJobStore implements JobStore {
     return Optional.ofNullable(after);
   }
 
+  /** The cursor is the insertion number of the last job on the page. */
   @Override
-  public List<Job> list(JobStatus status, int limit) {
-    List<Job> result = new ArrayList<>(Math.min(limit, 1000));
-    for (String id : order.descendingMap().values()) {
-      if (result.size() >= limit) {
-        break;
-      }
-      Job job = jobs.get(id);
-      if (job != null && (status == null || job.status() == status)) {
-        result.add(job);
+  public Page list(JobQuery query) {
+    Map<Long, String> newestFirst = order.descendingMap();
+    if (query.cursor() != null) {
+      try {
+        newestFirst = order.headMap(Long.parseLong(query.cursor()), false).descendingMap();
+      } catch (NumberFormatException e) {
+        throw new InvalidCursorException(query.cursor());
       }
     }
-    return result;
+    List<Job> page = new ArrayList<>(Math.min(query.limit(), 1000));
+    long last = -1;
+    for (Map.Entry<Long, String> entry : newestFirst.entrySet()) {
+      Job job = jobs.get(entry.getValue());
+      if (job != null && query.since() != null && job.createdAt().isBefore(query.since())) {
+        break; // insertion order is creation order: everything further is older
+      }
+      if (job == null || !query.matches(job)) {
+        continue;
+      }
+      if (page.size() == query.limit()) {
+        return new Page(page, Long.toString(last));
+      }
+      page.add(job);
+      last = entry.getKey();
+    }
+    return new Page(page, null);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.distexec.master.jobs;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -23,8 +22,12 @@ public interface JobStore {
    */
   Optional<Job> update(String id, UnaryOperator<Job> change);
 
-  /** Newest first; {@code status} may be {@code null} for all. */
-  List<Job> list(JobStatus status, int limit);
+  /**
+   * Newest first, a page at a time.
+   *
+   * @throws InvalidCursorException when the query's cursor was not handed out by this store
+   */
+  Page list(JobQuery query);
 
   /** Jobs that have not reached a terminal state. */
   long countUnfinished();

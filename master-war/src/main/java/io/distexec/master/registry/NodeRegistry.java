@@ -46,7 +46,7 @@ public final class NodeRegistry {
   public WorkerNode register(Registration r) {
     Instant now = clock.instant();
     WorkerNode node = new WorkerNode(r.workerId(), r.address(), r.httpUrl(), r.maxConcurrentTasks(),
-        r.executors(), r.labels(), now, now, 0, false);
+        r.executors(), r.labels(), now, now, 0, false, false);
     WorkerNode previous = workers.put(node.id(), node);
     if (previous != null && !previous.address().equals(node.address())) {
       LOG.info(() -> "worker " + node.id() + " re-registered at a new address " + node.address());
@@ -76,10 +76,15 @@ public final class NodeRegistry {
     return updated;
   }
 
-  /** Marks a worker as draining at the master's request (it takes no new work). */
+  /**
+   * Drains a worker at an operator's request: it gets no new work, and its next heartbeat answer
+   * tells it to finish what runs and deregister.
+   */
   public Optional<WorkerNode> drain(String workerId) {
-    return Optional.ofNullable(workers.computeIfPresent(workerId,
-        (id, node) -> node.heartbeat(node.lastHeartbeatAt(), node.reportedActiveTasks(), true)));
+    Optional<WorkerNode> drained = Optional.ofNullable(workers.computeIfPresent(workerId,
+        (id, node) -> node.withDrainRequested()));
+    drained.ifPresent(node -> LOG.info(() -> "worker " + workerId + " drained by request"));
+    return drained;
   }
 
   /** Removes a worker that leaves on purpose; unknown ids are ignored. */

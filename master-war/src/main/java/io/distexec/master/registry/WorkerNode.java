@@ -17,7 +17,9 @@ import java.util.Set;
  * @param registeredAt when it (last) registered
  * @param lastHeartbeatAt when it was last heard from
  * @param reportedActiveTasks active tasks it reported in its last heartbeat
- * @param draining true while it takes no new work
+ * @param draining true while the worker says it takes no new work (it is shutting down)
+ * @param drainRequested true once an operator asked the master to drain it; told to the worker
+ *     in heartbeat answers
  */
 public record WorkerNode(
     String id,
@@ -29,7 +31,8 @@ public record WorkerNode(
     Instant registeredAt,
     Instant lastHeartbeatAt,
     int reportedActiveTasks,
-    boolean draining) {
+    boolean draining,
+    boolean drainRequested) {
 
   public WorkerNode {
     Objects.requireNonNull(id, "id");
@@ -41,7 +44,17 @@ public record WorkerNode(
 
   WorkerNode heartbeat(Instant at, int activeTasks, boolean isDraining) {
     return new WorkerNode(id, address, httpUrl, maxConcurrentTasks, executors, labels, registeredAt, at,
-        activeTasks, isDraining);
+        activeTasks, isDraining, drainRequested);
+  }
+
+  WorkerNode withDrainRequested() {
+    return new WorkerNode(id, address, httpUrl, maxConcurrentTasks, executors, labels, registeredAt, lastHeartbeatAt,
+        reportedActiveTasks, draining, true);
+  }
+
+  /** Takes no new work: draining on its own or at an operator's request. */
+  public boolean takesNoWork() {
+    return draining || drainRequested;
   }
 
   public boolean canRun(String taskType) {

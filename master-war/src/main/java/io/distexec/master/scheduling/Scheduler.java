@@ -32,7 +32,7 @@ public final class Scheduler {
     List<Candidate> candidates = new ArrayList<>();
     for (WorkerNode worker : workers) {
       int busy = inFlight.getOrDefault(worker.id(), 0);
-      if (worker.draining()) {
+      if (worker.takesNoWork()) {
         passedOver.put(worker.id(), "draining");
       } else if (!worker.canRun(taskType)) {
         passedOver.put(worker.id(), "no executor '" + taskType + "'");

@@ -12,7 +12,8 @@ import io.distexec.master.jobs.JobService;
 import io.distexec.master.jobs.JobSpec;
 import io.distexec.master.jobs.JobStatus;
 import io.distexec.master.jobs.JobValidator;
-import io.distexec.master.jobs.LiveOutput;
+import io.distexec.master.jobs.JobEvents;
+import io.distexec.master.jobs.PublishingJobStore;
 import io.distexec.master.registry.NodeRegistry;
 import io.distexec.master.registry.Registration;
 import io.distexec.master.scheduling.JobQueue;
@@ -46,18 +47,18 @@ import org.junit.jupiter.api.Test;
 class DispatcherTest {
 
   private final MutableClock clock = new MutableClock();
-  private final InMemoryJobStore store = new InMemoryJobStore();
+  private final JobEvents events = new JobEvents(1024, clock);
+  private final PublishingJobStore store = new PublishingJobStore(new InMemoryJobStore(), events);
   private final JobQueue queue = new JobQueue(100);
   private final NodeRegistry registry = new NodeRegistry(clock, Duration.ofSeconds(15));
-  private final LiveOutput liveOutput = new LiveOutput(1024);
   private final Map<String, ScriptedWorker> workers = new ConcurrentHashMap<>();
   private final List<Server> servers = new CopyOnWriteArrayList<>();
   private final WorkerChannels channels =
       new WorkerChannels(address -> InProcessChannelBuilder.forName(address).directExecutor().build());
   private final Dispatcher dispatcher =
-      new Dispatcher(store, queue, registry, new Scheduler(new RoundRobinBalancer()), channels, liveOutput, clock);
+      new Dispatcher(store, queue, registry, new Scheduler(new RoundRobinBalancer()), channels, events, clock);
   private final JobService jobs = new JobService(store, queue, new JobValidator(() -> Set.of("command")),
-      dispatcher::wake, clock);
+      dispatcher::wake, dispatcher::cancel, clock);
   private final ExecutorService loop = Executors.newSingleThreadExecutor();
 
   /** A stand-in for a worker's WorkerService, scripted per test; not a real worker. */
@@ -65,6 +66,21 @@ class DispatcherTest {
     enum Mode { SUCCEED, REFUSE_BUSY, HANG, PRINT_AND_HANG }
 
     volatile Mode mode = Mode.SUCCEED;
+    final List<String> cancelled = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void cancelTask(io.distexec.proto.v1.CancelTaskRequest request,
+        StreamObserver<io.distexec.proto.v1.CancelTaskResponse> response) {
+      cancelled.add(request.getTaskId() + ": " + request.getReason());
+      for (StreamObserver<TaskEvent> events : hanging) {
+        events.onNext(TaskEvent.newBuilder().setResult(TaskResult.newBuilder()
+            .setOutcome(TaskOutcome.TASK_OUTCOME_CANCELLED).setError("cancelled: " + request.getReason())).build());
+        events.onCompleted();
+      }
+      hanging.clear();
+      response.onNext(io.distexec.proto.v1.CancelTaskResponse.getDefaultInstance());
+      response.onCompleted();
+    }
     final List<ExecuteTaskRequest> received = new CopyOnWriteArrayList<>();
     final List<StreamObserver<TaskEvent>> hanging = new CopyOnWriteArrayList<>();
 
@@ -154,12 +170,43 @@ class DispatcherTest {
     worker.mode = ScriptedWorker.Mode.PRINT_AND_HANG;
     startDispatcher();
     Job job = jobs.submit(JobSpec.command("sleep", "100"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> liveOutput.snapshot(job.id()).isPresent());
-    assertThat(new String(liveOutput.snapshot(job.id()).orElseThrow().stdout())).isEqualTo("so far\n");
+    await().atMost(Duration.ofSeconds(10)).until(() -> events.output(job.id()).isPresent());
+    assertThat(new String(events.output(job.id()).orElseThrow().stdout())).isEqualTo("so far\n");
     worker.hanging.get(0).onNext(ScriptedWorker.result("final"));
     worker.hanging.get(0).onCompleted();
     awaitStatus(job.id(), JobStatus.SUCCEEDED);
-    await().until(() -> liveOutput.snapshot(job.id()).isEmpty());
+    List<JobEvents.Event> seen = new java.util.ArrayList<>();
+    events.watch(job.id(), 0, new JobEvents.Watcher() {
+      @Override
+      public void event(JobEvents.Event event) {
+        seen.add(event);
+      }
+
+      @Override
+      public void end() {}
+    });
+    assertThat(seen).extracting(e -> e instanceof JobEvents.StateEvent s ? s.status().name() : "output")
+        .containsExactly("QUEUED", "DISPATCHED", "RUNNING", "output", "SUCCEEDED");
+  }
+
+  @Test
+  void cancelsAQueuedJobAtOnceAndARunningOneOnItsWorker() throws Exception {
+    startDispatcher();
+    Job queued = jobs.submit(JobSpec.command("true"));
+    assertThat(jobs.cancel(queued.id(), "not needed").status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(queue.unfinished()).isZero();
+
+    ScriptedWorker worker = startWorker("w1");
+    worker.mode = ScriptedWorker.Mode.HANG;
+    Job running = jobs.submit(JobSpec.command("sleep", "100"));
+    awaitStatus(running.id(), JobStatus.RUNNING);
+    jobs.cancel(running.id(), "user asked");
+    Job cancelled = awaitStatus(running.id(), JobStatus.CANCELLED);
+    assertThat(cancelled.outcome().error()).isEqualTo("cancelled: user asked");
+    assertThat(worker.cancelled).containsExactly(running.id() + "#1: user asked");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> jobs.cancel(running.id(), "again"))
+        .isInstanceOf(io.distexec.master.jobs.JobAlreadyEndedException.class)
+        .hasMessage("job " + running.id() + " has already ended CANCELLED");
   }
 
   @Test

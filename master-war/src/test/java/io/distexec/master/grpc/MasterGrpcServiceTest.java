@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.distexec.master.MutableClock;
+import io.distexec.master.dispatch.Dispatcher;
+import io.distexec.master.dispatch.WorkerChannels;
 import io.distexec.master.jobs.InMemoryJobStore;
+import io.distexec.master.jobs.JobEvents;
+import io.distexec.master.jobs.JobStore;
+import io.distexec.master.jobs.PublishingJobStore;
+import io.distexec.master.registry.NodeRegistry;
+import io.distexec.master.scheduling.Scheduler;
 import io.distexec.master.jobs.JobService;
 import io.distexec.master.jobs.JobValidator;
 import io.distexec.master.scheduling.JobQueue;
@@ -34,10 +41,18 @@ class MasterGrpcServiceTest {
 
   @BeforeEach
   void start() throws Exception {
-    JobService jobs = new JobService(new InMemoryJobStore(), new JobQueue(2), new JobValidator(() -> Set.of("command")),
-        () -> { }, new MutableClock());
+    MutableClock clock = new MutableClock();
+    JobEvents events = new JobEvents(1024, clock);
+    NodeRegistry registry = new NodeRegistry(clock, java.time.Duration.ofSeconds(15));
+    JobStore store = new PublishingJobStore(new InMemoryJobStore(), events);
+    JobQueue queue = new JobQueue(2);
+    Dispatcher dispatcher = new Dispatcher(store, queue, registry,
+        new Scheduler(new io.distexec.master.balancing.RoundRobinBalancer()),
+        new WorkerChannels(a -> { throw new IllegalStateException("no workers in this test"); }), events, clock);
+    JobService jobs = new JobService(store, queue, new JobValidator(() -> Set.of("command")),
+        () -> { }, dispatcher::cancel, clock);
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor().addService(new MasterGrpcService(jobs)).build().start();
+    server = InProcessServerBuilder.forName(name).directExecutor().addService(new MasterGrpcService(jobs, events, registry, dispatcher)).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     stub = MasterServiceGrpc.newBlockingStub(channel);
   }
@@ -87,6 +102,35 @@ class MasterGrpcServiceTest {
     assertThatThrownBy(() -> stub.getJob(GetJobRequest.newBuilder().setJobId("nope").build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+  }
+
+  @Test
+  void cancelsAQueuedJobAndRefusesToCancelItTwice() {
+    Job job = stub.submit(echo()).getJob();
+    Job cancelled = stub.cancelJob(io.distexec.proto.v1.CancelJobRequest.newBuilder().setJobId(job.getId()).build());
+    assertThat(cancelled.getStatus()).isEqualTo(JobStatus.JOB_STATUS_CANCELLED);
+    assertThat(cancelled.getError()).isEqualTo("cancelled: cancelled by user");
+    assertThatThrownBy(() -> stub.cancelJob(io.distexec.proto.v1.CancelJobRequest.newBuilder()
+        .setJobId(job.getId()).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+  }
+
+  @Test
+  void watchesAJobFromItsFirstEventToItsEnd() {
+    Job job = stub.submit(echo()).getJob();
+    stub.cancelJob(io.distexec.proto.v1.CancelJobRequest.newBuilder().setJobId(job.getId()).setReason("test").build());
+    java.util.List<io.distexec.proto.v1.JobEvent> events = new java.util.ArrayList<>();
+    stub.watchJob(io.distexec.proto.v1.WatchJobRequest.newBuilder().setJobId(job.getId()).build())
+        .forEachRemaining(events::add);
+    assertThat(events).extracting(e -> e.getState().getStatus())
+        .containsExactly(JobStatus.JOB_STATUS_QUEUED, JobStatus.JOB_STATUS_CANCELLED);
+    assertThat(events).extracting(io.distexec.proto.v1.JobEvent::getSequence).containsExactly(1L, 2L);
+    // Resuming after the first event gives only the second.
+    java.util.List<io.distexec.proto.v1.JobEvent> resumed = new java.util.ArrayList<>();
+    stub.watchJob(io.distexec.proto.v1.WatchJobRequest.newBuilder().setJobId(job.getId()).setAfterSequence(1).build())
+        .forEachRemaining(resumed::add);
+    assertThat(resumed).extracting(io.distexec.proto.v1.JobEvent::getSequence).containsExactly(2L);
   }
 
   @Test

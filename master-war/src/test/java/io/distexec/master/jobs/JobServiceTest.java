@@ -17,7 +17,7 @@ class JobServiceTest {
   private final JobQueue queue = new JobQueue(2);
   private final AtomicInteger wakeUps = new AtomicInteger();
   private final JobService service = new JobService(store, queue, new JobValidator(() -> Set.of("command")),
-      wakeUps::incrementAndGet, new MutableClock());
+      wakeUps::incrementAndGet, (id, reason) -> { }, new MutableClock());
 
   @Test
   void storesAndQueuesAnAcceptedJobBeforeReturningIt() throws Exception {
@@ -59,7 +59,7 @@ class JobServiceTest {
     assertThatThrownBy(() -> service.submit(JobSpec.command("true")))
         .isInstanceOf(QueueFullException.class)
         .hasMessageContaining("MAX_CONCURRENT_JOBS");
-    assertThat(store.list(null, 10)).hasSize(2);
+    assertThat(store.list(JobQuery.first(null, 10)).jobs()).hasSize(2);
   }
 
   @Test
@@ -72,6 +72,28 @@ class JobServiceTest {
     assertThat(service.list(JobStatus.FAILED, 10)).extracting(Job::id).containsExactly(first.id());
     assertThat(service.list(null, 1)).hasSize(1);
     assertThat(store.countUnfinished()).isEqualTo(1);
+  }
+
+  @Test
+  void pagesThroughJobsWithACursorAndFilters() throws Exception {
+    JobService roomy = new JobService(store, new JobQueue(100), new JobValidator(() -> Set.of("command")),
+        () -> { }, (id, reason) -> { }, new MutableClock());
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(roomy.submit(JobSpec.command("true")).id());
+    }
+    store.update(ids.get(1), j -> j.dispatchedTo("w2"));
+    Page first = roomy.list(new JobQuery(null, null, null, 2, null));
+    assertThat(first.jobs()).extracting(Job::id).containsExactly(ids.get(4), ids.get(3));
+    Page second = roomy.list(new JobQuery(null, null, null, 2, first.nextCursor()));
+    assertThat(second.jobs()).extracting(Job::id).containsExactly(ids.get(2), ids.get(1));
+    Page last = roomy.list(new JobQuery(null, null, null, 2, second.nextCursor()));
+    assertThat(last.jobs()).extracting(Job::id).containsExactly(ids.get(0));
+    assertThat(last.nextCursor()).isNull();
+    assertThat(roomy.list(new JobQuery(null, "w2", null, 10, null)).jobs()).extracting(Job::id)
+        .containsExactly(ids.get(1));
+    assertThatThrownBy(() -> roomy.list(new JobQuery(null, null, null, 2, "garbage")))
+        .isInstanceOf(InvalidCursorException.class);
   }
 
   @Test

@@ -15,7 +15,7 @@ class SchedulerTest {
 
   private static WorkerNode worker(String id, int slots, boolean draining, String... executors) {
     Instant t = Instant.EPOCH;
-    return new WorkerNode(id, "127.0.0.1:1", "", slots, Set.of(executors), Map.of(), t, t, 0, draining);
+    return new WorkerNode(id, "127.0.0.1:1", "", slots, Set.of(executors), Map.of(), t, t, 0, draining, false);
   }
 
   private final Scheduler scheduler = new Scheduler(new LeastConnectionsBalancer());

@@ -2,6 +2,7 @@ package io.distexec.worker.registration;
 
 import io.distexec.proto.v1.DeregisterRequest;
 import io.distexec.proto.v1.HeartbeatRequest;
+import io.distexec.proto.v1.HeartbeatResponse;
 import io.distexec.proto.v1.RegisterRequest;
 import io.distexec.proto.v1.RegisterResponse;
 import io.distexec.proto.v1.RegistrationServiceGrpc;
@@ -34,6 +35,7 @@ public final class MasterConnection {
   private final Set<String> executors;
   private final IntSupplier activeTasks;
   private final BooleanSupplier draining;
+  private final Runnable onDrainRequested;
   private final RegistrationServiceGrpc.RegistrationServiceBlockingStub stub;
   private final ScheduledExecutorService scheduler;
   private final Backoff backoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(10));
@@ -44,12 +46,16 @@ public final class MasterConnection {
   private volatile Duration heartbeatInterval;
   private ScheduledFuture<?> next;
 
+  /**
+   * @param onDrainRequested called (once) when the master asks this worker to drain
+   */
   public MasterConnection(WorkerConfig config, Set<String> executors, IntSupplier activeTasks,
-      BooleanSupplier draining, ManagedChannel channel, ScheduledExecutorService scheduler) {
+      BooleanSupplier draining, Runnable onDrainRequested, ManagedChannel channel, ScheduledExecutorService scheduler) {
     this.config = config;
     this.executors = Set.copyOf(executors);
     this.activeTasks = activeTasks;
     this.draining = draining;
+    this.onDrainRequested = onDrainRequested;
     this.stub = RegistrationServiceGrpc.newBlockingStub(channel);
     this.scheduler = scheduler;
     this.heartbeatInterval = config.heartbeatInterval();
@@ -132,13 +138,17 @@ public final class MasterConnection {
   }
 
   private void sendHeartbeat() {
-    stub.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+    HeartbeatResponse response = stub.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
         .heartbeat(HeartbeatRequest.newBuilder()
             .setWorkerId(config.workerId())
             .setActiveTasks(activeTasks.getAsInt())
             .setDraining(draining.getAsBoolean())
             .build());
     lastContact = Instant.now();
+    if (response.getDrain() && !draining.getAsBoolean()) {
+      LOG.info("the master asks this worker to drain");
+      onDrainRequested.run();
+    }
   }
 
   /** Tells the master at once (not at the next interval) that this worker is draining. */

@@ -35,6 +35,7 @@ class MasterConnectionTest {
   static final class RecordingMaster extends RegistrationServiceGrpc.RegistrationServiceImplBase {
     final List<String> calls = new CopyOnWriteArrayList<>();
     final AtomicBoolean knowsWorker = new AtomicBoolean();
+    final AtomicBoolean drain = new AtomicBoolean();
 
     @Override
     public void register(RegisterRequest request, StreamObserver<RegisterResponse> response) {
@@ -51,7 +52,7 @@ class MasterConnectionTest {
         return;
       }
       calls.add("heartbeat active=" + request.getActiveTasks() + " draining=" + request.getDraining());
-      response.onNext(HeartbeatResponse.getDefaultInstance());
+      response.onNext(HeartbeatResponse.newBuilder().setDrain(drain.get()).build());
       response.onCompleted();
     }
 
@@ -68,10 +69,12 @@ class MasterConnectionTest {
   private final ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
   private final AtomicBoolean draining = new AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicInteger drainRequests = new java.util.concurrent.atomic.AtomicInteger();
   private final WorkerConfig config = new WorkerConfig("w1", new HostPort("127.0.0.1", 50052), "127.0.0.1:50052",
       "127.0.0.1:50051", 4, Duration.ofSeconds(5), Duration.ofSeconds(1), 1 << 20, "", "", Set.of(), null);
   private final MasterConnection connection =
-      new MasterConnection(config, Set.of("command"), () -> 2, draining::get, channel, scheduler);
+      new MasterConnection(config, Set.of("command"), () -> 2, draining::get, () -> drainRequests.incrementAndGet(),
+          channel, scheduler);
   private Server server;
 
   @AfterEach
@@ -107,6 +110,15 @@ class MasterConnectionTest {
     master.knowsWorker.set(false);
     master.calls.clear();
     await().atMost(Duration.ofSeconds(10)).until(() -> master.calls.stream().anyMatch(c -> c.startsWith("register")));
+  }
+
+  @Test
+  void passesOnTheMastersRequestToDrain() throws Exception {
+    startMaster();
+    connection.start();
+    await().atMost(Duration.ofSeconds(5)).until(connection::registered);
+    master.drain.set(true);
+    await().atMost(Duration.ofSeconds(5)).until(() -> drainRequests.get() > 0);
   }
 
   @Test

@@ -1,0 +1,181 @@
+package io.distexec.master.jobs;
+
+import io.distexec.executor.StdStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Each job's events (state changes and output chunks) with sequence numbers, and their fan-out to
+ * watchers (server-sent events, gRPC WatchJob). Output is stored up to a cap per stream; beyond it,
+ * chunks still reach live watchers but are not stored, and their sequence numbers are skipped, so a
+ * watcher that resumes sees the gap. A watcher subscribes "after sequence N": it gets the stored
+ * events after N and then live ones, without loss or repetition, because both happen under the
+ * job's lock.
+ */
+public final class JobEvents {
+
+  private static final Logger LOG = Logger.getLogger(JobEvents.class.getName());
+
+  /** Something that happened to a job. */
+  public sealed interface Event permits StateEvent, OutputEvent {
+    long sequence();
+
+    Instant at();
+  }
+
+  /** The job moved to a new state. */
+  public record StateEvent(long sequence, Instant at, JobStatus status, String workerId, int attempt, String error,
+      OptionalInt exitCode) implements Event {}
+
+  /** A piece of output; {@code offset} counts the stream's earlier bytes. */
+  public record OutputEvent(long sequence, Instant at, StdStream stream, byte[] data, long offset) implements Event {}
+
+  /** Receives a job's events in order; must not block (send asynchronously). */
+  public interface Watcher {
+    void event(Event event);
+
+    /** The job ended: no more events. */
+    void end();
+  }
+
+  /** What a job has printed so far, as stored. */
+  public record Output(byte[] stdout, byte[] stderr, long stdoutBytes, long stderrBytes, boolean truncated) {}
+
+  private static final class Log {
+    long nextSequence = 1;
+    final List<Event> stored = new ArrayList<>();
+    final long[] storedBytes = new long[2];
+    final long[] totalBytes = new long[2];
+    final List<Watcher> watchers = new ArrayList<>();
+    boolean ended;
+  }
+
+  private final Map<String, Log> logs = new ConcurrentHashMap<>();
+  private final int capBytes;
+  private final Clock clock;
+
+  /**
+   * @param capBytes output stored per job and stream
+   */
+  public JobEvents(int capBytes, Clock clock) {
+    this.capBytes = capBytes;
+    this.clock = clock;
+  }
+
+  /** Records that {@code job} is now in its current state. */
+  public void state(Job job) {
+    Log log = logs.computeIfAbsent(job.id(), id -> new Log());
+    synchronized (log) {
+      if (log.ended) {
+        return;
+      }
+      Event event = new StateEvent(log.nextSequence++, clock.instant(), job.status(), job.workerId(), job.attempt(),
+          job.outcome().error(), job.exitCode());
+      log.stored.add(event);
+      publish(log, event);
+      if (job.status().isTerminal()) {
+        log.ended = true;
+        log.watchers.forEach(JobEvents::end);
+        log.watchers.clear();
+      }
+    }
+  }
+
+  /** Records output of a running job. */
+  public void output(String jobId, StdStream stream, byte[] data, long offset) {
+    Log log = logs.computeIfAbsent(jobId, id -> new Log());
+    synchronized (log) {
+      if (log.ended) {
+        return;
+      }
+      int s = stream.ordinal();
+      Event event = new OutputEvent(log.nextSequence++, clock.instant(), stream, data, offset);
+      log.totalBytes[s] += data.length;
+      if (log.storedBytes[s] + data.length <= capBytes) {
+        log.storedBytes[s] += data.length;
+        log.stored.add(event);
+      }
+      publish(log, event);
+    }
+  }
+
+  /**
+   * Subscribes to a job's events after {@code afterSequence}; a job that has ended gets its stored
+   * events and then {@link Watcher#end()} at once.
+   *
+   * @return a handle that unsubscribes
+   */
+  public Runnable watch(String jobId, long afterSequence, Watcher watcher) {
+    Log log = logs.computeIfAbsent(jobId, id -> new Log());
+    synchronized (log) {
+      for (Event event : log.stored) {
+        if (event.sequence() > afterSequence) {
+          deliver(watcher, event);
+        }
+      }
+      if (log.ended) {
+        end(watcher);
+        return () -> { };
+      }
+      log.watchers.add(watcher);
+    }
+    return () -> {
+      synchronized (log) {
+        log.watchers.remove(watcher);
+      }
+    };
+  }
+
+  /** The output stored so far, or empty when the job printed nothing. */
+  public Optional<Output> output(String jobId) {
+    Log log = logs.get(jobId);
+    if (log == null) {
+      return Optional.empty();
+    }
+    synchronized (log) {
+      if (log.totalBytes[0] + log.totalBytes[1] == 0) {
+        return Optional.empty();
+      }
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+      for (Event event : log.stored) {
+        if (event instanceof OutputEvent o) {
+          (o.stream() == StdStream.STDOUT ? out : err).writeBytes(o.data());
+        }
+      }
+      boolean truncated = log.totalBytes[0] > log.storedBytes[0] || log.totalBytes[1] > log.storedBytes[1];
+      return Optional.of(new Output(out.toByteArray(), err.toByteArray(), log.totalBytes[0], log.totalBytes[1],
+          truncated));
+    }
+  }
+
+  private static void publish(Log log, Event event) {
+    for (Watcher watcher : List.copyOf(log.watchers)) {
+      deliver(watcher, event);
+    }
+  }
+
+  private static void deliver(Watcher watcher, Event event) {
+    try {
+      watcher.event(event);
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "a watcher failed; it will be dropped when it unsubscribes", e);
+    }
+  }
+
+  private static void end(Watcher watcher) {
+    try {
+      watcher.end();
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "a watcher failed to end", e);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package io.distexec.master.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.distexec.executor.StdStream;
+import io.distexec.master.MutableClock;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JobEventsTest {
+
+  private final MutableClock clock = new MutableClock();
+  private final JobEvents events = new JobEvents(10, clock);
+  private final Job queued = Job.queued("j1", JobSpec.command("echo"), clock.instant());
+
+  private static final class Recorder implements JobEvents.Watcher {
+    final List<Long> sequences = new ArrayList<>();
+    final StringBuilder stdout = new StringBuilder();
+    boolean ended;
+
+    @Override
+    public void event(JobEvents.Event event) {
+      sequences.add(event.sequence());
+      if (event instanceof JobEvents.OutputEvent o) {
+        stdout.append(new String(o.data()));
+      }
+    }
+
+    @Override
+    public void end() {
+      ended = true;
+    }
+  }
+
+  @Test
+  void replaysStoredEventsThenDeliversLiveOnesWithoutGapsOrRepeats() {
+    Job running = queued.dispatchedTo("w1").running(clock.instant());
+    events.state(queued);
+    events.state(running);
+    events.output("j1", StdStream.STDOUT, "ab".getBytes(), 0);
+    Recorder late = new Recorder();
+    events.watch("j1", 0, late);
+    events.output("j1", StdStream.STDOUT, "cd".getBytes(), 2);
+    events.state(running.finished(JobStatus.SUCCEEDED, JobOutcome.NONE, clock.instant()));
+    assertThat(late.sequences).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(late.stdout).hasToString("abcd");
+    assertThat(late.ended).isTrue();
+  }
+
+  @Test
+  void resumesAfterTheLastSequenceSeen() {
+    events.state(queued);
+    events.output("j1", StdStream.STDOUT, "ab".getBytes(), 0);
+    events.output("j1", StdStream.STDOUT, "cd".getBytes(), 2);
+    Recorder resumed = new Recorder();
+    events.watch("j1", 2, resumed);
+    assertThat(resumed.sequences).containsExactly(3L);
+    assertThat(resumed.stdout).hasToString("cd");
+  }
+
+  @Test
+  void storesOutputUpToTheCapButStreamsAllOfItLive() {
+    Recorder live = new Recorder();
+    events.watch("j1", 0, live);
+    events.output("j1", StdStream.STDOUT, "0123456789".getBytes(), 0);
+    events.output("j1", StdStream.STDOUT, "overflow".getBytes(), 10);
+    assertThat(live.stdout).hasToString("0123456789overflow");
+    JobEvents.Output stored = events.output("j1").orElseThrow();
+    assertThat(new String(stored.stdout())).isEqualTo("0123456789");
+    assertThat(stored.stdoutBytes()).isEqualTo(18);
+    assertThat(stored.truncated()).isTrue();
+    Recorder later = new Recorder();
+    events.watch("j1", 0, later);
+    assertThat(later.sequences).containsExactly(1L); // 2 was not stored: the gap shows it
+  }
+
+  @Test
+  void endsWatchersOfAFinishedJobAtOnce() {
+    events.state(queued.dispatchedTo("w1").finished(JobStatus.LOST, JobOutcome.error("gone"), clock.instant()));
+    Recorder watcher = new Recorder();
+    events.watch("j1", 0, watcher);
+    assertThat(watcher.ended).isTrue();
+    assertThat(watcher.sequences).containsExactly(1L);
+  }
+}
