@@ -1,0 +1,69 @@
+package io.distexec.cli;
+
+import io.distexec.client.JobRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** What to run: shared by run and submit. */
+final class JobOptions {
+
+  @Option(names = {"-t", "--timeout"}, paramLabel = "SECONDS", description = "Kill the command after this long.")
+  Integer timeoutSeconds;
+
+  @Option(names = {"-e", "--env"}, paramLabel = "NAME=VALUE", description = "Set a variable (repeatable).")
+  Map<String, String> env = new LinkedHashMap<>();
+
+  @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "Working directory on the worker.")
+  String workdir;
+
+  @Option(names = "--stdin", paramLabel = "FILE", description = "Send this file as standard input.")
+  Path stdin;
+
+  @Option(names = "--shell", description = "Run COMMAND as a /bin/sh -c script; ARGS become $1, $2, ...")
+  boolean shell;
+
+  @Option(names = "--type", paramLabel = "EXECUTOR", description = "The executor (default command).")
+  String type;
+
+  @Option(names = "--attr", paramLabel = "NAME=VALUE", description = "An executor attribute, e.g. script=... (repeatable).")
+  Map<String, String> attributes = new LinkedHashMap<>();
+
+  @Parameters(index = "0", paramLabel = "COMMAND", description = "The program to run (put -- before it).")
+  String command;
+
+  @Parameters(index = "1..*", paramLabel = "ARGS", description = "Its arguments, passed as they are.")
+  List<String> args = new ArrayList<>();
+
+  JobRequest toRequest() {
+    JobRequest.Builder b = JobRequest.command(command).args(args).env(env).shell(shell);
+    if (timeoutSeconds != null) {
+      if (timeoutSeconds < 0) {
+        throw new IllegalArgumentException("--timeout must not be negative");
+      }
+      b.timeout(Duration.ofSeconds(timeoutSeconds));
+    }
+    if (workdir != null) {
+      b.workdir(workdir);
+    }
+    if (type != null) {
+      b.type(type);
+    }
+    attributes.forEach(b::attribute);
+    if (stdin != null) {
+      try {
+        b.stdin(Files.readAllBytes(stdin));
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read --stdin " + stdin + ": " + e.getMessage());
+      }
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,220 @@
+package io.distexec.client;
+
+import io.distexec.common.GrpcChannels;
+import io.distexec.proto.v1.CancelJobRequest;
+import io.distexec.proto.v1.DrainWorkerRequest;
+import io.distexec.proto.v1.GetJobRequest;
+import io.distexec.proto.v1.ListJobsRequest;
+import io.distexec.proto.v1.ListJobsResponse;
+import io.distexec.proto.v1.ListWorkersRequest;
+import io.distexec.proto.v1.MasterServiceGrpc;
+import io.distexec.proto.v1.SubmitRequest;
+import io.distexec.proto.v1.WatchJobRequest;
+import io.grpc.Channel;
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A connection to a distexec master's gRPC endpoint. Thread-safe; one per application is enough.
+ * Every call has a deadline (10 s unless set otherwise), except watching, which lasts until the job
+ * ends. Failures are {@link DistexecException}s whose type says what happened and whose message
+ * says what to do.
+ */
+public final class DistexecClient implements AutoCloseable {
+
+  /** The deadline of each unary call unless one is given. */
+  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
+  private static final int WATCH_RETRIES = 5;
+
+  private final String master;
+  private final Channel channel;
+  private final Duration deadline;
+  private final Runnable onClose;
+
+  private DistexecClient(String master, Channel channel, Duration deadline, Runnable onClose) {
+    this.master = master;
+    this.channel = channel;
+    this.deadline = deadline;
+    this.onClose = onClose;
+  }
+
+  /** Connects to the master's gRPC endpoint, {@code host:port} (e.g. 127.0.0.1:50051). */
+  public static DistexecClient connect(String master) {
+    return connect(master, DEFAULT_DEADLINE);
+  }
+
+  public static DistexecClient connect(String master, Duration deadline) {
+    String target = master.startsWith("grpc://") ? master.substring("grpc://".length()) : master;
+    GrpcChannels channels = new GrpcChannels("distexec-client");
+    ManagedChannel channel = channels.open(target);
+    return new DistexecClient(target, channel, deadline, () -> {
+      channel.shutdownNow();
+      try {
+        channel.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      channels.close();
+    });
+  }
+
+  /** Uses a channel that the caller owns (and closes), e.g. an in-process one in tests. */
+  public static DistexecClient over(Channel channel, Duration deadline) {
+    return new DistexecClient(channel.authority(), channel, deadline, () -> { });
+  }
+
+  private MasterServiceGrpc.MasterServiceBlockingStub stub() {
+    return MasterServiceGrpc.newBlockingStub(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private <T> T call(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (StatusRuntimeException e) {
+      throw DistexecException.from(e, master);
+    }
+  }
+
+  /** Submits a job; it is stored QUEUED when this returns. */
+  public Job submit(JobRequest request) {
+    return call(() -> new Job(stub().submit(SubmitRequest.newBuilder().setSpec(request.toProto()).build()).getJob()));
+  }
+
+  public Job get(String jobId) {
+    return call(() -> new Job(stub().getJob(GetJobRequest.newBuilder().setJobId(jobId).build())));
+  }
+
+  /** A page of jobs, newest first. */
+  public JobPage list(ListOptions options) {
+    ListJobsRequest.Builder request = ListJobsRequest.newBuilder().setLimit(options.limit());
+    options.status().ifPresent(s -> request.setStatus(s.toProto()));
+    options.worker().ifPresent(request::setWorkerId);
+    options.since().ifPresent(s -> request.setSince(Protos.timestamp(s)));
+    options.cursor().ifPresent(request::setCursor);
+    ListJobsResponse page = call(() -> stub().listJobs(request.build()));
+    return new JobPage(page.getJobsList().stream().map(Job::new).toList(),
+        page.getNextCursor().isEmpty() ? Optional.empty() : Optional.of(page.getNextCursor()));
+  }
+
+  /**
+   * Cancels a job: a queued one ends CANCELLED at once, a running one shortly after, when its
+   * worker has killed it.
+   *
+   * @throws DistexecException.JobEndedException when it has already ended
+   */
+  public Job cancel(String jobId, String reason) {
+    return call(() -> new Job(stub().cancelJob(CancelJobRequest.newBuilder().setJobId(jobId)
+        .setReason(reason == null ? "" : reason).build())));
+  }
+
+  /**
+   * Delivers a job's events after {@code afterSequence} (0 for all) to {@code onEvent} as they
+   * happen, and returns when the job has ended. A broken connection is resumed from the last event
+   * seen, so no event is delivered twice or skipped.
+   */
+  public void watch(String jobId, long afterSequence, Consumer<JobEvent> onEvent) {
+    long last = afterSequence;
+    for (int attempt = 0; ; attempt++) {
+      long from = last;
+      // The context ends the call if the consumer throws and we leave early.
+      try (Context.CancellableContext context = Context.current().withCancellation()) {
+        Iterator<io.distexec.proto.v1.JobEvent> events = context.call(() -> MasterServiceGrpc.newBlockingStub(channel)
+            .watchJob(WatchJobRequest.newBuilder().setJobId(jobId).setAfterSequence(from).build()));
+        while (events.hasNext()) {
+          JobEvent event = JobEvent.of(events.next());
+          last = event.sequence();
+          onEvent.accept(event);
+          attempt = 0;
+        }
+        return;
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || attempt >= WATCH_RETRIES) {
+          throw DistexecException.from(e, master);
+        }
+        pause(Duration.ofMillis(200L << attempt));
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new DistexecException("watching job " + jobId + " failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * Submits a job and waits until it ends, passing its events (state changes, output as it comes)
+   * to {@code onEvent}.
+   *
+   * @return the finished job
+   */
+  public Job run(JobRequest request, Consumer<JobEvent> onEvent) {
+    Job job = submit(request);
+    watch(job.id(), 0, onEvent);
+    return get(job.id());
+  }
+
+  public List<Worker> workers() {
+    return call(() -> stub().listWorkers(ListWorkersRequest.getDefaultInstance()).getWorkersList().stream()
+        .map(Worker::of).toList());
+  }
+
+  /** Drains a worker: no new work; it finishes what runs, then deregisters. */
+  public Worker drain(String workerId) {
+    return call(() -> Worker.of(stub().drainWorker(DrainWorkerRequest.newBuilder().setWorkerId(workerId).build())));
+  }
+
+  /** The master's address, as given. */
+  public String master() {
+    return master;
+  }
+
+  @Override
+  public void close() {
+    onClose.run();
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DistexecException("interrupted", e);
+    }
+  }
+
+  /**
+   * Which jobs to list.
+   *
+   * @param status only this state
+   * @param worker only this worker's jobs
+   * @param since only jobs created since
+   * @param limit page size (1-1000; 0 for the master's default of 100)
+   * @param cursor the previous page's {@link JobPage#nextCursor()}
+   */
+  public record ListOptions(Optional<JobStatus> status, Optional<String> worker, Optional<Instant> since, int limit,
+      Optional<String> cursor) {
+    public static ListOptions all(int limit) {
+      return new ListOptions(Optional.empty(), Optional.empty(), Optional.empty(), limit, Optional.empty());
+    }
+
+    public ListOptions withStatus(JobStatus s) {
+      return new ListOptions(Optional.ofNullable(s), worker, since, limit, cursor);
+    }
+
+    public ListOptions withCursor(String c) {
+      return new ListOptions(status, worker, since, limit, Optional.ofNullable(c));
+    }
+  }
+
+  /** A page of jobs and where the next one starts. */
+  public record JobPage(List<Job> jobs, Optional<String> nextCursor) {}
+}
