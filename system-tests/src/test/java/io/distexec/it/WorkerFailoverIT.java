@@ -83,6 +83,26 @@ class WorkerFailoverIT {
   }
 
   @Test
+  void aDrainedWorkerFinishesItsJobLeavesAndNewJobsGoToTheOther() throws Exception {
+    try (LocalCluster cluster = LocalCluster.start("drain-it", 2, FAST)) {
+      Rest rest = new Rest(cluster.masterUrl());
+      String running = longJobOn(rest, "worker-2", 3);
+
+      Rest.Answer drained = rest.post("/api/v1/workers/worker-2/drain", "");
+      assertThat(drained.status()).isEqualTo(200);
+      assertThat(drained.json().getString("state")).isEqualTo("DRAINING");
+      assertThat(rest.post("/api/v1/workers/no-such-worker/drain", "").status()).isEqualTo(404);
+
+      JsonObject job = rest.awaitEnd(running, Duration.ofSeconds(30));
+      assertThat(job.getString("status")).isEqualTo("SUCCEEDED");
+      await().atMost(Duration.ofSeconds(15)).until(() -> workerIds(rest).equals(List.of("worker-1")));
+      newJobsGoTo(rest, "worker-1");
+      // The drained worker's server keeps running, idle, until an operator stops it.
+      assertThat(ProcessHandle.of(cluster.pid("worker-2"))).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+    }
+  }
+
+  @Test
   void aKilledWorkersJobEndsLostAndNewJobsGoToTheOther() throws Exception {
     try (LocalCluster cluster = LocalCluster.start("worker-kill-it", 2, FAST)) {
       Rest rest = new Rest(cluster.masterUrl());

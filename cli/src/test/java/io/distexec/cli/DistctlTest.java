@@ -1,0 +1,113 @@
+package io.distexec.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.distexec.client.DistexecClient;
+import io.distexec.client.ScriptedMaster;
+import io.distexec.proto.v1.JobStatus;
+import io.grpc.Status;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** distctl's commands in-process, against a scripted stand-in master, with captured output. */
+class DistctlTest {
+
+  private final ScriptedMaster master;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+  private final CommandLine cli;
+
+  DistctlTest() throws Exception {
+    master = new ScriptedMaster();
+    cli = Distctl.commandLine(address -> DistexecClient.over(master.channel(), Duration.ofSeconds(5)));
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+  }
+
+  @AfterEach
+  void close() {
+    master.close();
+  }
+
+  private int run(String... args) {
+    return cli.execute(args);
+  }
+
+  @Test
+  void helpNamesEveryCommandAndTheExitCodes() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString()).contains("run", "submit", "status", "list", "logs", "cancel", "workers", "drain",
+        "generate-completion", "124 timed out");
+  }
+
+  @Test
+  void runPrintsBothStreamsAndExitsWithTheCommandsCode() {
+    master.scriptRun(JobStatus.JOB_STATUS_FAILED, "out\n", "err\n", 3, "exited with code 3");
+    assertThat(run("run", "--env", "A=1", "--timeout", "5", "--", "sh", "-c", "echo out; echo err >&2; exit 3"))
+        .isEqualTo(3);
+    assertThat(out).hasToString("out\n");
+    assertThat(err).hasToString("err\n");
+    var spec = master.submitted.get(0).getSpec();
+    assertThat(spec.getArgsList()).containsExactly("-c", "echo out; echo err >&2; exit 3");
+    assertThat(spec.getEnvMap()).containsEntry("A", "1");
+    assertThat(spec.getTimeoutSeconds()).isEqualTo(5);
+  }
+
+  @Test
+  void runExits124WhenTimedOutAnd130WhenCancelled() {
+    master.scriptRun(JobStatus.JOB_STATUS_TIMED_OUT, "", "", null, "timed out after 1 s; 1 process(es) killed");
+    assertThat(run("run", "--", "sleep", "9")).isEqualTo(124);
+    assertThat(err.toString()).contains("timed out after 1 s");
+    master.scriptRun(JobStatus.JOB_STATUS_CANCELLED, "", "", null, "cancelled: by user");
+    assertThat(run("run", "--", "sleep", "9")).isEqualTo(130);
+  }
+
+  @Test
+  void runExits125WhenDistexecCouldNotRunTheCommand() {
+    master.scriptRun(JobStatus.JOB_STATUS_LOST, "", "", null, "worker w1 missed heartbeats for 15 s");
+    assertThat(run("run", "--", "make")).isEqualTo(125);
+    assertThat(err.toString()).contains("LOST: worker w1 missed heartbeats for 15 s");
+  }
+
+  @Test
+  void reportsBadInputAsAUsageError() {
+    assertThat(run("run")).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing required parameter: 'COMMAND'");
+    master.error = Status.INVALID_ARGUMENT.withDescription("env.1A: is not a valid variable name");
+    assertThat(run("run", "-e", "1A=x", "--", "ls")).isEqualTo(2);
+    assertThat(err.toString()).contains("distctl: env.1A: is not a valid variable name");
+    assertThat(run("list", "-n", "0")).isEqualTo(2);
+  }
+
+  @Test
+  void submitPrintsTheIdAndStatusCanBeJson() {
+    assertThat(run("submit", "--", "true")).isZero();
+    assertThat(out.toString().trim()).isEqualTo("job-1");
+    assertThat(run("-o", "json", "status", "job-1")).isZero();
+    assertThat(out.toString()).contains("\"id\": \"job-1\"");
+  }
+
+  @Test
+  void listsWorkers() {
+    assertThat(run("workers")).isZero();
+    assertThat(out.toString()).contains("worker-1").contains("0/10").contains("command");
+  }
+
+  @Test
+  void saysWhereItLookedWhenTheMasterIsDown() {
+    CommandLine real = Distctl.commandLine(address -> DistexecClient.connect(address, Duration.ofSeconds(2)));
+    real.setErr(new PrintWriter(err));
+    assertThat(real.execute("--master", "127.0.0.1:1", "workers")).isEqualTo(69);
+    assertThat(err.toString()).contains("cannot reach the master at 127.0.0.1:1").contains("DISTEXEC_MASTER");
+  }
+
+  @Test
+  void generatesShellCompletion() {
+    assertThat(run("generate-completion")).isZero();
+    assertThat(out.toString()).contains("complete -F");
+  }
+}
