@@ -54,7 +54,7 @@ create_server() {
   local name=$1 kind=$2 war=$3; shift 3
   local dir=$WLP_USER_DIR/servers/$name
   mkdir -p "$dir/apps"
-  cp "$ROOT/liberty/$kind/server.xml" "$dir/server.xml"
+  cp "$ROOT/liberty/$kind/"*.xml "$dir/"
   cat "$ROOT/liberty/jvm.options" "$ROOT/liberty/jvm-fast-start.options" >"$dir/jvm.options"
   cp "$war" "$dir/apps/"
   {

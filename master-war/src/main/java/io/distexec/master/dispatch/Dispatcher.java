@@ -19,6 +19,7 @@ import io.distexec.proto.v1.ExecuteTaskRequest;
 import io.distexec.proto.v1.OutputStream;
 import io.distexec.proto.v1.TaskEvent;
 import io.distexec.proto.v1.WorkerServiceGrpc;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -288,6 +289,12 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
   }
 
   private void sendCancel(Attempt attempt) {
+    // In a fork of the current gRPC context: when this runs for a CancelJob call, that call's context
+    // is cancelled as soon as it answers, and would cancel this call to the worker with it.
+    Context.current().fork().run(() -> sendCancelNow(attempt));
+  }
+
+  private void sendCancelNow(Attempt attempt) {
     registry.find(attempt.workerId).ifPresentOrElse(worker -> WorkerServiceGrpc.newStub(channels.channelFor(worker))
         .withDeadlineAfter(5, TimeUnit.SECONDS)
         .cancelTask(CancelTaskRequest.newBuilder().setTaskId(attempt.jobId + "#" + attempt.number)

@@ -210,6 +210,26 @@ class DispatcherTest {
   }
 
   @Test
+  void cancelReachesTheWorkerEvenWhenAskedFromAGrpcCallThatHasEnded() throws Exception {
+    // A CancelJob call's context is cancelled once it has answered; the cancel must outlive it.
+    ScriptedWorker worker = startWorker("w1");
+    worker.mode = ScriptedWorker.Mode.HANG;
+    startDispatcher();
+    Job running = jobs.submit(JobSpec.command("sleep", "100"));
+    awaitStatus(running.id(), JobStatus.RUNNING);
+    io.grpc.Context.CancellableContext ended = io.grpc.Context.current().withCancellation();
+    ended.cancel(null);
+    ended.run(() -> {
+      try {
+        jobs.cancel(running.id(), "from a finished call");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertThat(awaitStatus(running.id(), JobStatus.CANCELLED).outcome().error()).isEqualTo("cancelled: from a finished call");
+  }
+
+  @Test
   void sendsARefusedJobToAnotherWorker() throws Exception {
     ScriptedWorker busy = startWorker("a-busy");
     busy.mode = ScriptedWorker.Mode.REFUSE_BUSY;
