@@ -40,6 +40,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -98,11 +100,8 @@ public class JobResource {
     Job job = jobs.submit(JobRequestReader.read(body));
     Optional<Duration> wait = PreferWait.parse(prefer, MAX_WAIT_SECONDS);
     if (wait.isPresent()) {
-      try {
-        job = jobs.await(job.id(), wait.get());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      awaitEnd(job.id(), wait.get());
+      job = jobs.get(job.id());
     }
     Response.ResponseBuilder response = job.status().isTerminal() ? Response.ok(JobView.of(job))
         : Response.accepted(JobView.of(job));
@@ -201,6 +200,27 @@ public class JobResource {
     long from = parseSequence(lastEventId != null ? lastEventId : after);
     SseWatcher watcher = new SseWatcher(sink, sse, executor);
     watcher.unsubscribeWith(events.watch(id, from, watcher));
+  }
+
+  /** Waits until the job's terminal state is recorded (woken by its event, no polling), or the timeout. */
+  private void awaitEnd(String id, Duration timeout) {
+    CountDownLatch ended = new CountDownLatch(1);
+    Runnable unsubscribe = events.watch(id, Long.MAX_VALUE, new JobEvents.Watcher() {
+      @Override
+      public void event(JobEvents.Event event) {}
+
+      @Override
+      public void end() {
+        ended.countDown();
+      }
+    });
+    try {
+      ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      unsubscribe.run();
+    }
   }
 
   private static String blankToNull(String value) {

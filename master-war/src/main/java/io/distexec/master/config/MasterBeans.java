@@ -15,6 +15,8 @@ import io.distexec.master.registry.NodeRegistry;
 import io.distexec.master.registry.WorkerNode;
 import io.distexec.master.scheduling.JobQueue;
 import io.distexec.master.scheduling.Scheduler;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -23,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -32,6 +35,16 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 @ApplicationScoped
 public class MasterBeans {
+
+  @Resource
+  ManagedExecutorService managedExecutor;
+
+  /** Short background work (sending watchers their events): the application's managed executor. */
+  @Produces
+  @Singleton
+  Executor background() {
+    return managedExecutor;
+  }
 
   @Produces
   @Singleton

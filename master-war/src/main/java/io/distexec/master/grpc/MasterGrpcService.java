@@ -31,6 +31,7 @@ import io.grpc.stub.StreamObserver;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /** The client API over gRPC: the same use cases as the REST API, through {@link JobService}. */
 @Dependent
@@ -40,13 +41,19 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
   private final JobEvents events;
   private final NodeRegistry registry;
   private final Dispatcher dispatcher;
+  private final Executor executor;
 
+  /**
+   * @param executor sends watchers their events
+   */
   @Inject
-  public MasterGrpcService(JobService jobs, JobEvents events, NodeRegistry registry, Dispatcher dispatcher) {
+  public MasterGrpcService(JobService jobs, JobEvents events, NodeRegistry registry, Dispatcher dispatcher,
+      Executor executor) {
     this.jobs = jobs;
     this.events = events;
     this.registry = registry;
     this.dispatcher = dispatcher;
+    this.executor = executor;
   }
 
   @Override
@@ -117,25 +124,7 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
       return;
     }
     ServerCallStreamObserver<JobEvent> call = (ServerCallStreamObserver<JobEvent>) response;
-    Runnable unsubscribe = events.watch(request.getJobId(), request.getAfterSequence(), new JobEvents.Watcher() {
-      @Override
-      public void event(JobEvents.Event event) {
-        synchronized (call) {
-          if (!call.isCancelled()) {
-            call.onNext(ProtoMapper.toProto(event));
-          }
-        }
-      }
-
-      @Override
-      public void end() {
-        synchronized (call) {
-          if (!call.isCancelled()) {
-            call.onCompleted();
-          }
-        }
-      }
-    });
+    Runnable unsubscribe = events.watch(request.getJobId(), request.getAfterSequence(), new GrpcWatcher(call, executor));
     call.setOnCancelHandler(unsubscribe);
   }
 

@@ -2,7 +2,6 @@ package io.distexec.master.jobs;
 
 import io.distexec.master.scheduling.JobQueue;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -66,22 +65,6 @@ public final class JobService {
     queue.add(job.id());
     LOG.fine(() -> "accepted job " + job.id() + " " + spec);
     onQueued.run();
-    return job;
-  }
-
-  /**
-   * Waits until the job has ended or {@code timeout} has passed, and returns it as it is then.
-   * Polls the store, starting fast and backing off, so that short jobs return within milliseconds.
-   */
-  public Job await(String id, Duration timeout) throws JobNotFoundException, InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long pauseMillis = 1;
-    Job job = get(id);
-    while (!job.status().isTerminal() && System.nanoTime() < deadline) {
-      Thread.sleep(pauseMillis);
-      pauseMillis = Math.min(pauseMillis * 2, 50);
-      job = get(id);
-    }
     return job;
   }
 

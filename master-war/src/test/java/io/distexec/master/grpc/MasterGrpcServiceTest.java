@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 
 class MasterGrpcServiceTest {
 
+  private final java.util.concurrent.ExecutorService watchers = java.util.concurrent.Executors.newCachedThreadPool();
   private Server server;
   private ManagedChannel channel;
   private MasterServiceGrpc.MasterServiceBlockingStub stub;
@@ -52,7 +53,8 @@ class MasterGrpcServiceTest {
     JobService jobs = new JobService(store, queue, new JobValidator(() -> Set.of("command")),
         () -> { }, dispatcher::cancel, clock);
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor().addService(new MasterGrpcService(jobs, events, registry, dispatcher)).build().start();
+    MasterGrpcService service = new MasterGrpcService(jobs, events, registry, dispatcher, watchers);
+    server = InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     stub = MasterServiceGrpc.newBlockingStub(channel);
   }
@@ -61,6 +63,7 @@ class MasterGrpcServiceTest {
   void stop() {
     channel.shutdownNow();
     server.shutdownNow();
+    watchers.shutdownNow();
   }
 
   private static SubmitRequest echo() {
