@@ -75,8 +75,15 @@ running_pid() {
 wait_ready() {
   local name=$1 port=$2 deadline=$((SECONDS + READY_TIMEOUT))
   until curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null; do
+    local log=$WLP_USER_DIR/servers/$name/logs/messages.log
     if ! running_pid "$name" >/dev/null; then
-      die "$name stopped while starting; see $WLP_USER_DIR/servers/$name/logs/messages.log"
+      die "$name stopped while starting; see $log"
+    fi
+    # The application failed to start (a bad setting, a port in use): say why and stop waiting.
+    local failure
+    failure=$(grep -h " E \(SRVE0283E\|CWWKZ0002E\|CWWKZ0004E\)" "$log" 2>/dev/null | head -1 | sed 's/.*Exception: //')
+    if [ -n "$failure" ]; then
+      die "$name's application did not start: $failure (see $log; '$0 down' stops the others)"
     fi
     if [ $SECONDS -ge $deadline ]; then
       die "$name not ready after ${READY_TIMEOUT}s; see $WLP_USER_DIR/servers/$name/logs/messages.log"
