@@ -81,7 +81,9 @@ wait_ready() {
     fi
     # The application failed to start (a bad setting, a port in use): say why and stop waiting.
     local failure
-    failure=$(grep -h " E \(SRVE0283E\|CWWKZ0002E\|CWWKZ0004E\)" "$log" 2>/dev/null | head -1 | sed 's/.*Exception: //')
+    # (|| true: no match is the normal case, and must not end the script under set -e.)
+    failure=$( (grep -h " E \(SRVE0283E\|CWWKZ0002E\|CWWKZ0004E\)" "$log" 2>/dev/null || true) | head -1 \
+      | sed 's/.*Exception: //')
     if [ -n "$failure" ]; then
       die "$name's application did not start: $failure (see $log; '$0 down' stops the others)"
     fi

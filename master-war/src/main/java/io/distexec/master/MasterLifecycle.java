@@ -6,6 +6,7 @@ import io.distexec.master.config.MasterConfig;
 import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.grpc.MasterGrpcService;
 import io.distexec.master.grpc.RegistrationGrpcService;
+import io.distexec.master.jobs.JobService;
 import io.distexec.master.registry.NodeRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -17,6 +18,7 @@ import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,23 +45,26 @@ public class MasterLifecycle {
   private final NodeRegistry registry;
   private final MasterGrpcService masterService;
   private final RegistrationGrpcService registrationService;
+  private final JobService jobs;
 
   private volatile GrpcEndpoint endpoint;
   private volatile ScheduledFuture<?> sweep;
+  private volatile ScheduledFuture<?> retention;
 
   @Inject
   MasterLifecycle(MasterConfig config, Dispatcher dispatcher, NodeRegistry registry,
-      MasterGrpcService masterService, RegistrationGrpcService registrationService) {
+      MasterGrpcService masterService, RegistrationGrpcService registrationService, JobService jobs) {
     this.config = config;
     this.dispatcher = dispatcher;
     this.registry = registry;
     this.masterService = masterService;
     this.registrationService = registrationService;
+    this.jobs = jobs;
   }
 
   /** For CDI's proxy only. */
   protected MasterLifecycle() {
-    this(null, null, null, null, null);
+    this(null, null, null, null, null, null);
   }
 
   void onStart(@Observes Startup startup) {
@@ -71,6 +76,7 @@ public class MasterLifecycle {
     }
     dispatcher.start(executor);
     sweep = scheduler.scheduleAtFixedRate(this::expireWorkers, 1, 1, TimeUnit.SECONDS);
+    retention = scheduler.scheduleAtFixedRate(this::forgetOldJobs, 1, 1, TimeUnit.MINUTES);
     LOG.info(() -> "master started: gRPC on " + config.grpcHost() + ":" + endpoint.port() + ", "
         + config.loadBalancer() + " balancing, at most " + config.maxConcurrentJobs() + " unfinished jobs, "
         + "workers dead after " + config.heartbeatTimeout().toSeconds() + " s without heartbeat");
@@ -82,6 +88,18 @@ public class MasterLifecycle {
     } catch (RuntimeException e) {
       // Never let the periodic task die: a dead sweep would keep dead workers forever.
       LOG.log(Level.SEVERE, "worker expiry failed", e);
+    }
+  }
+
+  private void forgetOldJobs() {
+    try {
+      int removed = jobs.forgetFinishedBefore(Instant.now().minus(config.jobRetention()));
+      if (removed > 0) {
+        LOG.info(() -> "forgot " + removed + " job(s) finished more than " + config.jobRetention().toHours()
+            + " h ago (JOB_RETENTION_HOURS)");
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "job retention sweep failed", e);
     }
   }
 
@@ -104,6 +122,9 @@ public class MasterLifecycle {
   void stop() {
     if (sweep != null) {
       sweep.cancel(false);
+    }
+    if (retention != null) {
+      retention.cancel(false);
     }
     if (endpoint != null) {
       endpoint.close(2000);

@@ -2,6 +2,7 @@ package io.distexec.master.api;
 
 import io.distexec.master.api.Problem.FieldError;
 import io.distexec.master.jobs.JobSpec;
+import io.distexec.master.jobs.RetryPolicy;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -24,11 +25,15 @@ import java.util.Set;
 final class JobRequestReader {
 
   static final Set<String> FIELDS =
-      Set.of("type", "command", "args", "env", "workdir", "stdin", "timeoutSeconds", "attributes", "shell");
+      Set.of("type", "command", "args", "env", "workdir", "stdin", "timeoutSeconds", "attributes", "shell",
+          "maxAttempts", "retryOnExitCodes");
+
+  /** A submission as read: what to run and when to run it again. */
+  record Submission(JobSpec spec, RetryPolicy retry) {}
 
   private JobRequestReader() {}
 
-  static JobSpec read(String body) throws BadRequestException {
+  static Submission read(String body) throws BadRequestException {
     JsonObject json;
     try (JsonReader reader = Json.createReader(new StringReader(body == null ? "" : body))) {
       JsonValue value = reader.readValue();
@@ -55,11 +60,14 @@ final class JobRequestReader {
     long timeout = wholeNumber(json, "timeoutSeconds", errors);
     Map<String, String> attributes = stringMap(json, "attributes", errors);
     boolean shell = bool(json, "shell", errors);
+    long maxAttempts = absent(json, "maxAttempts") ? 1 : wholeNumber(json, "maxAttempts", errors);
+    Set<Integer> retryOn = intSet(json, "retryOnExitCodes", errors);
     if (!errors.isEmpty()) {
       throw new BadRequestException("the job request has invalid fields", errors);
     }
-    return new JobSpec(type, command, args, env, workdir,
-        stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8), timeout, attributes, shell);
+    return new Submission(new JobSpec(type, command, args, env, workdir,
+        stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8), timeout, attributes, shell),
+        new RetryPolicy((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, maxAttempts)), retryOn));
   }
 
   private static boolean absent(JsonObject json, String field) {
@@ -116,6 +124,26 @@ final class JobRequestReader {
     return values;
   }
 
+  private static Set<Integer> intSet(JsonObject json, String field, List<FieldError> errors) {
+    if (absent(json, field)) {
+      return Set.of();
+    }
+    if (json.get(field).getValueType() != JsonValue.ValueType.ARRAY) {
+      errors.add(new FieldError(field, "must be an array of exit codes, e.g. [75]"));
+      return Set.of();
+    }
+    Set<Integer> values = new java.util.TreeSet<>();
+    var array = json.getJsonArray(field);
+    for (int i = 0; i < array.size(); i++) {
+      if (array.get(i) instanceof JsonNumber n && n.isIntegral()) {
+        values.add(n.intValue());
+      } else {
+        errors.add(new FieldError(field + "[" + i + "]", "must be a whole number"));
+      }
+    }
+    return values;
+  }
+
   private static boolean bool(JsonObject json, String field, List<FieldError> errors) {
     if (absent(json, field)) {
       return false;
@@ -140,7 +168,8 @@ final class JobRequestReader {
         return 0;
       }
     }
-    errors.add(new FieldError(field, "must be a whole number of seconds"));
+    errors.add(new FieldError(field, field.equals("timeoutSeconds") ? "must be a whole number of seconds"
+        : "must be a whole number"));
     return 0;
   }
 }

@@ -1,6 +1,7 @@
 package io.distexec.master.api;
 
 import io.distexec.master.api.Problem.FieldError;
+import io.distexec.master.jobs.IdempotencyConflictException;
 import io.distexec.master.jobs.InvalidCursorException;
 import io.distexec.master.jobs.InvalidJobException;
 import io.distexec.master.jobs.Job;
@@ -89,15 +90,23 @@ public class JobResource {
       @ExampleObject(name = "echo", value = "{\"command\":\"echo\",\"args\":[\"hello\",\"world\"]}"),
       @ExampleObject(name = "everything", value = "{\"command\":\"sh\",\"args\":[\"-c\",\"cat; echo $GREETING\"],"
           + "\"env\":{\"GREETING\":\"hi\"},\"workdir\":\"/tmp\",\"stdin\":\"input\\n\",\"timeoutSeconds\":30}"),
+      @ExampleObject(name = "retries", value = "{\"command\":\"./sync.sh\",\"maxAttempts\":3,"
+          + "\"retryOnExitCodes\":[75]}"),
       @ExampleObject(name = "script", value = "{\"type\":\"script\",\"command\":\"python3\","
           + "\"attributes\":{\"script\":\"print('hi')\"}}")}))
   @APIResponse(responseCode = "202", description = "Accepted and stored; follow it at Location")
   @APIResponse(responseCode = "200", description = "Finished within the Prefer: wait time")
   @APIResponse(responseCode = "400", description = "Bad input; `errors` names each field to fix")
+  @APIResponse(responseCode = "409", description = "The Idempotency-Key was used for a different request")
   @APIResponse(responseCode = "429", description = "MAX_CONCURRENT_JOBS jobs are unfinished; retry after Retry-After")
-  public Response submit(String body, @HeaderParam("Prefer") String prefer, @Context UriInfo uri)
-      throws BadRequestException, InvalidJobException, QueueFullException, JobNotFoundException {
-    Job job = jobs.submit(JobRequestReader.read(body));
+  public Response submit(String body, @HeaderParam("Prefer") String prefer,
+      @Parameter(description = "Makes the submit safe to repeat: the same key and request return the first job")
+      @HeaderParam("Idempotency-Key") String idempotencyKey, @Context UriInfo uri)
+      throws BadRequestException, InvalidJobException, QueueFullException, JobNotFoundException,
+      IdempotencyConflictException {
+    JobRequestReader.Submission submission = JobRequestReader.read(body);
+    JobService.Submitted submitted = jobs.submit(submission.spec(), submission.retry(), idempotencyKey);
+    Job job = submitted.job();
     Optional<Duration> wait = PreferWait.parse(prefer, MAX_WAIT_SECONDS);
     if (wait.isPresent()) {
       awaitEnd(job.id(), wait.get());
@@ -106,16 +115,20 @@ public class JobResource {
     Response.ResponseBuilder response = job.status().isTerminal() ? Response.ok(JobView.of(job))
         : Response.accepted(JobView.of(job));
     wait.ifPresent(w -> response.header("Preference-Applied", "wait=" + w.toSeconds()));
+    if (submitted.replayed()) {
+      response.header("Idempotent-Replayed", "true");
+    }
     return response.location(uri.getAbsolutePathBuilder().path(job.id()).build()).build();
   }
 
   @GET
   @Path("{id}")
-  @Operation(summary = "Get a job", description = "While the job runs, stdout and stderr show what it printed so far.")
+  @Operation(summary = "Get a job", description = "While the job runs, stdout and stderr show what it printed so far. "
+      + "`history` lists its state changes: time, state, worker, attempt and reason.")
   @APIResponse(responseCode = "200", description = "The job")
   @APIResponse(responseCode = "404", description = "No such job")
   public JobView get(@PathParam("id") String id) throws JobNotFoundException {
-    return JobView.of(jobs.get(id), events.output(id));
+    return JobView.of(jobs.get(id), events.output(id), events.history(id));
   }
 
   @GET

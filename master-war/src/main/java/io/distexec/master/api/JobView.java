@@ -28,6 +28,7 @@ public record JobView(
     long timeoutSeconds,
     String worker,
     int attempt,
+    int maxAttempts,
     Instant createdAt,
     Instant startedAt,
     Instant finishedAt,
@@ -41,13 +42,19 @@ public record JobView(
     Long peakRssBytes,
     int processesKilled,
     Long wallTimeMillis,
-    String error) {
+    String error,
+    List<EventView.State> history) {
 
+  /** Without output so far or history: for listings. */
   public static JobView of(Job job) {
-    return of(job, Optional.empty());
+    return of(job, Optional.empty(), null);
   }
 
-  public static JobView of(Job job, Optional<JobEvents.Output> live) {
+  /**
+   * @param live what a running job printed so far
+   * @param history its state changes (time, state, worker, attempt, reason), or {@code null}
+   */
+  public static JobView of(Job job, Optional<JobEvents.Output> live, List<JobEvents.StateEvent> history) {
     JobOutcome o = job.outcome();
     boolean showLive = job.status() == JobStatus.RUNNING && live.isPresent();
     byte[] out = showLive ? live.get().stdout() : o.stdout();
@@ -64,6 +71,7 @@ public record JobView(
         job.spec().timeoutSeconds(),
         job.workerId(),
         job.attempt(),
+        job.retry().maxAttempts(),
         job.createdAt(),
         job.startedAt(),
         job.finishedAt(),
@@ -77,6 +85,7 @@ public record JobView(
         o.peakRssBytes().isPresent() ? o.peakRssBytes().getAsLong() : null,
         o.processesKilled(),
         o.wallTimeMillis().isPresent() ? o.wallTimeMillis().getAsLong() : null,
-        o.error().isEmpty() ? null : o.error());
+        o.error().isEmpty() ? null : o.error(),
+        history == null ? null : history.stream().map(e -> (EventView.State) EventView.of(e)).toList());
   }
 }

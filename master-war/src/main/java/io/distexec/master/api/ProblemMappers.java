@@ -1,6 +1,7 @@
 package io.distexec.master.api;
 
 import io.distexec.master.api.Problem.FieldError;
+import io.distexec.master.jobs.IdempotencyConflictException;
 import io.distexec.master.jobs.InvalidJobException;
 import io.distexec.master.jobs.JobAlreadyEndedException;
 import io.distexec.master.jobs.JobNotFoundException;
@@ -56,6 +57,14 @@ public final class ProblemMappers {
     @Override
     public Response toResponse(JobNotFoundException e) {
       return problem(Problem.of(404, "Not found", e.getMessage()));
+    }
+  }
+
+  @Provider
+  public static final class IdempotencyConflict implements ExceptionMapper<IdempotencyConflictException> {
+    @Override
+    public Response toResponse(IdempotencyConflictException e) {
+      return problem(Problem.of(409, "Conflict", e.getMessage()));
     }
   }
 

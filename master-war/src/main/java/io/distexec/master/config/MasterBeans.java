@@ -60,7 +60,9 @@ public class MasterBeans {
             .orElse(MasterConfig.DEFAULT_HEARTBEAT_TIMEOUT_SECONDS)),
         Duration.ofSeconds(config.getOptionalValue("HEARTBEAT_INTERVAL_SECONDS", Integer.class)
             .orElse(MasterConfig.DEFAULT_HEARTBEAT_INTERVAL_SECONDS)),
-        config.getOptionalValue("LOAD_BALANCER", String.class).orElse(MasterConfig.DEFAULT_LOAD_BALANCER));
+        config.getOptionalValue("LOAD_BALANCER", String.class).orElse(MasterConfig.DEFAULT_LOAD_BALANCER),
+        Duration.ofHours(config.getOptionalValue("JOB_RETENTION_HOURS", Integer.class)
+            .orElse(MasterConfig.DEFAULT_JOB_RETENTION_HOURS)));
   }
 
   @Produces
@@ -135,12 +137,13 @@ public class MasterBeans {
 
   @Produces
   @Singleton
-  JobService jobService(JobStore store, JobQueue queue, NodeRegistry registry, Dispatcher dispatcher, Clock clock) {
+  JobService jobService(JobStore store, JobQueue queue, NodeRegistry registry, Dispatcher dispatcher, JobEvents events,
+      Clock clock) {
     JobValidator validator = new JobValidator(() -> {
       Set<String> types = new HashSet<>();
       registry.snapshot().stream().map(WorkerNode::executors).forEach(types::addAll);
       return types;
     });
-    return new JobService(store, queue, validator, dispatcher::wake, dispatcher::cancel, clock);
+    return new JobService(store, queue, validator, dispatcher::wake, dispatcher::cancel, events, clock);
   }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param heartbeatTimeout HEARTBEAT_TIMEOUT_SECONDS: silence after which a worker is dead
  * @param heartbeatInterval HEARTBEAT_INTERVAL_SECONDS: what the master asks workers to use
  * @param loadBalancer LOAD_BALANCER: round-robin or least-connections
+ * @param jobRetention JOB_RETENTION_HOURS: how long finished jobs and their output are kept
  */
 public record MasterConfig(
     String grpcHost,
@@ -19,13 +20,15 @@ public record MasterConfig(
     int maxConcurrentJobs,
     Duration heartbeatTimeout,
     Duration heartbeatInterval,
-    String loadBalancer) {
+    String loadBalancer,
+    Duration jobRetention) {
 
   public static final String DEFAULT_ADDRESS = "127.0.0.1:50051";
   public static final int DEFAULT_MAX_CONCURRENT_JOBS = 1000;
   public static final int DEFAULT_HEARTBEAT_TIMEOUT_SECONDS = 15;
   public static final int DEFAULT_HEARTBEAT_INTERVAL_SECONDS = 5;
   public static final String DEFAULT_LOAD_BALANCER = "least-connections";
+  public static final int DEFAULT_JOB_RETENTION_HOURS = 7 * 24;
 
   public MasterConfig {
     if (maxConcurrentJobs < 1) {
@@ -34,6 +37,9 @@ public record MasterConfig(
     if (heartbeatInterval.isZero() || heartbeatInterval.isNegative()) {
       throw new IllegalArgumentException("HEARTBEAT_INTERVAL_SECONDS must be at least 1, got "
           + heartbeatInterval.toSeconds());
+    }
+    if (jobRetention.isNegative() || jobRetention.isZero()) {
+      throw new IllegalArgumentException("JOB_RETENTION_HOURS must be at least 1, got " + jobRetention.toHours());
     }
     if (heartbeatTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
       throw new IllegalArgumentException("HEARTBEAT_TIMEOUT_SECONDS (" + heartbeatTimeout.toSeconds()

@@ -5,6 +5,7 @@ import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobOutcome;
 import io.distexec.master.jobs.JobStatus;
 import io.distexec.master.jobs.JobStore;
+import io.distexec.master.jobs.RetryPolicy;
 import io.distexec.master.jobs.JobEvents;
 import io.distexec.executor.StdStream;
 import io.distexec.master.registry.NodeRegistry;
@@ -18,6 +19,8 @@ import io.distexec.proto.v1.CancelTaskResponse;
 import io.distexec.proto.v1.ExecuteTaskRequest;
 import io.distexec.proto.v1.OutputStream;
 import io.distexec.proto.v1.TaskEvent;
+import io.distexec.proto.v1.TaskOutcome;
+import io.distexec.proto.v1.TaskResult;
 import io.distexec.proto.v1.WorkerServiceGrpc;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -31,6 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -65,6 +70,12 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
   private final Map<String, AtomicInteger> inFlightByWorker = new ConcurrentHashMap<>();
   private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
   private final Map<String, String> pendingCancels = new ConcurrentHashMap<>();
+  /** Puts jobs back in the queue when their retry backoff has passed. */
+  private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "distexec-retries");
+    t.setDaemon(true);
+    return t;
+  });
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private boolean signalled;
@@ -180,7 +191,13 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
   }
 
   private void send(Job queued, WorkerNode worker) {
-    Job job = store.update(queued.id(), j -> j.dispatchedTo(worker.id())).orElseThrow();
+    Job job;
+    try {
+      job = store.update(queued.id(), j -> j.dispatchedTo(worker.id())).orElseThrow();
+    } catch (IllegalStateException e) {
+      LOG.fine(() -> "job " + queued.id() + " changed before dispatch (cancelled?): " + e.getMessage());
+      return;
+    }
     Attempt attempt = new Attempt(job.id(), worker.id(), job.attempt());
     attempts.put(job.id(), attempt);
     inFlightByWorker.computeIfAbsent(worker.id(), k -> new AtomicInteger()).incrementAndGet();
@@ -229,8 +246,17 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
             event.getOutput().getData().toByteArray(), event.getOutput().getOffset());
         case RESULT -> {
           finished = true;
-          apply(attempt, j -> j.finished(ProtoMapper.toStatus(event.getResult().getOutcome()),
-              ProtoMapper.toOutcome(event.getResult()), clock.instant()));
+          TaskResult result = event.getResult();
+          Optional<Job> current = store.find(attempt.jobId);
+          if (result.getOutcome() == TaskOutcome.TASK_OUTCOME_FAILED && result.hasExitCode() && current.isPresent()
+              && current.get().retry().retriesExitCode(result.getExitCode())
+              && current.get().retry().allowsAnotherAfter(attempt.number)) {
+            retry(attempt, current.get().retry(), "attempt " + attempt.number + " exited with code "
+                + result.getExitCode());
+          } else {
+            apply(attempt, j -> j.finished(ProtoMapper.toStatus(result.getOutcome()), ProtoMapper.toOutcome(result),
+                clock.instant()));
+          }
         }
         default -> LOG.warning(() -> "ignoring unknown event from " + attempt.workerId + ": " + event.getEventCase());
       }
@@ -256,7 +282,14 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
             : "lost contact with worker " + attempt.workerId + ": " + status.getCode()
                 + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")");
         JobStatus terminal = status.getCode() == Status.Code.INVALID_ARGUMENT ? JobStatus.FAILED : JobStatus.LOST;
-        String message = terminal == JobStatus.FAILED ? status.getDescription() : reason;
+        Optional<Job> current = store.find(attempt.jobId);
+        if (terminal == JobStatus.LOST && attempt.cancelReason == null && current.isPresent()
+            && current.get().retry().allowsAnotherAfter(attempt.number)) {
+          retry(attempt, current.get().retry(), "attempt " + attempt.number + " lost: " + reason);
+          return;
+        }
+        String message = terminal == JobStatus.FAILED ? status.getDescription()
+            : attempt.number > 1 ? reason + " (attempt " + attempt.number + ", the last allowed)" : reason;
         apply(attempt, j -> j.finished(terminal, JobOutcome.error(message), clock.instant()));
       } finally {
         ended(attempt);
@@ -312,6 +345,19 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
               public void onCompleted() {}
             }),
         () -> LOG.warning(() -> "cannot cancel job " + attempt.jobId + ": worker " + attempt.workerId + " is gone"));
+  }
+
+  /** Back to the queue after the policy's backoff; the job keeps its permit meanwhile. */
+  private void retry(Attempt attempt, RetryPolicy policy, String why) {
+    Duration backoff = policy.backoffAfter(attempt.number);
+    String reason = why + "; retrying in " + backoff.toSeconds() + " s";
+    if (apply(attempt, j -> j.retried(reason))) {
+      LOG.info(() -> "job " + attempt.jobId + ": " + reason);
+      retries.schedule(() -> {
+        queue.add(attempt.jobId);
+        wake();
+      }, backoff.toMillis(), TimeUnit.MILLISECONDS);
+    }
   }
 
   private static boolean refusedBeforeStart(Status status) {
@@ -377,6 +423,7 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
   @Override
   public void close() {
     running = false;
+    retries.shutdownNow();
     Thread t = loopThread;
     if (t != null) {
       t.interrupt();

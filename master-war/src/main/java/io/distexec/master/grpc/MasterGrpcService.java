@@ -1,7 +1,9 @@
 package io.distexec.master.grpc;
 
 import io.distexec.master.dispatch.Dispatcher;
+import io.distexec.master.jobs.IdempotencyConflictException;
 import io.distexec.master.jobs.InvalidCursorException;
+import io.distexec.master.jobs.RetryPolicy;
 import io.distexec.master.jobs.InvalidJobException;
 import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobAlreadyEndedException;
@@ -59,9 +61,13 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
   @Override
   public void submit(SubmitRequest request, StreamObserver<SubmitResponse> response) {
     try {
-      Job job = jobs.submit(ProtoMapper.toSpec(request.getSpec()));
+      RetryPolicy retry = new RetryPolicy(Math.max(1, request.getMaxAttempts()),
+          java.util.Set.copyOf(request.getRetryOnExitCodesList()));
+      Job job = jobs.submit(ProtoMapper.toSpec(request.getSpec()), retry, request.getIdempotencyKey()).job();
       response.onNext(SubmitResponse.newBuilder().setJob(ProtoMapper.toProto(job)).build());
       response.onCompleted();
+    } catch (IdempotencyConflictException e) {
+      response.onError(Status.ALREADY_EXISTS.withDescription(e.getMessage()).asRuntimeException());
     } catch (InvalidJobException e) {
       response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
     } catch (QueueFullException e) {

@@ -93,6 +93,7 @@ public final class ProtoMapper {
                 .collect(java.util.stream.Collectors.toMap(k -> k, k -> "")))
             .build())
         .setAttempt(job.attempt())
+        .setMaxAttempts(job.retry().maxAttempts())
         .setCreatedAt(timestamp(job.createdAt()))
         .setStdout(ByteString.copyFrom(job.outcome().stdout()))
         .setStderr(ByteString.copyFrom(job.outcome().stderr()))

@@ -81,6 +81,20 @@ public final class InMemoryJobStore implements JobStore {
   }
 
   @Override
+  public List<String> deleteFinishedBefore(java.time.Instant cutoff) {
+    List<String> removed = new ArrayList<>();
+    for (Map.Entry<Long, String> entry : order.entrySet()) {
+      Job job = jobs.get(entry.getValue());
+      if (job != null && job.status().isTerminal() && job.finishedAt() != null && job.finishedAt().isBefore(cutoff)
+          && jobs.remove(job.id(), job)) {
+        order.remove(entry.getKey());
+        removed.add(job.id());
+      }
+    }
+    return removed;
+  }
+
+  @Override
   public long countUnfinished() {
     return unfinished.get();
   }

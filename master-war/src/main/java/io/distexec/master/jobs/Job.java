@@ -10,6 +10,7 @@ import java.util.OptionalInt;
  *
  * @param id unique id
  * @param spec what to run
+ * @param retry when it runs again
  * @param status where it is in its life
  * @param workerId worker of the current or last attempt, or {@code null}
  * @param attempt number of the current or last attempt (0 before the first dispatch)
@@ -21,6 +22,7 @@ import java.util.OptionalInt;
 public record Job(
     String id,
     JobSpec spec,
+    RetryPolicy retry,
     JobStatus status,
     String workerId,
     int attempt,
@@ -34,15 +36,26 @@ public record Job(
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(createdAt, "createdAt");
+    retry = retry == null ? RetryPolicy.NONE : retry;
     outcome = outcome == null ? JobOutcome.NONE : outcome;
   }
 
   public static Job queued(String id, JobSpec spec, Instant now) {
-    return new Job(id, spec, JobStatus.QUEUED, null, 0, now, null, null, JobOutcome.NONE);
+    return queued(id, spec, RetryPolicy.NONE, now);
   }
 
+  public static Job queued(String id, JobSpec spec, RetryPolicy retry, Instant now) {
+    return new Job(id, spec, retry, JobStatus.QUEUED, null, 0, now, null, null, JobOutcome.NONE);
+  }
+
+  /** Sent to a worker as the next attempt; what an earlier attempt left is cleared. */
   public Job dispatchedTo(String worker) {
-    return move(JobStatus.DISPATCHED, worker, attempt + 1, startedAt, null, outcome);
+    return move(JobStatus.DISPATCHED, worker, attempt + 1, null, null, JobOutcome.NONE);
+  }
+
+  /** Back to the queue for another attempt, saying why in the outcome (and so in the history). */
+  public Job retried(String reason) {
+    return move(JobStatus.QUEUED, null, attempt, null, null, JobOutcome.error(reason));
   }
 
   /** Back to the queue: the worker refused the task before it started; the attempt does not count. */
@@ -65,7 +78,7 @@ public record Job(
     if (!status.canMoveTo(next)) {
       throw new IllegalStateException("job " + id + " cannot move from " + status + " to " + next);
     }
-    return new Job(id, spec, next, worker, nextAttempt, createdAt, started, finished, out);
+    return new Job(id, spec, retry, next, worker, nextAttempt, createdAt, started, finished, out);
   }
 
   public OptionalInt exitCode() {

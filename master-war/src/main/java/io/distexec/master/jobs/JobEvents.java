@@ -134,6 +134,22 @@ public final class JobEvents {
     };
   }
 
+  /** Drops a job's events (retention). */
+  public void forget(String jobId) {
+    logs.remove(jobId);
+  }
+
+  /** The job's state changes so far, oldest first. */
+  public List<StateEvent> history(String jobId) {
+    Log log = logs.get(jobId);
+    if (log == null) {
+      return List.of();
+    }
+    synchronized (log) {
+      return log.stored.stream().filter(StateEvent.class::isInstance).map(StateEvent.class::cast).toList();
+    }
+  }
+
   /** The output stored so far, or empty when the job printed nothing. */
   public Optional<Output> output(String jobId) {
     Log log = logs.get(jobId);

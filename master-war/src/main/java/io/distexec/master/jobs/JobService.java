@@ -22,7 +22,9 @@ public final class JobService {
   private final JobValidator validator;
   private final Runnable onQueued;
   private final Canceller canceller;
+  private final JobEvents events;
   private final Clock clock;
+  private final java.util.Map<String, Keyed> idempotencyKeys = new java.util.HashMap<>();
 
   /** Cancels a job that runs on a worker. */
   @FunctionalInterface
@@ -35,12 +37,13 @@ public final class JobService {
    * @param canceller cancels dispatched and running jobs on their workers
    */
   public JobService(JobStore store, JobQueue queue, JobValidator validator, Runnable onQueued, Canceller canceller,
-      Clock clock) {
+      JobEvents events, Clock clock) {
     this.store = store;
     this.queue = queue;
     this.validator = validator;
     this.onQueued = onQueued;
     this.canceller = canceller;
+    this.events = events;
     this.clock = clock;
   }
 
@@ -51,11 +54,56 @@ public final class JobService {
    * @throws QueueFullException when MAX_CONCURRENT_JOBS jobs are unfinished
    */
   public Job submit(JobSpec spec) throws InvalidJobException, QueueFullException {
-    validator.validate(spec);
+    try {
+      return submit(spec, RetryPolicy.NONE, null).job();
+    } catch (IdempotencyConflictException e) {
+      throw new IllegalStateException("no key was given", e);
+    }
+  }
+
+  /** A submit's answer: the job, and whether it was created now or found by its idempotency key. */
+  public record Submitted(Job job, boolean replayed) {}
+
+  /**
+   * Accepts a job: validates, stores it QUEUED, queues it. With an idempotency key, a repeat of an
+   * earlier request returns the job that request created.
+   *
+   * @param idempotencyKey makes the submit safe to repeat, or {@code null}
+   * @throws InvalidJobException naming the fields to fix
+   * @throws QueueFullException when MAX_CONCURRENT_JOBS jobs are unfinished
+   * @throws IdempotencyConflictException when the key was used for a different request
+   */
+  public Submitted submit(JobSpec spec, RetryPolicy retry, String idempotencyKey)
+      throws InvalidJobException, QueueFullException, IdempotencyConflictException {
+    validator.validate(spec, retry);
+    if (idempotencyKey == null || idempotencyKey.isBlank()) {
+      return new Submitted(create(spec, retry), false);
+    }
+    String fingerprint = spec.fingerprint(retry);
+    synchronized (idempotencyKeys) {
+      Keyed earlier = idempotencyKeys.get(idempotencyKey);
+      if (earlier != null) {
+        if (!earlier.fingerprint().equals(fingerprint)) {
+          throw new IdempotencyConflictException(idempotencyKey, earlier.jobId());
+        }
+        Optional<Job> job = store.find(earlier.jobId());
+        if (job.isPresent()) {
+          return new Submitted(job.get(), true);
+        }
+      }
+      Job job = create(spec, retry);
+      idempotencyKeys.put(idempotencyKey, new Keyed(fingerprint, job.id()));
+      return new Submitted(job, false);
+    }
+  }
+
+  private record Keyed(String fingerprint, String jobId) {}
+
+  private Job create(JobSpec spec, RetryPolicy retry) throws QueueFullException {
     if (!queue.admit()) {
       throw new QueueFullException(queue.capacity());
     }
-    Job job = Job.queued(UUID.randomUUID().toString(), spec, clock.instant());
+    Job job = Job.queued(UUID.randomUUID().toString(), spec, retry, clock.instant());
     try {
       store.insert(job);
     } catch (RuntimeException e) {
@@ -66,6 +114,23 @@ public final class JobService {
     LOG.fine(() -> "accepted job " + job.id() + " " + spec);
     onQueued.run();
     return job;
+  }
+
+  /**
+   * Forgets finished jobs that ended before {@code cutoff}, with their events and idempotency keys.
+   *
+   * @return how many jobs were removed
+   */
+  public int forgetFinishedBefore(java.time.Instant cutoff) {
+    List<String> removed = store.deleteFinishedBefore(cutoff);
+    removed.forEach(events::forget);
+    if (!removed.isEmpty()) {
+      java.util.Set<String> gone = java.util.Set.copyOf(removed);
+      synchronized (idempotencyKeys) {
+        idempotencyKeys.values().removeIf(k -> gone.contains(k.jobId()));
+      }
+    }
+    return removed.size();
   }
 
   public Job get(String id) throws JobNotFoundException {
@@ -100,9 +165,10 @@ public final class JobService {
       Optional<Job> cancelled = store.update(id, j -> j.status() == JobStatus.QUEUED
           ? j.finished(JobStatus.CANCELLED, JobOutcome.error("cancelled: " + why), clock.instant()) : j);
       if (cancelled.isPresent() && cancelled.get().status() == JobStatus.CANCELLED) {
-        if (queue.remove(id)) {
-          queue.release();
-        }
+        // This call made the transition, so this call gives the permit back (exactly once; the
+        // dispatcher may already have dropped the id from the queue, or it waits in a retry backoff).
+        queue.remove(id);
+        queue.release();
         return cancelled.get();
       }
       job = get(id); // dispatched meanwhile: cancel it on its worker

@@ -48,6 +48,39 @@ public record JobSpec(
     return stdin.clone();
   }
 
+  /** A digest of every field, for recognising a repeated request; secrets do not leave it. */
+  String fingerprint(RetryPolicy retry) {
+    try {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      java.util.function.Consumer<String> add = text -> {
+        byte[] bytes = (text == null ? "\u0000null" : text).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        digest.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+        digest.update(bytes);
+      };
+      add.accept(type);
+      add.accept(command);
+      args.forEach(add);
+      add.accept("|env");
+      new java.util.TreeMap<>(env).forEach((k, v) -> {
+        add.accept(k);
+        add.accept(v);
+      });
+      add.accept(workdir);
+      digest.update(stdin);
+      add.accept(Long.toString(timeoutSeconds));
+      add.accept("|attributes");
+      new java.util.TreeMap<>(attributes).forEach((k, v) -> {
+        add.accept(k);
+        add.accept(v);
+      });
+      add.accept(Boolean.toString(shell));
+      add.accept(retry.canonical());
+      return java.util.HexFormat.of().formatHex(digest.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
   @Override
   public String toString() {
     // env values and stdin may be secrets: never print them.

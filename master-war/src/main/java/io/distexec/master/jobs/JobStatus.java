@@ -30,7 +30,8 @@ public enum JobStatus {
       case QUEUED -> next == DISPATCHED || next == CANCELLED || next == FAILED;
       // Back to QUEUED when the worker refused the task before starting it (busy, draining).
       case DISPATCHED -> next == QUEUED || next == RUNNING || next.isTerminal();
-      case RUNNING -> next.isTerminal();
+      // Back to QUEUED for another attempt (its worker died, or a retryable exit code).
+      case RUNNING -> next == QUEUED || next.isTerminal();
       default -> false;
     };
   }

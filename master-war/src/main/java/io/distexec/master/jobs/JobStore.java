@@ -29,6 +29,13 @@ public interface JobStore {
    */
   Page list(JobQuery query);
 
+  /**
+   * Removes jobs that reached a terminal state before {@code cutoff}.
+   *
+   * @return their ids
+   */
+  java.util.List<String> deleteFinishedBefore(java.time.Instant cutoff);
+
   /** Jobs that have not reached a terminal state. */
   long countUnfinished();
 }

@@ -33,7 +33,19 @@ public final class JobValidator {
   }
 
   public void validate(JobSpec spec) throws InvalidJobException {
+    validate(spec, RetryPolicy.NONE);
+  }
+
+  public void validate(JobSpec spec, RetryPolicy retry) throws InvalidJobException {
     List<Violation> violations = new ArrayList<>();
+    if (retry.maxAttempts() < 1 || retry.maxAttempts() > RetryPolicy.MAX_ATTEMPTS) {
+      violations.add(new Violation("maxAttempts", "must be from 1 to " + RetryPolicy.MAX_ATTEMPTS));
+    }
+    for (int code : retry.retryOnExitCodes()) {
+      if (code < 1 || code > 255) {
+        violations.add(new Violation("retryOnExitCodes", "must hold exit codes from 1 to 255, got " + code));
+      }
+    }
     if (spec.timeoutSeconds() < 0) {
       violations.add(new Violation("timeoutSeconds", "must not be negative; use 0 for no timeout"));
     } else if (spec.timeoutSeconds() > MAX_TIMEOUT_SECONDS) {

@@ -47,6 +47,11 @@ public final class PublishingJobStore implements JobStore {
   }
 
   @Override
+  public List<String> deleteFinishedBefore(java.time.Instant cutoff) {
+    return delegate.deleteFinishedBefore(cutoff);
+  }
+
+  @Override
   public long countUnfinished() {
     return delegate.countUnfinished();
   }

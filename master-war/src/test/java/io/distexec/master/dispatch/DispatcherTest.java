@@ -14,6 +14,7 @@ import io.distexec.master.jobs.JobStatus;
 import io.distexec.master.jobs.JobValidator;
 import io.distexec.master.jobs.JobEvents;
 import io.distexec.master.jobs.PublishingJobStore;
+import io.distexec.master.jobs.RetryPolicy;
 import io.distexec.master.registry.NodeRegistry;
 import io.distexec.master.registry.Registration;
 import io.distexec.master.scheduling.JobQueue;
@@ -58,12 +59,12 @@ class DispatcherTest {
   private final Dispatcher dispatcher =
       new Dispatcher(store, queue, registry, new Scheduler(new RoundRobinBalancer()), channels, events, clock);
   private final JobService jobs = new JobService(store, queue, new JobValidator(() -> Set.of("command")),
-      dispatcher::wake, dispatcher::cancel, clock);
+      dispatcher::wake, dispatcher::cancel, events, clock);
   private final ExecutorService loop = Executors.newSingleThreadExecutor();
 
   /** A stand-in for a worker's WorkerService, scripted per test; not a real worker. */
   static final class ScriptedWorker extends WorkerServiceGrpc.WorkerServiceImplBase {
-    enum Mode { SUCCEED, REFUSE_BUSY, HANG, PRINT_AND_HANG }
+    enum Mode { SUCCEED, REFUSE_BUSY, HANG, PRINT_AND_HANG, EXIT_75 }
 
     volatile Mode mode = Mode.SUCCEED;
     final List<String> cancelled = new CopyOnWriteArrayList<>();
@@ -99,6 +100,13 @@ class DispatcherTest {
               .setStream(io.distexec.proto.v1.OutputStream.OUTPUT_STREAM_STDOUT)
               .setData(ByteString.copyFromUtf8("so far\n"))).build());
           hanging.add(events);
+        }
+        case EXIT_75 -> {
+          events.onNext(TaskEvent.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
+          events.onNext(TaskEvent.newBuilder().setResult(TaskResult.newBuilder()
+              .setOutcome(TaskOutcome.TASK_OUTCOME_FAILED).setExitCode(75).setError("exited with code 75")).build());
+          events.onCompleted();
+          mode = Mode.SUCCEED; // the next attempt succeeds
         }
         case SUCCEED -> {
           events.onNext(TaskEvent.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
@@ -227,6 +235,64 @@ class DispatcherTest {
       }
     });
     assertThat(awaitStatus(running.id(), JobStatus.CANCELLED).outcome().error()).isEqualTo("cancelled: from a finished call");
+  }
+
+  @Test
+  void retriesTheJobOfADeadWorkerOnAnotherWhileAttemptsRemain() throws Exception {
+    ScriptedWorker dying = startWorker("a-dying");
+    dying.mode = ScriptedWorker.Mode.HANG;
+    startDispatcher();
+    Job job = jobs.submit(JobSpec.command("make"), new RetryPolicy(2, Set.of()), null).job();
+    awaitStatus(job.id(), JobStatus.RUNNING);
+    startWorker("b-healthy");
+    clock.advance(Duration.ofSeconds(16));
+    registry.heartbeat("b-healthy", 0, false);
+    registry.expire(); // a-dying is dead; its attempt is retried after a 1 s backoff
+    Job done = await().atMost(Duration.ofSeconds(10)).until(() -> store.find(job.id()).orElseThrow(),
+        j -> j.status() == JobStatus.SUCCEEDED);
+    assertThat(done.attempt()).isEqualTo(2);
+    assertThat(done.workerId()).isEqualTo("b-healthy");
+    assertThat(events.history(job.id())).extracting(e -> e.status().name())
+        .containsExactly("QUEUED", "DISPATCHED", "RUNNING", "QUEUED", "DISPATCHED", "RUNNING", "SUCCEEDED");
+    assertThat(events.history(job.id()).get(3).error())
+        .isEqualTo("attempt 1 lost: worker a-dying missed heartbeats for 15 s; retrying in 1 s");
+    await().until(() -> queue.unfinished() == 0);
+  }
+
+  @Test
+  void endsTheJobLostWhenNoAttemptIsLeft() throws Exception {
+    ScriptedWorker worker = startWorker("w1");
+    worker.mode = ScriptedWorker.Mode.HANG;
+    startDispatcher();
+    Job job = jobs.submit(JobSpec.command("make"));
+    awaitStatus(job.id(), JobStatus.RUNNING);
+    clock.advance(Duration.ofSeconds(16));
+    registry.expire();
+    assertThat(awaitStatus(job.id(), JobStatus.LOST).attempt()).isEqualTo(1);
+  }
+
+  @Test
+  void retriesOnAListedExitCode() throws Exception {
+    ScriptedWorker worker = startWorker("w1");
+    worker.mode = ScriptedWorker.Mode.EXIT_75;
+    startDispatcher();
+    Job job = jobs.submit(JobSpec.command("sync"), new RetryPolicy(3, Set.of(75)), null).job();
+    Job done = await().atMost(Duration.ofSeconds(10)).until(() -> store.find(job.id()).orElseThrow(),
+        j -> j.status().isTerminal());
+    assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(done.attempt()).isEqualTo(2);
+  }
+
+  @Test
+  void doesNotRetryAnExitCodeThatIsNotListed() throws Exception {
+    ScriptedWorker worker = startWorker("w1");
+    worker.mode = ScriptedWorker.Mode.EXIT_75;
+    startDispatcher();
+    Job job = jobs.submit(JobSpec.command("sync"), new RetryPolicy(3, Set.of(1)), null).job();
+    Job done = await().atMost(Duration.ofSeconds(10)).until(() -> store.find(job.id()).orElseThrow(),
+        j -> j.status().isTerminal());
+    assertThat(done.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(done.exitCode()).hasValue(75);
   }
 
   @Test

@@ -51,7 +51,7 @@ class MasterGrpcServiceTest {
         new Scheduler(new io.distexec.master.balancing.RoundRobinBalancer()),
         new WorkerChannels(a -> { throw new IllegalStateException("no workers in this test"); }), events, clock);
     JobService jobs = new JobService(store, queue, new JobValidator(() -> Set.of("command")),
-        () -> { }, dispatcher::cancel, clock);
+        () -> { }, dispatcher::cancel, events, clock);
     String name = InProcessServerBuilder.generateName();
     MasterGrpcService service = new MasterGrpcService(jobs, events, registry, dispatcher, watchers);
     server = InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
@@ -134,6 +134,19 @@ class MasterGrpcServiceTest {
     stub.watchJob(io.distexec.proto.v1.WatchJobRequest.newBuilder().setJobId(job.getId()).setAfterSequence(1).build())
         .forEachRemaining(resumed::add);
     assertThat(resumed).extracting(io.distexec.proto.v1.JobEvent::getSequence).containsExactly(2L);
+  }
+
+  @Test
+  void replaysASubmitWithTheSameIdempotencyKeyAndRefusesADifferentOne() {
+    SubmitRequest keyed = echo().toBuilder().setIdempotencyKey("deploy-42").build();
+    Job first = stub.submit(keyed).getJob();
+    assertThat(stub.submit(keyed).getJob().getId()).isEqualTo(first.getId());
+    SubmitRequest different = keyed.toBuilder().setSpec(keyed.getSpec().toBuilder().addArgs("more")).build();
+    assertThatThrownBy(() -> stub.submit(different))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+          assertThat(e.getStatus().getDescription()).contains("deploy-42").contains(first.getId());
+        });
   }
 
   @Test

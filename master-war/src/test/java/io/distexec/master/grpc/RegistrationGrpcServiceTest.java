@@ -26,7 +26,8 @@ class RegistrationGrpcServiceTest {
 
   private final NodeRegistry registry = new NodeRegistry(new MutableClock(), Duration.ofSeconds(15));
   private final MasterConfig config =
-      new MasterConfig("127.0.0.1", 0, 10, Duration.ofSeconds(15), Duration.ofSeconds(5), "round-robin");
+      new MasterConfig("127.0.0.1", 0, 10, Duration.ofSeconds(15), Duration.ofSeconds(5), "round-robin",
+          Duration.ofDays(7));
   private Server server;
   private ManagedChannel channel;
   private RegistrationServiceGrpc.RegistrationServiceBlockingStub stub;

@@ -16,8 +16,10 @@ class JobServiceTest {
   private final InMemoryJobStore store = new InMemoryJobStore();
   private final JobQueue queue = new JobQueue(2);
   private final AtomicInteger wakeUps = new AtomicInteger();
+  private final MutableClock clock = new MutableClock();
+  private final JobEvents events = new JobEvents(1024, clock);
   private final JobService service = new JobService(store, queue, new JobValidator(() -> Set.of("command")),
-      wakeUps::incrementAndGet, (id, reason) -> { }, new MutableClock());
+      wakeUps::incrementAndGet, (id, reason) -> { }, events, clock);
 
   @Test
   void storesAndQueuesAnAcceptedJobBeforeReturningIt() throws Exception {
@@ -77,7 +79,7 @@ class JobServiceTest {
   @Test
   void pagesThroughJobsWithACursorAndFilters() throws Exception {
     JobService roomy = new JobService(store, new JobQueue(100), new JobValidator(() -> Set.of("command")),
-        () -> { }, (id, reason) -> { }, new MutableClock());
+        () -> { }, (id, reason) -> { }, events, clock);
     List<String> ids = new java.util.ArrayList<>();
     for (int i = 0; i < 5; i++) {
       ids.add(roomy.submit(JobSpec.command("true")).id());
@@ -94,6 +96,44 @@ class JobServiceTest {
         .containsExactly(ids.get(1));
     assertThatThrownBy(() -> roomy.list(new JobQuery(null, null, null, 2, "garbage")))
         .isInstanceOf(InvalidCursorException.class);
+  }
+
+  @Test
+  void returnsTheFirstJobForARepeatedIdempotencyKeyAndRefusesADifferentRequest() throws Exception {
+    JobService.Submitted first = service.submit(JobSpec.command("deploy", "v2"), RetryPolicy.NONE, "key-1");
+    JobService.Submitted again = service.submit(JobSpec.command("deploy", "v2"), RetryPolicy.NONE, "key-1");
+    assertThat(first.replayed()).isFalse();
+    assertThat(again.replayed()).isTrue();
+    assertThat(again.job().id()).isEqualTo(first.job().id());
+    assertThat(store.list(JobQuery.first(null, 10)).jobs()).hasSize(1);
+    assertThat(queue.unfinished()).isEqualTo(1);
+    assertThatThrownBy(() -> service.submit(JobSpec.command("deploy", "v3"), RetryPolicy.NONE, "key-1"))
+        .isInstanceOf(IdempotencyConflictException.class)
+        .hasMessageContaining("Idempotency-Key 'key-1' was used for a different request");
+    assertThatThrownBy(() -> service.submit(JobSpec.command("deploy", "v2"), new RetryPolicy(2, Set.of()), "key-1"))
+        .isInstanceOf(IdempotencyConflictException.class);
+  }
+
+  @Test
+  void checksTheRetryPolicy() {
+    assertThatThrownBy(() -> service.submit(JobSpec.command("true"), new RetryPolicy(0, Set.of(300)), null))
+        .isInstanceOfSatisfying(InvalidJobException.class, e -> assertThat(e.violations())
+            .extracting(v -> v.field()).containsExactlyInAnyOrder("maxAttempts", "retryOnExitCodes"));
+  }
+
+  @Test
+  void forgetsFinishedJobsAfterTheRetentionTimeWithTheirKeys() throws Exception {
+    Job old = service.submit(JobSpec.command("true"), RetryPolicy.NONE, "old-key").job();
+    store.update(old.id(), j -> j.dispatchedTo("w").finished(JobStatus.SUCCEEDED, JobOutcome.NONE, clock.instant()));
+    queue.release(); // what the dispatcher does when a job ends
+    clock.advance(java.time.Duration.ofHours(2));
+    Job running = service.submit(JobSpec.command("true"));
+    assertThat(service.forgetFinishedBefore(clock.instant().minus(java.time.Duration.ofHours(1)))).isEqualTo(1);
+    assertThat(store.find(old.id())).isEmpty();
+    assertThat(store.find(running.id())).isPresent(); // unfinished jobs stay, however old
+    assertThat(events.history(old.id())).isEmpty();
+    // The key is free again.
+    assertThat(service.submit(JobSpec.command("other"), RetryPolicy.NONE, "old-key").replayed()).isFalse();
   }
 
   @Test

@@ -42,6 +42,17 @@ class JobTest {
   }
 
   @Test
+  void goesBackToTheQueueForARetryKeepingItsAttemptCountAndTheReason() {
+    Job retried = queued.dispatchedTo("w1").running(t0).retried("attempt 1 lost: worker gone; retrying in 1 s");
+    assertThat(retried.status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(retried.attempt()).isEqualTo(1);
+    assertThat(retried.outcome().error()).startsWith("attempt 1 lost");
+    Job second = retried.dispatchedTo("w2");
+    assertThat(second.attempt()).isEqualTo(2);
+    assertThat(second.outcome()).isEqualTo(JobOutcome.NONE);
+  }
+
+  @Test
   void cannotStartRunningWithoutBeingDispatched() {
     assertThatThrownBy(() -> queued.running(t0)).isInstanceOf(IllegalStateException.class);
   }
