@@ -36,6 +36,18 @@ final class JobOptions {
   @Option(names = "--attr", paramLabel = "NAME=VALUE", description = "An executor attribute, e.g. script=... (repeatable).")
   Map<String, String> attributes = new LinkedHashMap<>();
 
+  @Option(names = "--max-attempts", paramLabel = "N",
+      description = "Run again (up to N times in all) if the worker dies or on a --retry-on exit code.")
+  Integer maxAttempts;
+
+  @Option(names = "--retry-on", paramLabel = "EXIT_CODE", split = ",",
+      description = "Exit codes that mean \"try again\" (with --max-attempts), e.g. 75.")
+  List<Integer> retryOn = new ArrayList<>();
+
+  @Option(names = "--idempotency-key", paramLabel = "KEY",
+      description = "Makes the submit safe to repeat: the same key and command give back the first job.")
+  String idempotencyKey;
+
   @Parameters(index = "0", paramLabel = "COMMAND", description = "The program to run (put -- before it).")
   String command;
 
@@ -57,6 +69,13 @@ final class JobOptions {
       b.type(type);
     }
     attributes.forEach(b::attribute);
+    if (maxAttempts != null) {
+      b.maxAttempts(maxAttempts);
+    }
+    b.retryOnExitCodes(retryOn.stream().mapToInt(Integer::intValue).toArray());
+    if (idempotencyKey != null) {
+      b.idempotencyKey(idempotencyKey);
+    }
     if (stdin != null) {
       try {
         b.stdin(Files.readAllBytes(stdin));

@@ -47,14 +47,17 @@ class DistctlTest {
   @Test
   void runPrintsBothStreamsAndExitsWithTheCommandsCode() {
     master.scriptRun(JobStatus.JOB_STATUS_FAILED, "out\n", "err\n", 3, "exited with code 3");
-    assertThat(run("run", "--env", "A=1", "--timeout", "5", "--", "sh", "-c", "echo out; echo err >&2; exit 3"))
-        .isEqualTo(3);
+    assertThat(run("run", "--env", "A=1", "--timeout", "5", "--max-attempts", "2", "--retry-on", "75,76",
+        "--idempotency-key", "k9", "--", "sh", "-c", "echo out; echo err >&2; exit 3")).isEqualTo(3);
     assertThat(out).hasToString("out\n");
     assertThat(err).hasToString("err\n");
     var spec = master.submitted.get(0).getSpec();
     assertThat(spec.getArgsList()).containsExactly("-c", "echo out; echo err >&2; exit 3");
     assertThat(spec.getEnvMap()).containsEntry("A", "1");
     assertThat(spec.getTimeoutSeconds()).isEqualTo(5);
+    assertThat(master.submitted.get(0).getMaxAttempts()).isEqualTo(2);
+    assertThat(master.submitted.get(0).getRetryOnExitCodesList()).containsExactly(75, 76);
+    assertThat(master.submitted.get(0).getIdempotencyKey()).isEqualTo("k9");
   }
 
   @Test

@@ -8,7 +8,6 @@ import io.distexec.proto.v1.ListJobsRequest;
 import io.distexec.proto.v1.ListJobsResponse;
 import io.distexec.proto.v1.ListWorkersRequest;
 import io.distexec.proto.v1.MasterServiceGrpc;
-import io.distexec.proto.v1.SubmitRequest;
 import io.distexec.proto.v1.WatchJobRequest;
 import io.grpc.Channel;
 import io.grpc.Context;
@@ -87,7 +86,7 @@ public final class DistexecClient implements AutoCloseable {
 
   /** Submits a job; it is stored QUEUED when this returns. */
   public Job submit(JobRequest request) {
-    return call(() -> new Job(stub().submit(SubmitRequest.newBuilder().setSpec(request.toProto()).build()).getJob()));
+    return call(() -> new Job(stub().submit(request.toProto()).getJob()));
   }
 
   public Job get(String jobId) {

@@ -50,6 +50,15 @@ public class DistexecException extends RuntimeException {
     }
   }
 
+  /** The idempotency key was used before for a different request. */
+  public static final class IdempotencyConflictException extends DistexecException {
+    private static final long serialVersionUID = 1L;
+
+    IdempotencyConflictException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** The master did not answer in time or could not be reached. */
   public static final class MasterUnavailableException extends DistexecException {
     private static final long serialVersionUID = 1L;
@@ -67,6 +76,7 @@ public class DistexecException extends RuntimeException {
       case NOT_FOUND -> new NotFoundException(detail, e);
       case RESOURCE_EXHAUSTED -> new QueueFullException(detail, e);
       case FAILED_PRECONDITION -> new JobEndedException(detail, e);
+      case ALREADY_EXISTS -> new IdempotencyConflictException(detail, e);
       case UNAVAILABLE, DEADLINE_EXCEEDED -> new MasterUnavailableException("cannot reach the master at " + master
           + " (" + status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription())
           + "); is it running?", e);

@@ -42,6 +42,11 @@ public final class Job {
     return proto.getAttempt();
   }
 
+  /** How many times the job may run in all. */
+  public int maxAttempts() {
+    return Math.max(1, proto.getMaxAttempts());
+  }
+
   public OptionalInt exitCode() {
     return proto.hasExitCode() ? OptionalInt.of(proto.getExitCode()) : OptionalInt.empty();
   }

@@ -1,6 +1,7 @@
 package io.distexec.client;
 
 import com.google.protobuf.ByteString;
+import io.distexec.proto.v1.SubmitRequest;
 import io.distexec.proto.v1.TaskSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -10,10 +11,10 @@ import java.util.Map;
 /** A job to submit; build one with {@link #command(String, String...)} or {@link #shell(String)}. */
 public final class JobRequest {
 
-  private final TaskSpec spec;
+  private final SubmitRequest request;
 
-  private JobRequest(TaskSpec spec) {
-    this.spec = spec;
+  private JobRequest(SubmitRequest request) {
+    this.request = request;
   }
 
   /** A program and its arguments, run without a shell. */
@@ -26,13 +27,34 @@ public final class JobRequest {
     return new Builder().command(script).shell(true);
   }
 
-  TaskSpec toProto() {
-    return spec;
+  SubmitRequest toProto() {
+    return request;
   }
 
   /** Builds a {@link JobRequest}. */
   public static final class Builder {
     private final TaskSpec.Builder spec = TaskSpec.newBuilder();
+    private final SubmitRequest.Builder submit = SubmitRequest.newBuilder();
+
+    /** Run again, up to {@code maxAttempts} times in all, when the worker dies or on a listed exit code. */
+    public Builder maxAttempts(int maxAttempts) {
+      submit.setMaxAttempts(maxAttempts);
+      return this;
+    }
+
+    /** Exit codes that mean "try again" while attempts remain. */
+    public Builder retryOnExitCodes(int... codes) {
+      for (int code : codes) {
+        submit.addRetryOnExitCodes(code);
+      }
+      return this;
+    }
+
+    /** Makes the submit safe to repeat: the same key and request give back the first job. */
+    public Builder idempotencyKey(String key) {
+      submit.setIdempotencyKey(key);
+      return this;
+    }
 
     public Builder command(String command) {
       spec.setCommand(command);
@@ -91,7 +113,7 @@ public final class JobRequest {
     }
 
     public JobRequest build() {
-      return new JobRequest(spec.build());
+      return new JobRequest(submit.setSpec(spec).build());
     }
   }
 }

@@ -32,8 +32,10 @@ class DistexecClientTest {
   @Test
   void sendsTheWholeRequest() {
     client.submit(JobRequest.command("tar", "-czf", "out.tgz", ".").env("K", "v").workdir("/srv")
-        .timeout(Duration.ofSeconds(30)).stdin("in").build());
-    var spec = master.submitted.get(0).getSpec();
+        .timeout(Duration.ofSeconds(30)).stdin("in").maxAttempts(3).retryOnExitCodes(75).idempotencyKey("k1")
+        .build());
+    var submit = master.submitted.get(0);
+    var spec = submit.getSpec();
     assertThat(spec.getCommand()).isEqualTo("tar");
     assertThat(spec.getArgsList()).containsExactly("-czf", "out.tgz", ".");
     assertThat(spec.getEnvMap()).containsEntry("K", "v");
@@ -41,6 +43,9 @@ class DistexecClientTest {
     assertThat(spec.getTimeoutSeconds()).isEqualTo(30);
     assertThat(spec.getStdin().toStringUtf8()).isEqualTo("in");
     assertThat(spec.getShell()).isFalse();
+    assertThat(submit.getMaxAttempts()).isEqualTo(3);
+    assertThat(submit.getRetryOnExitCodesList()).containsExactly(75);
+    assertThat(submit.getIdempotencyKey()).isEqualTo("k1");
   }
 
   @Test
@@ -80,6 +85,9 @@ class DistexecClientTest {
         .isInstanceOf(DistexecException.InvalidJobException.class).hasMessage("command: must not be empty");
     master.error = Status.FAILED_PRECONDITION.withDescription("job x has already ended SUCCEEDED");
     assertThatThrownBy(() -> client.cancel("x", null)).isInstanceOf(DistexecException.JobEndedException.class);
+    master.error = Status.ALREADY_EXISTS.withDescription("Idempotency-Key 'k' was used for a different request");
+    assertThatThrownBy(() -> client.submit(JobRequest.command("true").idempotencyKey("k").build()))
+        .isInstanceOf(DistexecException.IdempotencyConflictException.class);
   }
 
   @Test

@@ -58,6 +58,8 @@ class LocalClusterIT {
     assertThat(job.getString("worker")).startsWith("worker-");
     assertThat(job.getString("startedAt")).isNotBlank();
     assertThat(job.getString("finishedAt")).isNotBlank();
+    assertThat(job.getJsonArray("history").stream().map(h -> ((JsonObject) h).getString("status")).toList())
+        .containsExactly("QUEUED", "DISPATCHED", "RUNNING", "SUCCEEDED");
   }
 
   @Test
@@ -67,6 +69,19 @@ class LocalClusterIT {
     assertThat(answer.raw().headers().firstValue("Preference-Applied")).contains("wait=20");
     assertThat(answer.json().getString("status")).isEqualTo("SUCCEEDED");
     assertThat(answer.json().getString("stdout")).isEqualTo("waited\n");
+  }
+
+  @Test
+  void aRepeatedSubmitWithTheSameIdempotencyKeyGivesTheFirstJob() throws Exception {
+    String key = "it-" + System.nanoTime();
+    Rest.Answer first = rest.post("/api/v1/jobs", "{\"command\":\"echo\",\"args\":[\"once\"]}", null, key);
+    Rest.Answer again = rest.post("/api/v1/jobs", "{\"command\":\"echo\",\"args\":[\"once\"]}", null, key);
+    assertThat(first.status()).isEqualTo(202);
+    assertThat(again.json().getString("id")).isEqualTo(first.json().getString("id"));
+    assertThat(again.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
+    Rest.Answer different = rest.post("/api/v1/jobs", "{\"command\":\"echo\",\"args\":[\"twice\"]}", null, key);
+    assertThat(different.status()).isEqualTo(409);
+    assertThat(different.json().getString("detail")).contains("was used for a different request");
   }
 
   @Test

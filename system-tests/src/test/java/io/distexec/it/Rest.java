@@ -54,8 +54,20 @@ final class Rest {
 
   /** POST with an RFC 7240 Prefer header. */
   Answer post(String path, String json, String prefer) throws Exception {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-        .header("Prefer", prefer).POST(HttpRequest.BodyPublishers.ofString(json)));
+    return post(path, json, prefer, null);
+  }
+
+  /** POST with optional Prefer and Idempotency-Key headers. */
+  Answer post(String path, String json, String prefer, String idempotencyKey) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    if (prefer != null) {
+      request.header("Prefer", prefer);
+    }
+    if (idempotencyKey != null) {
+      request.header("Idempotency-Key", idempotencyKey);
+    }
+    return send(request);
   }
 
   private Answer send(HttpRequest.Builder request) throws Exception {

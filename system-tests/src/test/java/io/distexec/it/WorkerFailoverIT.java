@@ -103,6 +103,41 @@ class WorkerFailoverIT {
   }
 
   @Test
+  void aKilledWorkersJobsWithAttemptsLeftFinishOnTheOther() throws Exception {
+    try (LocalCluster cluster = LocalCluster.start("worker-kill-retry-it", 2, FAST)) {
+      Rest rest = new Rest(cluster.masterUrl());
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        ids.add(rest.submit("{\"command\":\"sleep\",\"args\":[\"3\"],\"maxAttempts\":2}"));
+      }
+      // Least connections spreads them: two on each worker, all running.
+      await().atMost(Duration.ofSeconds(20)).until(() -> ids.stream().allMatch(id -> {
+        try {
+          return rest.get("/api/v1/jobs/" + id).json().getString("status").equals("RUNNING");
+        } catch (Exception e) {
+          return false;
+        }
+      }));
+      cluster.kill("worker-2");
+
+      int retried = 0;
+      for (String id : ids) {
+        JsonObject job = rest.awaitEnd(id, Duration.ofSeconds(60));
+        assertThat(job.getString("status")).as(job.toString()).isEqualTo("SUCCEEDED");
+        if (job.getInt("attempt") == 2) {
+          retried++;
+          assertThat(job.getString("worker")).isEqualTo("worker-1");
+          assertThat(job.getJsonArray("history").stream().map(h -> ((JsonObject) h).getString("status")).toList())
+              .containsSubsequence("RUNNING", "QUEUED", "DISPATCHED", "RUNNING", "SUCCEEDED");
+        }
+      }
+      assertThat(retried).isEqualTo(2);
+      System.out.printf("kill -9 of a worker with maxAttempts 2: %d of %d jobs retried on worker-1, all SUCCEEDED%n",
+          retried, ids.size());
+    }
+  }
+
+  @Test
   void aKilledWorkersJobEndsLostAndNewJobsGoToTheOther() throws Exception {
     try (LocalCluster cluster = LocalCluster.start("worker-kill-it", 2, FAST)) {
       Rest rest = new Rest(cluster.masterUrl());
