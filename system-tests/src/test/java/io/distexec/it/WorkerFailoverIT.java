@@ -26,9 +26,14 @@ class WorkerFailoverIT {
 
   /** Submits one long job per worker and returns the id of the one on {@code worker}. */
   private static String longJobOn(Rest rest, String worker, int seconds) throws Exception {
+    return longJobOn(rest, worker, seconds, 1);
+  }
+
+  private static String longJobOn(Rest rest, String worker, int seconds, int maxAttempts) throws Exception {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      ids.add(rest.submit("{\"command\":\"sleep\",\"args\":[\"" + seconds + "\"]}"));
+      ids.add(rest.submit("{\"command\":\"sleep\",\"args\":[\"" + seconds + "\"],\"maxAttempts\":" + maxAttempts
+          + "}"));
     }
     String[] found = new String[1];
     await().atMost(Duration.ofSeconds(20)).until(() -> {
@@ -135,6 +140,36 @@ class WorkerFailoverIT {
       System.out.printf("kill -9 of a worker with maxAttempts 2: %d of %d jobs retried on worker-1, all SUCCEEDED%n",
           retried, ids.size());
     }
+  }
+
+  @Test
+  void aPausedWorkersLateResultIsFencedOffAndTheRetrysOutcomeStays() throws Exception {
+    try (LocalCluster cluster = LocalCluster.start("worker-pause-it", 2, FAST)) {
+      Rest rest = new Rest(cluster.masterUrl());
+      String running = longJobOn(rest, "worker-2", 4, 2);
+      long paused = cluster.pid("worker-2");
+      signal("STOP", paused);
+      try {
+        // Past the 3 s heartbeat timeout worker-2 is dead; the job runs again on worker-1.
+        JsonObject job = rest.awaitEnd(running, Duration.ofSeconds(60));
+        assertThat(job.getString("status")).isEqualTo("SUCCEEDED");
+        assertThat(job.getString("worker")).isEqualTo("worker-1");
+        assertThat(job.getInt("attempt")).isEqualTo(2);
+      } finally {
+        signal("CONT", paused);
+      }
+      // worker-2 wakes up, finishes its stale attempt and re-registers; nothing of it reaches the job.
+      await().atMost(Duration.ofSeconds(20)).until(() -> workerIds(rest).contains("worker-2"));
+      await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8)).until(() -> {
+        JsonObject job = rest.get("/api/v1/jobs/" + running).json();
+        return job.getString("worker").equals("worker-1") && job.getInt("attempt") == 2
+            && job.getString("status").equals("SUCCEEDED");
+      });
+    }
+  }
+
+  private static void signal(String signal, long pid) throws Exception {
+    assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor()).isZero();
   }
 
   @Test

@@ -39,6 +39,10 @@ final class EventStream {
   /** Sends an event now (start, result): these are small and never wait for flow control. */
   synchronized void send(TaskEvent event) {
     if (closed || call.isCancelled()) {
+      if (event.hasResult()) {
+        LOG.warning(() -> "result of task " + taskId + " (" + event.getResult().getOutcome() + ") not delivered: the "
+            + "master ended the call (this worker was presumed dead; the job may have run elsewhere)");
+      }
       return;
     }
     try {
