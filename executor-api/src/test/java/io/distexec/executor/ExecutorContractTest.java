@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,17 +75,9 @@ public abstract class ExecutorContractTest {
   @Test
   void stopsWhenCancelled() throws Exception {
     Cancellation cancellation = new Cancellation();
-    Thread canceller = new Thread(() -> {
-      try {
-        Thread.sleep(300); // let the task start; the executor must also handle an earlier cancel
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      cancellation.cancel("test");
-    });
-    canceller.start();
+    // Cancel while the task runs (an earlier cancel is doesNotStartACancelledTask's case).
+    CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(() -> cancellation.cancel("test"));
     Result result = executor().execute(longTask(newId()), cancellation);
-    canceller.join();
     assertThat(result.outcome()).isEqualTo(Outcome.CANCELLED);
     assertThat(result.error()).contains("test");
   }

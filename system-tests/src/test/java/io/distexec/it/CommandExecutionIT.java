@@ -11,8 +11,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,22 +76,21 @@ class CommandExecutionIT {
       before[i] = Rss.of(pids[i]);
     }
     long[] peak = before.clone();
-    AtomicBoolean sampling = new AtomicBoolean(true);
-    CompletableFuture<Void> sampler = CompletableFuture.runAsync(() -> {
-      while (sampling.get()) {
-        for (int i = 0; i < 3; i++) {
+    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+    sampler.scheduleAtFixedRate(() -> {
+      for (int i = 0; i < 3; i++) {
+        synchronized (peak) {
           peak[i] = Math.max(peak[i], Rss.of(pids[i]));
         }
-        try {
-          Thread.sleep(20); // sampling pace, not synchronisation
-        } catch (InterruptedException e) {
-          return;
-        }
       }
-    });
-    JsonObject job = run("{\"command\":\"sh\",\"args\":[\"-c\",\"yes abcdefghij | head -c 200000000\"]}");
-    sampling.set(false);
-    sampler.get();
+    }, 0, 20, TimeUnit.MILLISECONDS);
+    JsonObject job;
+    try {
+      job = run("{\"command\":\"sh\",\"args\":[\"-c\",\"yes abcdefghij | head -c 200000000\"]}");
+    } finally {
+      sampler.shutdown();
+      assertThat(sampler.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+    }
 
     assertThat(job.getString("status")).isEqualTo("SUCCEEDED");
     assertThat(job.getJsonNumber("stdoutBytes").longValue()).isEqualTo(200_000_000L);
