@@ -179,4 +179,16 @@ class LocalClusterIT {
       }
     }
   }
+
+  @Test
+  void everyServerServesPrometheusMetrics() throws Exception {
+    Rest.Answer master = new Rest(cluster.masterUrl()).get("/metrics");
+    assertThat(master.status()).isEqualTo(200);
+    assertThat(master.body()).containsPattern("distexec_workers\\{mp_scope=\"application\",?} 2(\\.0)?\n")
+        .contains("distexec_jobs_queued").contains("distexec_tasks_in_flight").contains("jvm_uptime_seconds");
+    Rest.Answer worker = new Rest(cluster.workerUrl(1)).get("/metrics");
+    assertThat(worker.status()).isEqualTo(200);
+    assertThat(worker.body()).containsPattern("distexec_tasks_slots\\{mp_scope=\"application\",?} 10(\\.0)?\n")
+        .contains("distexec_tasks_active");
+  }
 }
