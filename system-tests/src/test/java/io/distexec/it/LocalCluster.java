@@ -58,8 +58,18 @@ final class LocalCluster implements AutoCloseable {
     env.put("WORKER_HTTP_PORTS", join(workerHttp));
     env.put("WORKER_GRPC_PORTS", join(workerGrpc));
     LocalCluster cluster = new LocalCluster(home, env, ports.get(0), ports.get(1), List.copyOf(workerHttp));
-    String output = cluster.script("up", Duration.ofMinutes(4));
-    assertThat(output).contains("ready in");
+    try {
+      String output = cluster.script("up", Duration.ofMinutes(4));
+      assertThat(output).contains("ready in");
+    } catch (Throwable startFailed) {
+      // Stop whatever did start, or it outlives the test run.
+      try {
+        cluster.close();
+      } catch (Exception stopFailed) {
+        startFailed.addSuppressed(stopFailed);
+      }
+      throw startFailed;
+    }
     return cluster;
   }
 
