@@ -21,7 +21,7 @@ public record WorkerView(
 
   public static WorkerView of(WorkerNode node, int inFlight) {
     return new WorkerView(node.id(), node.address(), node.httpUrl().isEmpty() ? null : node.httpUrl(),
-        node.takesNoWork() ? "DRAINING" : "READY", inFlight, node.maxConcurrentTasks(),
+        node.takesNoWork() ? "DRAINING" : node.unreachable() ? "UNREACHABLE" : "READY", inFlight, node.maxConcurrentTasks(),
         new TreeSet<>(node.executors()), node.labels(), node.registeredAt(), node.lastHeartbeatAt());
   }
 }

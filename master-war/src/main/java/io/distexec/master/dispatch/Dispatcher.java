@@ -269,6 +269,10 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
         if (finished) {
           return;
         }
+        if (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+          registry.markUnreachable(attempt.workerId, status.getCode() + (status.getDescription() == null ? ""
+              : ": " + status.getDescription()));
+        }
         if (!started && attempt.lostReason == null && refusedBeforeStart(status)) {
           // The worker never started the task (busy or draining): it goes back to the queue.
           LOG.info(() -> "worker " + attempt.workerId + " refused job " + attempt.jobId + " ("

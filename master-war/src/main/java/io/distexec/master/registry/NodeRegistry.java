@@ -46,7 +46,7 @@ public final class NodeRegistry {
   public WorkerNode register(Registration r) {
     Instant now = clock.instant();
     WorkerNode node = new WorkerNode(r.workerId(), r.address(), r.httpUrl(), r.maxConcurrentTasks(),
-        r.executors(), r.labels(), now, now, 0, false, false);
+        r.executors(), r.labels(), now, now, 0, false, false, false);
     WorkerNode previous = workers.put(node.id(), node);
     if (previous != null && !previous.address().equals(node.address())) {
       LOG.info(() -> "worker " + node.id() + " re-registered at a new address " + node.address());
@@ -62,8 +62,10 @@ public final class NodeRegistry {
   public WorkerNode heartbeat(String workerId, int activeTasks, boolean draining) throws UnknownWorkerException {
     Instant now = clock.instant();
     boolean[] drainChanged = new boolean[1];
+    boolean[] back = new boolean[1];
     WorkerNode updated = workers.computeIfPresent(workerId, (id, node) -> {
       drainChanged[0] = node.draining() != draining;
+      back[0] = node.unreachable();
       return node.heartbeat(now, activeTasks, draining);
     });
     if (updated == null) {
@@ -71,6 +73,11 @@ public final class NodeRegistry {
     }
     if (drainChanged[0]) {
       LOG.info(() -> "worker " + workerId + (draining ? " is draining" : " takes work again"));
+    }
+    if (back[0]) {
+      LOG.info(() -> "worker " + workerId + " answers again");
+    }
+    if (drainChanged[0] || back[0]) {
       listeners.forEach(l -> l.workerAvailable(updated));
     }
     return updated;
@@ -85,6 +92,18 @@ public final class NodeRegistry {
         (id, node) -> node.withDrainRequested()));
     drained.ifPresent(node -> LOG.info(() -> "worker " + workerId + " drained by request"));
     return drained;
+  }
+
+  /**
+   * Sends a worker no work until its next heartbeat: it refused a task or its connection failed.
+   * Without this, a job retried before a killed worker's heartbeat timeout would be placed on it
+   * again and again.
+   */
+  public void markUnreachable(String workerId, String why) {
+    WorkerNode node = workers.computeIfPresent(workerId, (id, n) -> n.asUnreachable());
+    if (node != null) {
+      LOG.info(() -> "no work for worker " + workerId + " until its next heartbeat: " + why);
+    }
   }
 
   /** Removes a worker that leaves on purpose; unknown ids are ignored. */

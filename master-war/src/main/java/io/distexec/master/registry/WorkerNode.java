@@ -20,6 +20,8 @@ import java.util.Set;
  * @param draining true while the worker says it takes no new work (it is shutting down)
  * @param drainRequested true once an operator asked the master to drain it; told to the worker
  *     in heartbeat answers
+ * @param unreachable true after it refused a task or its connection failed, until its next
+ *     heartbeat shows it is back: no work is sent to it meanwhile
  */
 public record WorkerNode(
     String id,
@@ -32,7 +34,8 @@ public record WorkerNode(
     Instant lastHeartbeatAt,
     int reportedActiveTasks,
     boolean draining,
-    boolean drainRequested) {
+    boolean drainRequested,
+    boolean unreachable) {
 
   public WorkerNode {
     Objects.requireNonNull(id, "id");
@@ -44,12 +47,17 @@ public record WorkerNode(
 
   WorkerNode heartbeat(Instant at, int activeTasks, boolean isDraining) {
     return new WorkerNode(id, address, httpUrl, maxConcurrentTasks, executors, labels, registeredAt, at,
-        activeTasks, isDraining, drainRequested);
+        activeTasks, isDraining, drainRequested, false);
   }
 
   WorkerNode withDrainRequested() {
     return new WorkerNode(id, address, httpUrl, maxConcurrentTasks, executors, labels, registeredAt, lastHeartbeatAt,
-        reportedActiveTasks, draining, true);
+        reportedActiveTasks, draining, true, unreachable);
+  }
+
+  WorkerNode asUnreachable() {
+    return new WorkerNode(id, address, httpUrl, maxConcurrentTasks, executors, labels, registeredAt, lastHeartbeatAt,
+        reportedActiveTasks, draining, drainRequested, true);
   }
 
   /** Takes no new work: draining on its own or at an operator's request. */

@@ -34,6 +34,8 @@ public final class Scheduler {
       int busy = inFlight.getOrDefault(worker.id(), 0);
       if (worker.takesNoWork()) {
         passedOver.put(worker.id(), "draining");
+      } else if (worker.unreachable()) {
+        passedOver.put(worker.id(), "unreachable until its next heartbeat");
       } else if (!worker.canRun(taskType)) {
         passedOver.put(worker.id(), "no executor '" + taskType + "'");
       } else if (busy >= worker.maxConcurrentTasks()) {

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.distexec.master.MutableClock;
-import io.distexec.master.balancing.RoundRobinBalancer;
+import io.distexec.master.balancing.LeastConnectionsBalancer;
 import io.distexec.master.jobs.InMemoryJobStore;
 import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobService;
@@ -57,7 +57,7 @@ class DispatcherTest {
   private final WorkerChannels channels =
       new WorkerChannels(address -> InProcessChannelBuilder.forName(address).directExecutor().build());
   private final Dispatcher dispatcher =
-      new Dispatcher(store, queue, registry, new Scheduler(new RoundRobinBalancer()), channels, events, clock);
+      new Dispatcher(store, queue, registry, new Scheduler(new LeastConnectionsBalancer()), channels, events, clock);
   private final JobService jobs = new JobService(store, queue, new JobValidator(() -> Set.of("command")),
       dispatcher::wake, dispatcher::cancel, events, clock);
   private final ExecutorService loop = Executors.newSingleThreadExecutor();
@@ -122,10 +122,14 @@ class DispatcherTest {
     }
   }
 
+  private final Map<String, Server> serverOf = new ConcurrentHashMap<>();
+
   private ScriptedWorker startWorker(String id) throws Exception {
     ScriptedWorker worker = new ScriptedWorker();
     String address = "inproc-" + id + "-" + InProcessServerBuilder.generateName();
-    servers.add(InProcessServerBuilder.forName(address).directExecutor().addService(worker).build().start());
+    Server server = InProcessServerBuilder.forName(address).directExecutor().addService(worker).build().start();
+    servers.add(server);
+    serverOf.put(id, server);
     workers.put(id, worker);
     registry.register(new Registration(id, address, "", 2, Set.of("command"), Map.of()));
     return worker;
@@ -257,6 +261,24 @@ class DispatcherTest {
     assertThat(events.history(job.id()).get(3).error())
         .isEqualTo("attempt 1 lost: worker a-dying missed heartbeats for 15 s; retrying in 1 s");
     await().until(() -> queue.unfinished() == 0);
+  }
+
+  @Test
+  void doesNotSendARetryBackToAKilledWorkerThatIsStillRegistered() throws Exception {
+    ScriptedWorker doomed = startWorker("a-killed");
+    doomed.mode = ScriptedWorker.Mode.HANG;
+    startDispatcher();
+    Job job = jobs.submit(JobSpec.command("make"), new RetryPolicy(2, Set.of()), null).job();
+    awaitStatus(job.id(), JobStatus.RUNNING);
+    startWorker("b-alive");
+    // kill -9: the connection drops at once, long before the heartbeat timeout removes the worker.
+    serverOf.get("a-killed").shutdownNow();
+    Job done = await().atMost(Duration.ofSeconds(10)).until(() -> store.find(job.id()).orElseThrow(),
+        j -> j.status().isTerminal());
+    assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(done.workerId()).isEqualTo("b-alive");
+    assertThat(events.history(job.id())).extracting(e -> e.status().name())
+        .containsExactly("QUEUED", "DISPATCHED", "RUNNING", "QUEUED", "DISPATCHED", "RUNNING", "SUCCEEDED");
   }
 
   @Test

@@ -82,6 +82,16 @@ class NodeRegistryTest {
   }
 
   @Test
+  void marksAWorkerUnreachableUntilItsNextHeartbeat() throws Exception {
+    registry.register(worker("w1"));
+    registry.markUnreachable("w1", "UNAVAILABLE: connection reset");
+    assertThat(registry.find("w1")).get().extracting(WorkerNode::unreachable).isEqualTo(true);
+    registry.heartbeat("w1", 0, false);
+    assertThat(registry.find("w1")).get().extracting(WorkerNode::unreachable).isEqualTo(false);
+    assertThat(events).containsExactly("available w1", "available w1");
+  }
+
+  @Test
   void deregistersWorkersThatLeave() {
     registry.register(worker("w1"));
     registry.deregister("w1", "shutdown");

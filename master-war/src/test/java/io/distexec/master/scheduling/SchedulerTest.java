@@ -15,7 +15,7 @@ class SchedulerTest {
 
   private static WorkerNode worker(String id, int slots, boolean draining, String... executors) {
     Instant t = Instant.EPOCH;
-    return new WorkerNode(id, "127.0.0.1:1", "", slots, Set.of(executors), Map.of(), t, t, 0, draining, false);
+    return new WorkerNode(id, "127.0.0.1:1", "", slots, Set.of(executors), Map.of(), t, t, 0, draining, false, false);
   }
 
   private final Scheduler scheduler = new Scheduler(new LeastConnectionsBalancer());
@@ -40,6 +40,16 @@ class SchedulerTest {
         "full", "full (2/2)",
         "scripts-only", "no executor 'command'"));
     assertThat(placement.explain()).startsWith("no worker can take it: ");
+  }
+
+  @Test
+  void passesOverAWorkerThatLostContactUntilItHeartbeatsAgain() {
+    Instant t = Instant.EPOCH;
+    WorkerNode unreachable = new WorkerNode("gone", "127.0.0.1:1", "", 4, Set.of("command"), Map.of(), t, t, 0,
+        false, false, true);
+    Placement placement = scheduler.place("command", List.of(unreachable, worker("ok", 4, false, "command")), Map.of());
+    assertThat(placement.workerId()).contains("ok");
+    assertThat(placement.passedOver()).containsEntry("gone", "unreachable until its next heartbeat");
   }
 
   @Test
