@@ -91,11 +91,6 @@ public final class GrpcEndpoint implements AutoCloseable {
     return !server.isShutdown();
   }
 
-  /** Reports NOT_SERVING to health checkers, e.g. while draining. */
-  public void notServing() {
-    health.enterTerminalState();
-  }
-
   /** Stops accepting calls, gives running calls {@code grace} to finish, then stops everything. */
   public void close(long graceMillis) {
     health.enterTerminalState();

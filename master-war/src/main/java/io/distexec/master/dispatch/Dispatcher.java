@@ -269,7 +269,7 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
         if (finished) {
           return;
         }
-        if (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+        if (refusedBeforeStart(status)) {
           registry.markUnreachable(attempt.workerId, status.getCode() + (status.getDescription() == null ? ""
               : ": " + status.getDescription()));
         }

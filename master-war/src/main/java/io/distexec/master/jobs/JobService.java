@@ -146,11 +146,6 @@ public final class JobService {
     return store.list(new JobQuery(query.status(), query.workerId(), query.since(), limit, query.cursor()));
   }
 
-  /** The first page of jobs in a state (or all), newest first. */
-  public List<Job> list(JobStatus status, int limit) {
-    return list(JobQuery.first(status, limit)).jobs();
-  }
-
   /**
    * Cancels a job. A queued job ends CANCELLED here and now; a dispatched or running one is
    * cancelled on its worker and ends CANCELLED when the worker reports.

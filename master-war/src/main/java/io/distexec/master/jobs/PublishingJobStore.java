@@ -56,8 +56,4 @@ public final class PublishingJobStore implements JobStore {
     return delegate.countUnfinished();
   }
 
-  /** For tests and simple callers. */
-  public List<Job> list(JobStatus status, int limit) {
-    return delegate.list(JobQuery.first(status, limit)).jobs();
-  }
 }

@@ -3,7 +3,6 @@ package io.distexec.master.scheduling;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -47,14 +46,6 @@ public final class JobQueue {
   /** The first {@code n} waiting jobs, in order. */
   public synchronized List<String> head(int n) {
     return waiting.stream().limit(n).toList();
-  }
-
-  public synchronized Optional<String> peek() {
-    return Optional.ofNullable(waiting.peekFirst());
-  }
-
-  public synchronized Optional<String> poll() {
-    return Optional.ofNullable(waiting.pollFirst());
   }
 
   public synchronized boolean remove(String jobId) {

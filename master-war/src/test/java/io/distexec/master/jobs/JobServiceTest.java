@@ -70,9 +70,9 @@ class JobServiceTest {
     Job second = service.submit(JobSpec.command("true"));
     store.update(first.id(), j -> j.dispatchedTo("w").finished(JobStatus.FAILED, JobOutcome.error("x"),
         j.createdAt()));
-    assertThat(service.list(null, 0)).extracting(Job::id).containsExactly(second.id(), first.id());
-    assertThat(service.list(JobStatus.FAILED, 10)).extracting(Job::id).containsExactly(first.id());
-    assertThat(service.list(null, 1)).hasSize(1);
+    assertThat(service.list(JobQuery.first(null, 0)).jobs()).extracting(Job::id).containsExactly(second.id(), first.id());
+    assertThat(service.list(JobQuery.first(JobStatus.FAILED, 10)).jobs()).extracting(Job::id).containsExactly(first.id());
+    assertThat(service.list(JobQuery.first(null, 1)).jobs()).hasSize(1);
     assertThat(store.countUnfinished()).isEqualTo(1);
   }
 

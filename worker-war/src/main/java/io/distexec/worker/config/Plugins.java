@@ -20,17 +20,15 @@ public final class Plugins implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Plugins.class.getName());
 
   private final ClassLoader classLoader;
-  private final List<Path> jars;
 
-  private Plugins(ClassLoader classLoader, List<Path> jars) {
+  private Plugins(ClassLoader classLoader) {
     this.classLoader = classLoader;
-    this.jars = List.copyOf(jars);
   }
 
   /** Loads every {@code *.jar} in {@code dir}, in name order; {@code dir} may be {@code null}. */
   static Plugins load(Path dir, ClassLoader parent) throws IOException {
     if (dir == null) {
-      return new Plugins(parent, List.of());
+      return new Plugins(parent);
     }
     List<Path> jars;
     try (Stream<Path> files = Files.list(dir)) {
@@ -45,15 +43,11 @@ public final class Plugins implements AutoCloseable {
       }
     }
     LOG.info(() -> "plugin jars in " + dir + ": " + jars.stream().map(j -> j.getFileName().toString()).toList());
-    return new Plugins(new URLClassLoader("distexec-plugins", urls.toArray(URL[]::new), parent), jars);
+    return new Plugins(new URLClassLoader("distexec-plugins", urls.toArray(URL[]::new), parent));
   }
 
   public ClassLoader classLoader() {
     return classLoader;
-  }
-
-  public List<Path> jars() {
-    return jars;
   }
 
   @Override

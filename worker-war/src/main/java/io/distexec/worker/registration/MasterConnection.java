@@ -11,7 +11,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -42,7 +41,6 @@ public final class MasterConnection {
 
   private volatile boolean registered;
   private volatile boolean stopped;
-  private volatile Instant lastContact;
   private volatile Duration heartbeatInterval;
   private ScheduledFuture<?> next;
 
@@ -70,11 +68,6 @@ public final class MasterConnection {
     return registered;
   }
 
-  /** When the master last answered, or {@code null}. */
-  public Instant lastContact() {
-    return lastContact;
-  }
-
   private void register() {
     if (stopped) {
       return;
@@ -92,7 +85,6 @@ public final class MasterConnection {
         heartbeatInterval = Duration.ofSeconds(response.getHeartbeatIntervalSeconds());
       }
       registered = true;
-      lastContact = Instant.now();
       int tries = backoff.attempts() + 1;
       backoff.reset();
       LOG.info(() -> "registered with master " + config.masterAddress() + " as " + config.workerId()
@@ -144,7 +136,6 @@ public final class MasterConnection {
             .setActiveTasks(activeTasks.getAsInt())
             .setDraining(draining.getAsBoolean())
             .build());
-    lastContact = Instant.now();
     if (response.getDrain() && !draining.getAsBoolean()) {
       LOG.info("the master asks this worker to drain");
       onDrainRequested.run();
