@@ -1,5 +1,6 @@
 package io.distexec.client;
 
+import io.distexec.common.ProtoTime;
 import io.distexec.common.GrpcChannels;
 import io.distexec.proto.v1.CancelJobRequest;
 import io.distexec.proto.v1.DrainWorkerRequest;
@@ -98,7 +99,7 @@ public final class DistexecClient implements AutoCloseable {
     ListJobsRequest.Builder request = ListJobsRequest.newBuilder().setLimit(options.limit());
     options.status().ifPresent(s -> request.setStatus(s.toProto()));
     options.worker().ifPresent(request::setWorkerId);
-    options.since().ifPresent(s -> request.setSince(Protos.timestamp(s)));
+    options.since().ifPresent(s -> request.setSince(ProtoTime.timestamp(s)));
     options.cursor().ifPresent(request::setCursor);
     ListJobsResponse page = call(() -> stub().listJobs(request.build()));
     return new JobPage(page.getJobsList().stream().map(Job::new).toList(),

@@ -1,5 +1,6 @@
 package io.distexec.client;
 
+import io.distexec.common.ProtoTime;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import java.nio.charset.StandardCharsets;
@@ -70,15 +71,15 @@ public final class Job {
   }
 
   public Instant createdAt() {
-    return Protos.instant(proto.getCreatedAt());
+    return ProtoTime.instant(proto.getCreatedAt());
   }
 
   public Optional<Instant> startedAt() {
-    return proto.hasStartedAt() ? Optional.of(Protos.instant(proto.getStartedAt())) : Optional.empty();
+    return proto.hasStartedAt() ? Optional.of(ProtoTime.instant(proto.getStartedAt())) : Optional.empty();
   }
 
   public Optional<Instant> finishedAt() {
-    return proto.hasFinishedAt() ? Optional.of(Protos.instant(proto.getFinishedAt())) : Optional.empty();
+    return proto.hasFinishedAt() ? Optional.of(ProtoTime.instant(proto.getFinishedAt())) : Optional.empty();
   }
 
   /** The job as JSON (the protobuf JSON mapping: lowerCamelCase names, bytes in base64). */

@@ -1,5 +1,6 @@
 package io.distexec.client;
 
+import io.distexec.common.ProtoTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
@@ -25,7 +26,7 @@ public sealed interface JobEvent permits JobEvent.StateChanged, JobEvent.Output 
   }
 
   static JobEvent of(io.distexec.proto.v1.JobEvent e) {
-    Instant at = Protos.instant(e.getAt());
+    Instant at = ProtoTime.instant(e.getAt());
     if (e.hasOutput()) {
       return new Output(e.getSequence(), at,
           e.getOutput().getStream() == io.distexec.proto.v1.OutputStream.OUTPUT_STREAM_STDERR,

@@ -1,5 +1,6 @@
 package io.distexec.client;
 
+import io.distexec.common.ProtoTime;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import java.time.Instant;
@@ -27,6 +28,6 @@ public record Worker(String id, String address, boolean draining, int activeTask
       throw new IllegalStateException(e);
     }
     return new Worker(w.getId(), w.getAddress(), w.getDraining(), w.getActiveTasks(), w.getMaxConcurrentTasks(),
-        List.copyOf(w.getExecutorsList()), Protos.instant(w.getLastHeartbeatAt()), json);
+        List.copyOf(w.getExecutorsList()), ProtoTime.instant(w.getLastHeartbeatAt()), json);
   }
 }

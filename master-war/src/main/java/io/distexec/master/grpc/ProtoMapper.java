@@ -5,6 +5,7 @@ import com.google.protobuf.Timestamp;
 import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobOutcome;
 import io.distexec.master.jobs.JobSpec;
+import io.distexec.common.ProtoTime;
 import io.distexec.executor.StdStream;
 import io.distexec.master.jobs.JobEvents;
 import io.distexec.master.jobs.JobStatus;
@@ -156,10 +157,10 @@ public final class ProtoMapper {
   }
 
   public static Timestamp timestamp(Instant instant) {
-    return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    return ProtoTime.timestamp(instant);
   }
 
   public static Instant instant(Timestamp timestamp) {
-    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    return ProtoTime.instant(timestamp);
   }
 }

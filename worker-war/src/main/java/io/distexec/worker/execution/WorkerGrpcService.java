@@ -1,7 +1,7 @@
 package io.distexec.worker.execution;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.Timestamp;
+import io.distexec.common.ProtoTime;
 import io.distexec.executor.OutputSink;
 import io.distexec.executor.Result;
 import io.distexec.executor.StdStream;
@@ -22,7 +22,6 @@ import io.grpc.stub.StreamObserver;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * The master's way into the worker: run a task and stream its events back, or cancel it.
@@ -49,7 +48,7 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
     try {
       runner.start(task, new ChunkSender(stream),
           startedAt -> stream.send(TaskEvent.newBuilder()
-              .setStarted(TaskStarted.newBuilder().setStartedAt(timestamp(startedAt))).build()),
+              .setStarted(TaskStarted.newBuilder().setStartedAt(ProtoTime.timestamp(startedAt))).build()),
           result -> {
             stream.send(TaskEvent.newBuilder().setResult(toProto(result)).build());
             stream.complete();
@@ -117,8 +116,8 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
         .setOutputTruncated(result.truncated())
         .setError(result.error())
         .setWallTimeMillis(result.wallTime().toMillis())
-        .setStartedAt(timestamp(result.startedAt()))
-        .setFinishedAt(timestamp(result.finishedAt()))
+        .setStartedAt(ProtoTime.timestamp(result.startedAt()))
+        .setFinishedAt(ProtoTime.timestamp(result.finishedAt()))
         .setProcessesKilled(result.usage().processesKilled());
     result.exitCode().ifPresent(b::setExitCode);
     result.usage().cpuTime().ifPresent(cpu -> b.setCpuTimeMillis(cpu.toMillis()));
@@ -126,7 +125,4 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
     return b.build();
   }
 
-  private static Timestamp timestamp(Instant instant) {
-    return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
-  }
 }
