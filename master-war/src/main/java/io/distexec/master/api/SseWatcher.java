@@ -1,40 +1,31 @@
 package io.distexec.master.api;
 
 import io.distexec.master.jobs.JobEvents;
+import io.distexec.master.jobs.QueuedWatcher;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Sends one job's events to one SSE client. Events are queued and written on the given executor,
- * never on the thread that produced them, so a slow client cannot hold up the dispatcher. A client
- * that falls more than {@link #MAX_QUEUED} events behind is disconnected; it resumes with
- * {@code Last-Event-ID} and loses nothing that was stored.
+ * Sends one job's events to one SSE client. A client that falls too far behind is disconnected;
+ * it resumes with {@code Last-Event-ID}.
  */
-final class SseWatcher implements JobEvents.Watcher {
+final class SseWatcher extends QueuedWatcher {
 
   private static final Logger LOG = Logger.getLogger(SseWatcher.class.getName());
-  static final int MAX_QUEUED = 10_000;
-  private static final Object END = new Object();
 
   private final SseEventSink sink;
   private final Sse sse;
-  private final Executor executor;
-  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(MAX_QUEUED + 1);
-  private final AtomicBoolean draining = new AtomicBoolean();
   private volatile Runnable unsubscribe = () -> { };
   private volatile boolean closed;
 
   SseWatcher(SseEventSink sink, Sse sse, Executor executor) {
+    super(executor);
     this.sink = sink;
     this.sse = sse;
-    this.executor = executor;
   }
 
   void unsubscribeWith(Runnable action) {
@@ -45,52 +36,32 @@ final class SseWatcher implements JobEvents.Watcher {
   }
 
   @Override
-  public void event(JobEvents.Event event) {
-    if (!queue.offer(event)) {
-      LOG.info("an event-stream client fell " + MAX_QUEUED + " events behind; disconnecting it");
-      queue.clear();
-      queue.offer(END);
-    }
-    schedule();
+  protected boolean ready() {
+    return true; // send() blocks until the client has the event
   }
 
   @Override
-  public void end() {
-    queue.offer(END);
-    schedule();
+  protected void send(JobEvents.Event event) {
+    sink.send(sse.newEventBuilder()
+        .id(Long.toString(event.sequence()))
+        .name(EventView.name(event))
+        .mediaType(MediaType.APPLICATION_JSON_TYPE)
+        .data(EventView.of(event))
+        .build()).toCompletableFuture().join();
   }
 
-  private void schedule() {
-    if (draining.compareAndSet(false, true)) {
-      executor.execute(this::drain);
+  @Override
+  protected void finish(boolean overflowed, long lastSent) {
+    if (overflowed) {
+      LOG.info("an event-stream client fell " + MAX_QUEUED + " events behind; disconnecting it");
     }
+    close();
   }
 
-  private void drain() {
-    try {
-      Object next;
-      while (!closed && (next = queue.poll()) != null) {
-        if (next == END) {
-          close();
-          return;
-        }
-        JobEvents.Event event = (JobEvents.Event) next;
-        sink.send(sse.newEventBuilder()
-            .id(Long.toString(event.sequence()))
-            .name(EventView.name(event))
-            .mediaType(MediaType.APPLICATION_JSON_TYPE)
-            .data(EventView.of(event))
-            .build()).toCompletableFuture().join();
-      }
-    } catch (RuntimeException e) {
-      LOG.log(Level.FINE, "event-stream client went away", e);
-      close();
-    } finally {
-      draining.set(false);
-    }
-    if (!closed && !queue.isEmpty()) {
-      schedule();
-    }
+  @Override
+  protected void gone(RuntimeException cause) {
+    LOG.log(Level.FINE, "event-stream client went away", cause);
+    close();
   }
 
   private void close() {
