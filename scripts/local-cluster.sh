@@ -15,6 +15,9 @@
 #   READY_TIMEOUT          seconds to wait for readiness (default 120)
 #   PLUGINS_DIR            workers' executor plugins (default: DISTEXEC_HOME/plugins, holding the
 #                          `script` executor built by this project)
+#   STORE_URL              the master's job store: a JDBC URL (jdbc:postgresql://...) or `memory`;
+#                          default: an embedded H2 database in DISTEXEC_HOME/data, kept across `down`/`up`
+#   STORE_USER, STORE_PASSWORD   database login for STORE_URL
 #   Any master/worker setting (MAX_CONCURRENT_JOBS, HEARTBEAT_TIMEOUT_SECONDS, LOAD_BALANCER,
 #   MAX_CONCURRENT_TASKS, HEARTBEAT_INTERVAL_SECONDS, DRAIN_GRACE_SECONDS, OUTPUT_CAP_BYTES,
 #   COMMAND_ALLOWLIST, TASK_ENV_PASSTHROUGH, ...) set in the environment is passed to the servers.
@@ -29,7 +32,8 @@ MASTER_HTTP_PORT=${MASTER_HTTP_PORT:-9080}
 MASTER_GRPC_PORT=${MASTER_GRPC_PORT:-50051}
 READY_TIMEOUT=${READY_TIMEOUT:-120}
 PASS_THROUGH=(MAX_CONCURRENT_JOBS HEARTBEAT_TIMEOUT_SECONDS HEARTBEAT_INTERVAL_SECONDS LOAD_BALANCER LOG_LEVEL
-  MAX_CONCURRENT_TASKS DRAIN_GRACE_SECONDS OUTPUT_CAP_BYTES COMMAND_ALLOWLIST TASK_ENV_PASSTHROUGH SCRIPT_DIR)
+  MAX_CONCURRENT_TASKS DRAIN_GRACE_SECONDS OUTPUT_CAP_BYTES COMMAND_ALLOWLIST TASK_ENV_PASSTHROUGH SCRIPT_DIR
+  STORE_URL STORE_USER STORE_PASSWORD STORE_POOL_SIZE JOB_RETENTION_HOURS)
 SCRIPT_PLUGIN=$ROOT/executor-script/target/distexec-executor-script.jar
 read -r -a WORKER_HTTP <<<"${WORKER_HTTP_PORTS:-$(seq -s ' ' $((MASTER_HTTP_PORT + 1)) $((MASTER_HTTP_PORT + WORKERS)))}"
 read -r -a WORKER_GRPC <<<"${WORKER_GRPC_PORTS:-$(seq -s ' ' $((MASTER_GRPC_PORT + 1)) $((MASTER_GRPC_PORT + WORKERS)))}"
@@ -63,6 +67,7 @@ create_server() {
       if [ -n "${!var:-}" ]; then printf '%s=%s\n' "$var" "${!var}"; fi
     done
   } >"$dir/server.env"
+  chmod 600 "$dir/server.env" # may hold STORE_PASSWORD
 }
 
 running_pid() {
@@ -112,7 +117,7 @@ up() {
     mkdir -p "$plugins" && cp "$SCRIPT_PLUGIN" "$plugins/"
   fi
   create_server master master "$ROOT/master-war/target/distexec-master.war" \
-    "HTTP_PORT=$MASTER_HTTP_PORT" "MASTER_ADDRESS=127.0.0.1:$MASTER_GRPC_PORT"
+    "HTTP_PORT=$MASTER_HTTP_PORT" "MASTER_ADDRESS=127.0.0.1:$MASTER_GRPC_PORT" "DATA_DIR=$HOME_DIR/data"
   for i in $(seq 1 "$WORKERS"); do
     create_server "worker-$i" worker "$ROOT/worker-war/target/distexec-worker.war" \
       "HTTP_PORT=${WORKER_HTTP[$((i - 1))]}" "WORKER_ID=worker-$i" \

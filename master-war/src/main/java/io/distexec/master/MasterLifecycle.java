@@ -68,6 +68,14 @@ public class MasterLifecycle {
   }
 
   void onStart(@Observes Startup startup) {
+    // Before workers can register: the jobs of the previous master, which they may report on.
+    // Workers re-register within a heartbeat interval of noticing the restart; those that do not
+    // within the heartbeat timeout are as dead as if they had stopped heartbeating.
+    Dispatcher.Recovered recovered = dispatcher.recover(config.heartbeatTimeout().plus(config.heartbeatInterval()));
+    if (recovered.queued() + recovered.onWorkers() > 0) {
+      LOG.info(() -> "recovered " + recovered.queued() + " queued job(s) and " + recovered.onWorkers()
+          + " job(s) that were on workers when the master last stopped");
+    }
     try {
       endpoint = GrpcEndpoint.start("master", new HostPort(config.grpcHost(), config.grpcPort()),
           List.of(masterService, registrationService));

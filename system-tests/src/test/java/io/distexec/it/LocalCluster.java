@@ -47,6 +47,13 @@ final class LocalCluster implements AutoCloseable {
   static LocalCluster start(String name, int workers, Map<String, String> settings) throws Exception {
     Path home = Path.of(System.getProperty("distexec.it.home", "target/it-clusters")).resolve(name).toAbsolutePath();
     Files.createDirectories(home);
+    // A new cluster starts with an empty job store (the embedded one lives in DISTEXEC_HOME/data).
+    Path data = home.resolve("data");
+    if (Files.exists(data)) {
+      try (var files = Files.walk(data)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
     List<Integer> ports = freePorts(2 + 2 * workers);
     List<Integer> workerHttp = ports.subList(2, 2 + workers);
     List<Integer> workerGrpc = ports.subList(2 + workers, 2 + 2 * workers);
@@ -133,9 +140,28 @@ final class LocalCluster implements AutoCloseable {
     assertThat(process.waitFor(2, TimeUnit.MINUTES)).as(output).isTrue();
   }
 
+  /** Starts a server again (after {@link #stop} or {@link #kill}) and waits until it is ready. */
+  void restart(String server, String readyUrl) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(WLP.resolve("bin/server").toString(), "start", server)
+        .redirectErrorStream(true);
+    builder.environment().put("WLP_USER_DIR", home.resolve("usr").toString());
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor(2, TimeUnit.MINUTES)).as(output).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions().until(() -> http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(readyUrl + "/health/ready")).build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+  }
+
   /** Kills one server's JVM with SIGKILL: no shutdown hooks, no deregistration. */
   void kill(String server) {
-    ProcessHandle.of(pid(server)).ifPresent(ProcessHandle::destroyForcibly);
+    ProcessHandle.of(pid(server)).ifPresent(p -> {
+      p.destroyForcibly();
+      p.onExit().join();
+    });
   }
 
   Path log(String server) {

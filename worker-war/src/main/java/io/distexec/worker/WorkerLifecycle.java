@@ -69,7 +69,7 @@ public class WorkerLifecycle {
     }
     channels = new GrpcChannels("worker");
     masterChannel = channels.open(config.masterAddress());
-    master = new MasterConnection(config, executors.names(), runner::active, runner::draining,
+    master = new MasterConnection(config, executors.names(), runner::active, workerService::taskIds, runner::draining,
         () -> scheduler.execute(this::drainAndLeave), masterChannel, scheduler);
     master.start();
     LOG.info(() -> "worker " + config.workerId() + " started: gRPC on " + config.bind().host() + ":" + endpoint.port()

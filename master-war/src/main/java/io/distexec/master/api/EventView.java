@@ -2,6 +2,7 @@ package io.distexec.master.api;
 
 import io.distexec.executor.StdStream;
 import io.distexec.master.jobs.JobEvents;
+import io.distexec.master.jobs.Transition;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
@@ -30,6 +31,16 @@ public final class EventView {
     JobEvents.OutputEvent o = (JobEvents.OutputEvent) event;
     return new Output(o.sequence(), o.at(), o.stream().name().toLowerCase(Locale.ROOT),
         new String(o.data(), StandardCharsets.UTF_8), o.offset());
+  }
+
+  /** A stored history as state events, numbered from 1. */
+  static java.util.List<State> history(java.util.List<Transition> history) {
+    java.util.List<State> states = new java.util.ArrayList<>(history.size());
+    for (Transition t : history) {
+      states.add(new State(states.size() + 1, t.at(), t.status().name(), t.workerId(), t.attempt(),
+          t.error().isEmpty() ? null : t.error(), t.exitCode().isPresent() ? t.exitCode().getAsInt() : null));
+    }
+    return states;
   }
 
   static StdStream stream(String name) {

@@ -128,7 +128,7 @@ public class JobResource {
   @APIResponse(responseCode = "200", description = "The job")
   @APIResponse(responseCode = "404", description = "No such job")
   public JobView get(@PathParam("id") String id) throws JobNotFoundException {
-    return JobView.of(jobs.get(id), events.output(id), events.history(id));
+    return JobView.of(jobs.get(id), events.output(id), jobs.history(id));
   }
 
   @GET

@@ -3,6 +3,7 @@ package io.distexec.master.api;
 import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobOutcome;
 import io.distexec.master.jobs.JobStatus;
+import io.distexec.master.jobs.Transition;
 import io.distexec.master.jobs.JobEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -54,7 +55,7 @@ public record JobView(
    * @param live what a running job printed so far
    * @param history its state changes (time, state, worker, attempt, reason), or {@code null}
    */
-  public static JobView of(Job job, Optional<JobEvents.Output> live, List<JobEvents.StateEvent> history) {
+  public static JobView of(Job job, Optional<JobEvents.Output> live, List<Transition> history) {
     JobOutcome o = job.outcome();
     boolean showLive = job.status() == JobStatus.RUNNING && live.isPresent();
     byte[] out = showLive ? live.get().stdout() : o.stdout();
@@ -86,6 +87,6 @@ public record JobView(
         o.processesKilled(),
         o.wallTimeMillis().isPresent() ? o.wallTimeMillis().getAsLong() : null,
         o.error().isEmpty() ? null : o.error(),
-        history == null ? null : history.stream().map(e -> (EventView.State) EventView.of(e)).toList());
+        history == null ? null : EventView.history(history));
   }
 }

@@ -5,7 +5,6 @@ import io.distexec.master.balancing.LoadBalancer;
 import io.distexec.master.balancing.LoadBalancers;
 import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.dispatch.WorkerChannels;
-import io.distexec.master.jobs.InMemoryJobStore;
 import io.distexec.master.jobs.JobService;
 import io.distexec.master.jobs.JobStore;
 import io.distexec.master.jobs.JobValidator;
@@ -15,6 +14,9 @@ import io.distexec.master.registry.NodeRegistry;
 import io.distexec.master.registry.WorkerNode;
 import io.distexec.master.scheduling.JobQueue;
 import io.distexec.master.scheduling.Scheduler;
+import io.distexec.master.store.OpenedStore;
+import io.distexec.master.store.StoreSettings;
+import io.distexec.master.store.Stores;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +24,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -77,18 +80,44 @@ public class MasterBeans {
     return new NodeRegistry(clock, config.heartbeatTimeout());
   }
 
-  /** Events and output of every job, for watchers; output kept up to OUTPUT_CAP_BYTES per stream. */
+  /**
+   * Where jobs are kept: STORE_URL (a JDBC URL, or {@code memory}); by default an H2 database file
+   * under DATA_DIR. STORE_USER and STORE_PASSWORD log in; the password is never logged.
+   */
   @Produces
   @Singleton
-  JobEvents events(Clock clock) {
-    return new JobEvents(ConfigProvider.getConfig().getOptionalValue("OUTPUT_CAP_BYTES", Integer.class)
-        .orElse(1024 * 1024), clock);
+  StoreSettings storeSettings() {
+    Config config = ConfigProvider.getConfig();
+    return new StoreSettings(
+        config.getOptionalValue("STORE_URL", String.class).orElse(""),
+        config.getOptionalValue("STORE_USER", String.class).orElse(""),
+        config.getOptionalValue("STORE_PASSWORD", String.class).orElse(""),
+        Path.of(config.getOptionalValue("DATA_DIR", String.class).orElse("data")),
+        config.getOptionalValue("STORE_POOL_SIZE", Integer.class).orElse(10));
   }
 
   @Produces
   @Singleton
-  JobStore store(JobEvents events) {
-    return new PublishingJobStore(new InMemoryJobStore(), events);
+  OpenedStore openedStore(StoreSettings settings, Clock clock) {
+    return new OpenedStore(Stores.open(settings, clock));
+  }
+
+  void closeStore(@Disposes OpenedStore store) {
+    store.close();
+  }
+
+  /** Events and output of every job, for watchers; output kept up to OUTPUT_CAP_BYTES per stream. */
+  @Produces
+  @Singleton
+  JobEvents events(Clock clock, OpenedStore opened) {
+    return new JobEvents(ConfigProvider.getConfig().getOptionalValue("OUTPUT_CAP_BYTES", Integer.class)
+        .orElse(1024 * 1024), clock, opened.store());
+  }
+
+  @Produces
+  @Singleton
+  JobStore store(JobEvents events, OpenedStore opened) {
+    return new PublishingJobStore(opened.store(), events);
   }
 
   @Produces

@@ -14,6 +14,7 @@ import io.distexec.master.registry.WorkerNode;
 import io.distexec.master.scheduling.JobQueue;
 import io.distexec.master.scheduling.Placement;
 import io.distexec.master.scheduling.Scheduler;
+import io.distexec.proto.v1.AttachTaskRequest;
 import io.distexec.proto.v1.CancelTaskRequest;
 import io.distexec.proto.v1.CancelTaskResponse;
 import io.distexec.proto.v1.ExecuteTaskRequest;
@@ -29,10 +30,12 @@ import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -70,6 +73,8 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
   private final Map<String, AtomicInteger> inFlightByWorker = new ConcurrentHashMap<>();
   private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
   private final Map<String, String> pendingCancels = new ConcurrentHashMap<>();
+  /** Attempts found on workers at start, by worker id, until the worker registers again. */
+  private final Map<String, Map<String, Attempt>> orphans = new ConcurrentHashMap<>();
   /** Puts jobs back in the queue when their retry backoff has passed. */
   private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "distexec-retries");
@@ -87,7 +92,7 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
     final String jobId;
     final String workerId;
     final int number;
-    volatile ClientCallStreamObserver<ExecuteTaskRequest> call;
+    volatile ClientCallStreamObserver<?> call;
     volatile String lostReason;
     volatile String cancelReason;
 
@@ -204,7 +209,7 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
     // A cancel that raced with this dispatch is sent once the worker confirms the start.
     attempt.cancelReason = pendingCancels.remove(job.id());
     ExecuteTaskRequest request = ExecuteTaskRequest.newBuilder()
-        .setTaskId(job.id() + "#" + job.attempt())
+        .setTaskId(taskId(job.id(), job.attempt()))
         .setJobId(job.id())
         .setAttempt(job.attempt())
         .setSpec(ProtoMapper.toProto(job.spec()))
@@ -214,10 +219,10 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
       stub = stub.withDeadlineAfter(job.spec().timeoutSeconds() + CALL_MARGIN.toSeconds(), TimeUnit.SECONDS);
     }
     LOG.fine(() -> "dispatching job " + job.id() + " attempt " + job.attempt() + " to " + worker.id());
-    stub.executeTask(request, new AttemptObserver(attempt));
+    stub.executeTask(request, new AttemptObserver<>(attempt));
   }
 
-  private final class AttemptObserver implements ClientResponseObserver<ExecuteTaskRequest, TaskEvent> {
+  private final class AttemptObserver<R> implements ClientResponseObserver<R, TaskEvent> {
     private final Attempt attempt;
     private boolean started;
     private boolean finished;
@@ -227,7 +232,7 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
     }
 
     @Override
-    public void beforeStart(ClientCallStreamObserver<ExecuteTaskRequest> call) {
+    public void beforeStart(ClientCallStreamObserver<R> call) {
       attempt.call = call;
     }
 
@@ -236,7 +241,9 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
       switch (event.getEventCase()) {
         case STARTED -> {
           started = true;
-          apply(attempt, j -> j.running(ProtoMapper.instant(event.getStarted().getStartedAt())));
+          // (A job followed again after a master restart may be RUNNING already.)
+          apply(attempt, j -> j.status() == JobStatus.RUNNING ? j
+              : j.running(ProtoMapper.instant(event.getStarted().getStartedAt())));
           if (attempt.cancelReason != null) {
             sendCancel(attempt); // asked before the worker had the task: ask again now it runs
           }
@@ -334,7 +341,7 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
   private void sendCancelNow(Attempt attempt) {
     registry.find(attempt.workerId).ifPresentOrElse(worker -> WorkerServiceGrpc.newStub(channels.channelFor(worker))
         .withDeadlineAfter(5, TimeUnit.SECONDS)
-        .cancelTask(CancelTaskRequest.newBuilder().setTaskId(attempt.jobId + "#" + attempt.number)
+        .cancelTask(CancelTaskRequest.newBuilder().setTaskId(taskId(attempt.jobId, attempt.number))
             .setReason(attempt.cancelReason).build(), new StreamObserver<>() {
               @Override
               public void onNext(CancelTaskResponse response) {}
@@ -349,6 +356,113 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
               public void onCompleted() {}
             }),
         () -> LOG.warning(() -> "cannot cancel job " + attempt.jobId + ": worker " + attempt.workerId + " is gone"));
+  }
+
+  /** The worker's name for an attempt of a job. */
+  static String taskId(String jobId, int attempt) {
+    return jobId + "#" + attempt;
+  }
+
+  /** What {@link #recover} found. */
+  public record Recovered(int queued, int onWorkers) {}
+
+  /**
+   * Takes over the unfinished jobs of a previous master (after a restart or crash): queued ones are
+   * queued again; those that were on a worker wait for that worker to register again, which says
+   * whether it still runs or ran them ({@link #reconcile}). A worker that does not come back within
+   * {@code grace} is dead, and its attempts are lost (retried where the policy allows). Call before
+   * workers can register.
+   */
+  public Recovered recover(Duration grace) {
+    int[] counts = new int[2];
+    store.forEachUnfinished(job -> {
+      queue.admitRecovered();
+      if (job.status() == JobStatus.QUEUED) {
+        queue.add(job.id());
+        counts[0]++;
+      } else {
+        orphans.computeIfAbsent(job.workerId(), w -> new ConcurrentHashMap<>())
+            .put(job.id(), new Attempt(job.id(), job.workerId(), job.attempt()));
+        counts[1]++;
+      }
+    });
+    if (counts[1] > 0) {
+      retries.schedule(() -> orphans.keySet().forEach(worker -> abandon(worker, "worker " + worker
+          + " did not register again within " + grace.toSeconds() + " s of the master's restart")),
+          grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    wake();
+    return new Recovered(counts[0], counts[1]);
+  }
+
+  /**
+   * A worker registered, naming the tasks it runs or ran recently: jobs that were on it before the
+   * master restarted are followed again ({@code AttachTask}) when it knows them, and lost otherwise.
+   */
+  public void reconcile(String workerId, Collection<String> taskIds) {
+    Map<String, Attempt> adopted = orphans.remove(workerId);
+    if (adopted == null) {
+      return;
+    }
+    Set<String> known = Set.copyOf(taskIds);
+    int followed = 0;
+    for (Attempt attempt : adopted.values()) {
+      if (known.contains(taskId(attempt.jobId, attempt.number))) {
+        follow(attempt);
+        followed++;
+      } else {
+        lostInRestart(attempt, "worker " + workerId + " no longer knows the task (it restarted while the master"
+            + " was away)");
+      }
+    }
+    int found = followed;
+    LOG.info(() -> "worker " + workerId + " is back: following " + found + " of its " + adopted.size()
+        + " job(s) from before the master restarted");
+  }
+
+  private void abandon(String workerId, String reason) {
+    Map<String, Attempt> adopted = orphans.remove(workerId);
+    if (adopted != null) {
+      LOG.warning(() -> reason + "; its " + adopted.size() + " job(s) are lost or retried");
+      adopted.values().forEach(attempt -> lostInRestart(attempt, reason));
+    }
+  }
+
+  private void follow(Attempt attempt) {
+    Optional<WorkerNode> worker = registry.find(attempt.workerId);
+    if (worker.isEmpty()) {
+      lostInRestart(attempt, "worker " + attempt.workerId + " left before the master could follow the task");
+      return;
+    }
+    attempts.put(attempt.jobId, attempt);
+    inFlightByWorker.computeIfAbsent(attempt.workerId, k -> new AtomicInteger()).incrementAndGet();
+    attempt.cancelReason = pendingCancels.remove(attempt.jobId); // sent when the worker confirms
+    // In a fork of the current gRPC context: this runs inside the worker's Register call, whose
+    // context is cancelled as soon as it answers, and would cancel this call with it.
+    Context.current().fork().run(() -> WorkerServiceGrpc.newStub(channels.channelFor(worker.get())).attachTask(
+        AttachTaskRequest.newBuilder().setTaskId(taskId(attempt.jobId, attempt.number)).build(),
+        new AttemptObserver<>(attempt)));
+  }
+
+  /**
+   * An attempt from before the restart that its worker cannot finish: a job that never started goes
+   * back to the queue (the attempt does not count); a started one is retried or ends LOST.
+   */
+  private void lostInRestart(Attempt attempt, String reason) {
+    Optional<Job> job = store.find(attempt.jobId);
+    if (job.isEmpty() || job.get().status().isTerminal()) {
+      return;
+    }
+    if (job.get().status() == JobStatus.DISPATCHED) {
+      if (apply(attempt, Job::requeued)) {
+        queue.addFirst(attempt.jobId);
+        wake();
+      }
+    } else if (job.get().retry().allowsAnotherAfter(attempt.number)) {
+      retry(attempt, job.get().retry(), "attempt " + attempt.number + " lost: " + reason);
+    } else {
+      apply(attempt, j -> j.finished(JobStatus.LOST, JobOutcome.error(reason), clock.instant()));
+    }
   }
 
   /** Back to the queue after the policy's backoff; the job keeps its permit meanwhile. */
@@ -412,7 +526,7 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
       for (Attempt attempt : attempts.values()) {
         if (attempt.workerId.equals(worker.id())) {
           attempt.lostReason = reason;
-          ClientCallStreamObserver<ExecuteTaskRequest> call = attempt.call;
+          ClientCallStreamObserver<?> call = attempt.call;
           if (call != null) {
             call.cancel(reason, null);
           }

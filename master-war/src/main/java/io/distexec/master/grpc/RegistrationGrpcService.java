@@ -2,6 +2,7 @@ package io.distexec.master.grpc;
 
 import io.distexec.common.HostPort;
 import io.distexec.master.config.MasterConfig;
+import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.registry.NodeRegistry;
 import io.distexec.master.registry.Registration;
 import io.distexec.master.registry.UnknownWorkerException;
@@ -29,11 +30,13 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
 
   private final NodeRegistry registry;
   private final MasterConfig config;
+  private final Dispatcher dispatcher;
 
   @Inject
-  public RegistrationGrpcService(NodeRegistry registry, MasterConfig config) {
+  public RegistrationGrpcService(NodeRegistry registry, MasterConfig config, Dispatcher dispatcher) {
     this.registry = registry;
     this.config = config;
+    this.dispatcher = dispatcher;
   }
 
   @Override
@@ -59,6 +62,8 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
     }
     registry.register(new Registration(request.getWorkerId(), request.getAddress(), request.getHttpUrl(),
         request.getMaxConcurrentTasks(), new HashSet<>(request.getExecutorsList()), request.getLabelsMap()));
+    // After a master restart: pick up the jobs this worker ran for the previous master.
+    dispatcher.reconcile(request.getWorkerId(), request.getTaskIdsList());
     response.onNext(RegisterResponse.newBuilder()
         .setHeartbeatIntervalSeconds((int) config.heartbeatInterval().toSeconds())
         .setHeartbeatTimeoutSeconds((int) config.heartbeatTimeout().toSeconds())

@@ -1,35 +1,66 @@
 package io.distexec.master.jobs;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * Jobs in memory: the walking skeleton's store. Jobs do not survive a master restart; the durable
- * JDBC stores replace it behind the same interface.
+ * Jobs in memory: nothing survives the process. For tests, and for {@code STORE_URL=memory} when
+ * durability is not wanted; the JDBC store is the default.
  */
 public final class InMemoryJobStore implements JobStore {
 
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+  private final Map<String, List<Transition>> histories = new ConcurrentHashMap<>();
   /** Insertion order, for listing newest first. */
   private final ConcurrentSkipListMap<Long, String> order = new ConcurrentSkipListMap<>();
+  private final Map<String, IdempotencyKey> keys = new HashMap<>();
+  private final Map<String, String> jobByKey = new HashMap<>();
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicLong unfinished = new AtomicLong();
+  private final Clock clock;
+
+  public InMemoryJobStore() {
+    this(Clock.systemUTC());
+  }
+
+  public InMemoryJobStore(Clock clock) {
+    this.clock = clock;
+  }
 
   @Override
-  public void insert(Job job) {
-    if (jobs.putIfAbsent(job.id(), job) != null) {
-      throw new IllegalArgumentException("job " + job.id() + " exists already");
+  public Job insert(Job job, IdempotencyKey key) throws IdempotencyConflictException {
+    synchronized (keys) {
+      if (key != null && jobByKey.containsKey(key.key())) {
+        String earlier = jobByKey.get(key.key());
+        if (!keys.get(earlier).fingerprint().equals(key.fingerprint())) {
+          throw new IdempotencyConflictException(key.key(), earlier);
+        }
+        return jobs.get(earlier);
+      }
+      if (jobs.putIfAbsent(job.id(), job) != null) {
+        throw new IllegalArgumentException("job " + job.id() + " exists already");
+      }
+      if (key != null) {
+        jobByKey.put(key.key(), job.id());
+        keys.put(job.id(), key);
+      }
     }
+    histories.put(job.id(), new ArrayList<>(List.of(Transition.of(job, clock.instant()))));
     order.put(sequence.incrementAndGet(), job.id());
     if (!job.status().isTerminal()) {
       unfinished.incrementAndGet();
     }
+    return job;
   }
 
   @Override
@@ -42,12 +73,30 @@ public final class InMemoryJobStore implements JobStore {
     Job[] before = new Job[1];
     Job after = jobs.computeIfPresent(id, (key, current) -> {
       before[0] = current;
-      return change.apply(current);
+      Job next = change.apply(current);
+      if (next.status() != current.status()) {
+        List<Transition> history = histories.get(id);
+        synchronized (history) {
+          history.add(Transition.of(next, clock.instant()));
+        }
+      }
+      return next;
     });
     if (after != null && !before[0].status().isTerminal() && after.status().isTerminal()) {
       unfinished.decrementAndGet();
     }
     return Optional.ofNullable(after);
+  }
+
+  @Override
+  public List<Transition> history(String id) {
+    List<Transition> history = histories.get(id);
+    if (history == null) {
+      return List.of();
+    }
+    synchronized (history) {
+      return List.copyOf(history);
+    }
   }
 
   /** The cursor is the insertion number of the last job on the page. */
@@ -81,13 +130,30 @@ public final class InMemoryJobStore implements JobStore {
   }
 
   @Override
-  public List<String> deleteFinishedBefore(java.time.Instant cutoff) {
+  public void forEachUnfinished(Consumer<Job> action) {
+    for (String id : order.values()) {
+      Job job = jobs.get(id);
+      if (job != null && !job.status().isTerminal()) {
+        action.accept(job);
+      }
+    }
+  }
+
+  @Override
+  public List<String> deleteFinishedBefore(Instant cutoff) {
     List<String> removed = new ArrayList<>();
     for (Map.Entry<Long, String> entry : order.entrySet()) {
       Job job = jobs.get(entry.getValue());
       if (job != null && job.status().isTerminal() && job.finishedAt() != null && job.finishedAt().isBefore(cutoff)
           && jobs.remove(job.id(), job)) {
         order.remove(entry.getKey());
+        histories.remove(job.id());
+        synchronized (keys) {
+          IdempotencyKey key = keys.remove(job.id());
+          if (key != null) {
+            jobByKey.remove(key.key());
+          }
+        }
         removed.add(job.id());
       }
     }

@@ -18,7 +18,8 @@ import java.util.logging.Logger;
  * chunks still reach live watchers but are not stored, and their sequence numbers are skipped, so a
  * watcher that resumes sees the gap. A watcher subscribes "after sequence N": it gets the stored
  * events after N and then live ones, without loss or repetition, because both happen under the
- * job's lock.
+ * job's lock. A job that has no log in memory (the master restarted since it ran) gets one built
+ * from the store: its stored history, and for a finished job its stored output.
  */
 public final class JobEvents {
 
@@ -61,18 +62,65 @@ public final class JobEvents {
   private final Map<String, Log> logs = new ConcurrentHashMap<>();
   private final int capBytes;
   private final Clock clock;
+  private final JobStore records;
 
   /**
    * @param capBytes output stored per job and stream
    */
   public JobEvents(int capBytes, Clock clock) {
+    this(capBytes, clock, null);
+  }
+
+  /**
+   * @param capBytes output stored per job and stream
+   * @param records where the logs of jobs from before a restart are rebuilt from, or {@code null}
+   */
+  public JobEvents(int capBytes, Clock clock, JobStore records) {
     this.capBytes = capBytes;
     this.clock = clock;
+    this.records = records;
+  }
+
+  private Log log(String jobId) {
+    return logs.computeIfAbsent(jobId, id -> rebuild(id).orElseGet(Log::new));
+  }
+
+  /** A log from the store's record of the job; empty when the store does not know it (yet). */
+  private Optional<Log> rebuild(String jobId) {
+    Optional<Job> job = records == null ? Optional.empty() : records.find(jobId);
+    if (job.isEmpty()) {
+      return Optional.empty();
+    }
+    Log log = new Log();
+    for (Transition t : records.history(jobId)) {
+      log.stored.add(new StateEvent(log.nextSequence++, t.at(), t.status(), t.workerId(), t.attempt(), t.error(),
+          t.exitCode()));
+    }
+    if (job.get().status().isTerminal()) {
+      JobOutcome o = job.get().outcome();
+      if (o.stdout().length > 0) {
+        log.stored.add(new OutputEvent(log.nextSequence++, job.get().finishedAt(), StdStream.STDOUT, o.stdout(), 0));
+      }
+      if (o.stderr().length > 0) {
+        log.stored.add(new OutputEvent(log.nextSequence++, job.get().finishedAt(), StdStream.STDERR, o.stderr(), 0));
+      }
+      log.ended = true;
+    }
+    return Optional.of(log);
   }
 
   /** Records that {@code job} is now in its current state. */
   public void state(Job job) {
-    Log log = logs.computeIfAbsent(job.id(), id -> new Log());
+    Log log = logs.get(job.id());
+    if (log == null) {
+      boolean accepted = job.status() == JobStatus.QUEUED && job.attempt() == 0; // nothing to rebuild
+      Optional<Log> rebuilt = accepted ? Optional.empty() : rebuild(job.id());
+      if (rebuilt.isPresent()) {
+        logs.putIfAbsent(job.id(), rebuilt.get()); // the store's history already has this change
+        return;
+      }
+      log = logs.computeIfAbsent(job.id(), id -> new Log());
+    }
     synchronized (log) {
       if (log.ended) {
         return;
@@ -91,7 +139,7 @@ public final class JobEvents {
 
   /** Records output of a running job. */
   public void output(String jobId, StdStream stream, byte[] data, long offset) {
-    Log log = logs.computeIfAbsent(jobId, id -> new Log());
+    Log log = log(jobId);
     synchronized (log) {
       if (log.ended) {
         return;
@@ -114,7 +162,7 @@ public final class JobEvents {
    * @return a handle that unsubscribes
    */
   public Runnable watch(String jobId, long afterSequence, Watcher watcher) {
-    Log log = logs.computeIfAbsent(jobId, id -> new Log());
+    Log log = log(jobId);
     synchronized (log) {
       for (Event event : log.stored) {
         if (event.sequence() > afterSequence) {
@@ -137,17 +185,6 @@ public final class JobEvents {
   /** Drops a job's events (retention). */
   public void forget(String jobId) {
     logs.remove(jobId);
-  }
-
-  /** The job's state changes so far, oldest first. */
-  public List<StateEvent> history(String jobId) {
-    Log log = logs.get(jobId);
-    if (log == null) {
-      return List.of();
-    }
-    synchronized (log) {
-      return log.stored.stream().filter(StateEvent.class::isInstance).map(StateEvent.class::cast).toList();
-    }
   }
 
   /** The output stored so far, or empty when the job printed nothing. */

@@ -24,7 +24,6 @@ public final class JobService {
   private final Canceller canceller;
   private final JobEvents events;
   private final Clock clock;
-  private final java.util.Map<String, Keyed> idempotencyKeys = new java.util.HashMap<>();
 
   /** Cancels a job that runs on a worker. */
   @FunctionalInterface
@@ -76,44 +75,28 @@ public final class JobService {
   public Submitted submit(JobSpec spec, RetryPolicy retry, String idempotencyKey)
       throws InvalidJobException, QueueFullException, IdempotencyConflictException {
     validator.validate(spec, retry);
-    if (idempotencyKey == null || idempotencyKey.isBlank()) {
-      return new Submitted(create(spec, retry), false);
-    }
-    String fingerprint = spec.fingerprint(retry);
-    synchronized (idempotencyKeys) {
-      Keyed earlier = idempotencyKeys.get(idempotencyKey);
-      if (earlier != null) {
-        if (!earlier.fingerprint().equals(fingerprint)) {
-          throw new IdempotencyConflictException(idempotencyKey, earlier.jobId());
-        }
-        Optional<Job> job = store.find(earlier.jobId());
-        if (job.isPresent()) {
-          return new Submitted(job.get(), true);
-        }
-      }
-      Job job = create(spec, retry);
-      idempotencyKeys.put(idempotencyKey, new Keyed(fingerprint, job.id()));
-      return new Submitted(job, false);
-    }
-  }
-
-  private record Keyed(String fingerprint, String jobId) {}
-
-  private Job create(JobSpec spec, RetryPolicy retry) throws QueueFullException {
+    IdempotencyKey key = idempotencyKey == null || idempotencyKey.isBlank() ? null
+        : new IdempotencyKey(idempotencyKey, spec.fingerprint(retry));
     if (!queue.admit()) {
       throw new QueueFullException(queue.capacity());
     }
     Job job = Job.queued(UUID.randomUUID().toString(), spec, retry, clock.instant());
+    Job stored;
     try {
-      store.insert(job);
-    } catch (RuntimeException e) {
+      // The store keeps keys with their jobs, so a repeat is recognised after a master restart too.
+      stored = store.insert(job, key);
+    } catch (IdempotencyConflictException | RuntimeException e) {
       queue.release();
       throw e;
+    }
+    if (stored != job) {
+      queue.release(); // a repeat: nothing new was accepted
+      return new Submitted(stored, true);
     }
     queue.add(job.id());
     LOG.fine(() -> "accepted job " + job.id() + " " + spec);
     onQueued.run();
-    return job;
+    return new Submitted(job, false);
   }
 
   /**
@@ -124,13 +107,12 @@ public final class JobService {
   public int forgetFinishedBefore(java.time.Instant cutoff) {
     List<String> removed = store.deleteFinishedBefore(cutoff);
     removed.forEach(events::forget);
-    if (!removed.isEmpty()) {
-      java.util.Set<String> gone = java.util.Set.copyOf(removed);
-      synchronized (idempotencyKeys) {
-        idempotencyKeys.values().removeIf(k -> gone.contains(k.jobId()));
-      }
-    }
     return removed.size();
+  }
+
+  /** The job's stored state changes, oldest first. */
+  public List<Transition> history(String id) {
+    return store.history(id);
   }
 
   public Job get(String id) throws JobNotFoundException {

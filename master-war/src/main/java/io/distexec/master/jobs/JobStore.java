@@ -1,26 +1,50 @@
 package io.distexec.master.jobs;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * Where jobs are kept. Implementations are thread-safe; {@link #update} is atomic per job, so two
- * reports about the same job cannot interleave.
+ * Where jobs are kept, with each job's history of state changes and its idempotency key.
+ * Implementations are thread-safe; {@link #update} is atomic per job, so two reports about the same
+ * job cannot interleave, and a change and its history entry are stored together.
  */
-public interface JobStore {
+public interface JobStore extends AutoCloseable {
 
   /** Stores a new job; its id must be unused. */
-  void insert(Job job);
+  default void insert(Job job) {
+    try {
+      insert(job, null);
+    } catch (IdempotencyConflictException e) {
+      throw new IllegalStateException("no key was given", e);
+    }
+  }
+
+  /**
+   * Stores a new job, unless {@code key} was stored before: then nothing is stored and the job
+   * stored with that key is returned.
+   *
+   * @param key the request's idempotency key, or {@code null}
+   * @return {@code job}, or the earlier job with the same key and fingerprint
+   * @throws IdempotencyConflictException when the key was stored with another fingerprint
+   */
+  Job insert(Job job, IdempotencyKey key) throws IdempotencyConflictException;
 
   Optional<Job> find(String id);
 
   /**
-   * Replaces a job with {@code change} applied to its stored value, atomically.
+   * Replaces a job with {@code change} applied to its stored value, atomically; a change of state
+   * is added to the job's history in the same step.
    *
    * @return the stored new value, or empty when no such job exists
    * @throws IllegalStateException when {@code change} refuses the transition
    */
   Optional<Job> update(String id, UnaryOperator<Job> change);
+
+  /** The job's state changes, oldest first; empty for an unknown job. */
+  List<Transition> history(String id);
 
   /**
    * Newest first, a page at a time.
@@ -29,13 +53,20 @@ public interface JobStore {
    */
   Page list(JobQuery query);
 
+  /** Calls {@code action} with every job that has not reached a terminal state, oldest first. */
+  void forEachUnfinished(Consumer<Job> action);
+
   /**
-   * Removes jobs that reached a terminal state before {@code cutoff}.
+   * Removes jobs that reached a terminal state before {@code cutoff}, with their history and keys.
    *
    * @return their ids
    */
-  java.util.List<String> deleteFinishedBefore(java.time.Instant cutoff);
+  List<String> deleteFinishedBefore(Instant cutoff);
 
   /** Jobs that have not reached a terminal state. */
   long countUnfinished();
+
+  /** Releases connections; the default does nothing. */
+  @Override
+  default void close() {}
 }

@@ -1,7 +1,9 @@
 package io.distexec.master.jobs;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -20,9 +22,12 @@ public final class PublishingJobStore implements JobStore {
   }
 
   @Override
-  public void insert(Job job) {
-    delegate.insert(job);
-    events.state(job);
+  public Job insert(Job job, IdempotencyKey key) throws IdempotencyConflictException {
+    Job stored = delegate.insert(job, key);
+    if (stored == job) {
+      events.state(job);
+    }
+    return stored;
   }
 
   @Override
@@ -42,12 +47,22 @@ public final class PublishingJobStore implements JobStore {
   }
 
   @Override
+  public List<Transition> history(String id) {
+    return delegate.history(id);
+  }
+
+  @Override
   public Page list(JobQuery query) {
     return delegate.list(query);
   }
 
   @Override
-  public List<String> deleteFinishedBefore(java.time.Instant cutoff) {
+  public void forEachUnfinished(Consumer<Job> action) {
+    delegate.forEachUnfinished(action);
+  }
+
+  @Override
+  public List<String> deleteFinishedBefore(Instant cutoff) {
     return delegate.deleteFinishedBefore(cutoff);
   }
 
@@ -56,4 +71,8 @@ public final class PublishingJobStore implements JobStore {
     return delegate.countUnfinished();
   }
 
+  @Override
+  public void close() {
+    delegate.close();
+  }
 }

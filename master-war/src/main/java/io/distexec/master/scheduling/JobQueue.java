@@ -15,6 +15,8 @@ public final class JobQueue {
   private final int capacity;
   private final Semaphore permits;
   private final Deque<String> waiting = new ArrayDeque<>();
+  /** Permits taken beyond the capacity by jobs recovered at start; paid back first as jobs end. */
+  private final java.util.concurrent.atomic.AtomicInteger overdraft = new java.util.concurrent.atomic.AtomicInteger();
 
   public JobQueue(int capacity) {
     if (capacity < 1) {
@@ -29,9 +31,21 @@ public final class JobQueue {
     return permits.tryAcquire();
   }
 
+  /**
+   * Takes a permit for a job recovered from the store at start, even beyond the capacity (the
+   * capacity may have been lowered meanwhile): an accepted job is never dropped.
+   */
+  public void admitRecovered() {
+    if (!permits.tryAcquire()) {
+      overdraft.incrementAndGet();
+    }
+  }
+
   /** Gives back the permit of a job that ended (or was never stored). */
   public void release() {
-    permits.release();
+    if (overdraft.getAndUpdate(n -> n > 0 ? n - 1 : 0) == 0) {
+      permits.release();
+    }
   }
 
   public synchronized void add(String jobId) {
@@ -62,6 +76,6 @@ public final class JobQueue {
 
   /** Jobs admitted and not yet ended. */
   public int unfinished() {
-    return capacity - permits.availablePermits();
+    return capacity - permits.availablePermits() + overdraft.get();
   }
 }

@@ -84,6 +84,19 @@ class DispatcherTest {
     }
     final List<ExecuteTaskRequest> received = new CopyOnWriteArrayList<>();
     final List<StreamObserver<TaskEvent>> hanging = new CopyOnWriteArrayList<>();
+    /** Tasks this worker "ran for the previous master": AttachTask answers them with a result. */
+    final Set<String> ranBefore = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void attachTask(io.distexec.proto.v1.AttachTaskRequest request, StreamObserver<TaskEvent> events) {
+      if (!ranBefore.contains(request.getTaskId())) {
+        events.onError(Status.NOT_FOUND.withDescription("unknown task").asRuntimeException());
+        return;
+      }
+      events.onNext(TaskEvent.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
+      events.onNext(result("finished while the master was away: " + request.getTaskId()));
+      events.onCompleted();
+    }
 
     @Override
     public void executeTask(ExecuteTaskRequest request, StreamObserver<TaskEvent> events) {
@@ -256,9 +269,9 @@ class DispatcherTest {
         j -> j.status() == JobStatus.SUCCEEDED);
     assertThat(done.attempt()).isEqualTo(2);
     assertThat(done.workerId()).isEqualTo("b-healthy");
-    assertThat(events.history(job.id())).extracting(e -> e.status().name())
+    assertThat(store.history(job.id())).extracting(e -> e.status().name())
         .containsExactly("QUEUED", "DISPATCHED", "RUNNING", "QUEUED", "DISPATCHED", "RUNNING", "SUCCEEDED");
-    assertThat(events.history(job.id()).get(3).error())
+    assertThat(store.history(job.id()).get(3).error())
         .isEqualTo("attempt 1 lost: worker a-dying missed heartbeats for 15 s; retrying in 1 s");
     await().until(() -> queue.unfinished() == 0);
   }
@@ -277,7 +290,7 @@ class DispatcherTest {
         j -> j.status().isTerminal());
     assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(done.workerId()).isEqualTo("b-alive");
-    assertThat(events.history(job.id())).extracting(e -> e.status().name())
+    assertThat(store.history(job.id())).extracting(e -> e.status().name())
         .containsExactly("QUEUED", "DISPATCHED", "RUNNING", "QUEUED", "DISPATCHED", "RUNNING", "SUCCEEDED");
   }
 
@@ -363,5 +376,60 @@ class DispatcherTest {
     });
     assertThat(store.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.LOST);
     await().until(() -> queue.unfinished() == 0);
+  }
+
+  /** What a previous master left in the store: a job on a worker, in the given state. */
+  private Job leftOn(String worker, JobStatus status, int maxAttempts) {
+    Job job = Job.queued(java.util.UUID.randomUUID().toString(), JobSpec.command("true"),
+        new io.distexec.master.jobs.RetryPolicy(maxAttempts, Set.of()), clock.instant());
+    store.insert(job);
+    store.update(job.id(), j -> j.dispatchedTo(worker));
+    if (status == JobStatus.RUNNING) {
+      store.update(job.id(), j -> j.running(clock.instant()));
+    }
+    return job;
+  }
+
+  @Test
+  void afterARestartQueuesQueuedJobsAndReconcilesJobsOnWorkersWithWhatTheyReport() throws Exception {
+    Job queued = Job.queued("queued", JobSpec.command("true"), clock.instant());
+    store.insert(queued);
+    Job finishedMeanwhile = leftOn("w1", JobStatus.RUNNING, 1);
+    Job neverReceived = leftOn("w1", JobStatus.DISPATCHED, 1);
+    Job forgotten = leftOn("w1", JobStatus.RUNNING, 1);
+
+    assertThat(dispatcher.recover(Duration.ofMinutes(1))).isEqualTo(new Dispatcher.Recovered(1, 3));
+    assertThat(queue.unfinished()).isEqualTo(4);
+    startDispatcher();
+    ScriptedWorker worker = startWorker("w1");
+    worker.ranBefore.add(finishedMeanwhile.id() + "#1");
+    dispatcher.reconcile("w1", List.of(finishedMeanwhile.id() + "#1", "unrelated#3"));
+
+    Job followed = awaitStatus(finishedMeanwhile.id(), JobStatus.SUCCEEDED);
+    assertThat(new String(followed.outcome().stdout())).isEqualTo("finished while the master was away: "
+        + finishedMeanwhile.id() + "#1");
+    // Never started on the worker: back to the queue without using up its only attempt, then run.
+    Job rerun = awaitStatus(neverReceived.id(), JobStatus.SUCCEEDED);
+    assertThat(rerun.attempt()).isEqualTo(1);
+    Job lost = awaitStatus(forgotten.id(), JobStatus.LOST);
+    assertThat(lost.outcome().error()).isEqualTo("worker w1 no longer knows the task (it restarted while the master"
+        + " was away)");
+    awaitStatus(queued.id(), JobStatus.SUCCEEDED);
+    await().until(() -> queue.unfinished() == 0);
+  }
+
+  @Test
+  void afterARestartRetriesTheJobsOfAWorkerThatDoesNotComeBack() throws Exception {
+    Job retried = leftOn("gone", JobStatus.RUNNING, 2);
+    Job lost = leftOn("gone", JobStatus.RUNNING, 1);
+    dispatcher.recover(Duration.ofMillis(300));
+    startWorker("w1");
+    startDispatcher();
+
+    Job done = awaitStatus(retried.id(), JobStatus.SUCCEEDED);
+    assertThat(done.attempt()).isEqualTo(2);
+    assertThat(done.workerId()).isEqualTo("w1");
+    assertThat(awaitStatus(lost.id(), JobStatus.LOST).outcome().error())
+        .isEqualTo("worker gone did not register again within 0 s of the master's restart");
   }
 }

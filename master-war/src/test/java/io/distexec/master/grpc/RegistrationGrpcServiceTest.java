@@ -28,6 +28,11 @@ class RegistrationGrpcServiceTest {
   private final MasterConfig config =
       new MasterConfig("127.0.0.1", 0, 10, Duration.ofSeconds(15), Duration.ofSeconds(5), "round-robin",
           Duration.ofDays(7));
+  private final io.distexec.master.dispatch.Dispatcher dispatcher = new io.distexec.master.dispatch.Dispatcher(
+      new io.distexec.master.jobs.InMemoryJobStore(), new io.distexec.master.scheduling.JobQueue(10), registry,
+      new io.distexec.master.scheduling.Scheduler(new io.distexec.master.balancing.RoundRobinBalancer()),
+      new io.distexec.master.dispatch.WorkerChannels(a -> { throw new UnsupportedOperationException(); }),
+      new io.distexec.master.jobs.JobEvents(1024, new MutableClock()), new MutableClock());
   private Server server;
   private ManagedChannel channel;
   private RegistrationServiceGrpc.RegistrationServiceBlockingStub stub;
@@ -36,7 +41,7 @@ class RegistrationGrpcServiceTest {
   void start() throws Exception {
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new RegistrationGrpcService(registry, config)).build().start();
+        .addService(new RegistrationGrpcService(registry, config, dispatcher)).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     stub = RegistrationServiceGrpc.newBlockingStub(channel);
   }

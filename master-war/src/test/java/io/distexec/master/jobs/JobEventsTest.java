@@ -83,4 +83,20 @@ class JobEventsTest {
     assertThat(watcher.ended).isTrue();
     assertThat(watcher.sequences).containsExactly(1L);
   }
+
+  /** After a master restart the log is rebuilt from the store: history, then the stored output. */
+  @Test
+  void rebuildsTheLogOfAJobFromBeforeARestartFromTheStore() {
+    InMemoryJobStore store = new InMemoryJobStore(clock);
+    store.insert(queued);
+    store.update("j1", j -> j.dispatchedTo("w1"));
+    store.update("j1", j -> j.finished(JobStatus.SUCCEEDED, JobOutcome.of(0, "done\n".getBytes(), ""), clock.instant()));
+    JobEvents restarted = new JobEvents(10, clock, store);
+
+    Recorder watcher = new Recorder();
+    restarted.watch("j1", 0, watcher);
+    assertThat(watcher.sequences).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(watcher.stdout).hasToString("done\n");
+    assertThat(watcher.ended).isTrue();
+  }
 }

@@ -131,7 +131,7 @@ class JobServiceTest {
     assertThat(service.forgetFinishedBefore(clock.instant().minus(java.time.Duration.ofHours(1)))).isEqualTo(1);
     assertThat(store.find(old.id())).isEmpty();
     assertThat(store.find(running.id())).isPresent(); // unfinished jobs stay, however old
-    assertThat(events.history(old.id())).isEmpty();
+    assertThat(store.history(old.id())).isEmpty();
     // The key is free again.
     assertThat(service.submit(JobSpec.command("other"), RetryPolicy.NONE, "old-key").replayed()).isFalse();
   }

@@ -41,7 +41,7 @@ final class EventStream {
     if (closed || call.isCancelled()) {
       if (event.hasResult()) {
         LOG.warning(() -> "result of task " + taskId + " (" + event.getResult().getOutcome() + ") not delivered: the "
-            + "master ended the call (this worker was presumed dead; the job may have run elsewhere)");
+            + "call from the master has ended; the result is kept for a master that asks again (AttachTask)");
       }
       return;
     }

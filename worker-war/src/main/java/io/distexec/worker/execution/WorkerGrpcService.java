@@ -6,6 +6,7 @@ import io.distexec.executor.OutputSink;
 import io.distexec.executor.Result;
 import io.distexec.executor.StdStream;
 import io.distexec.executor.Task;
+import io.distexec.proto.v1.AttachTaskRequest;
 import io.distexec.proto.v1.CancelTaskRequest;
 import io.distexec.proto.v1.CancelTaskResponse;
 import io.distexec.proto.v1.ExecuteTaskRequest;
@@ -31,10 +32,16 @@ import java.time.Duration;
 public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
 
   private final TaskRunner runner;
+  private final TaskBook book = new TaskBook(java.time.Clock.systemUTC());
 
   @Inject
   public WorkerGrpcService(TaskRunner runner) {
     this.runner = runner;
+  }
+
+  /** Tasks running here and those ended recently, for the master's reconciliation at registration. */
+  public java.util.List<String> taskIds() {
+    return book.taskIds();
   }
 
   @Override
@@ -44,16 +51,13 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
       return;
     }
     Task task = toTask(request.getTaskId(), request.getSpec());
-    EventStream stream = new EventStream(events, task.id());
+    book.accepted(task.id(), new EventStream(events, task.id()));
     try {
-      runner.start(task, new ChunkSender(stream),
-          startedAt -> stream.send(TaskEvent.newBuilder()
-              .setStarted(TaskStarted.newBuilder().setStartedAt(ProtoTime.timestamp(startedAt))).build()),
-          result -> {
-            stream.send(TaskEvent.newBuilder().setResult(toProto(result)).build());
-            stream.complete();
-          });
+      runner.start(task, new ChunkSender(book, task.id()),
+          startedAt -> book.started(task.id(), startedAt),
+          result -> book.ended(task.id(), toProto(result)));
     } catch (TaskRejectedException e) {
+      book.refused(task.id());
       Status status = switch (e.reason()) {
         case BUSY -> Status.RESOURCE_EXHAUSTED;
         case DRAINING -> Status.UNAVAILABLE;
@@ -75,13 +79,23 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
     }
   }
 
-  /** Forwards a task's output as chunk events, numbering bytes per stream. */
+  @Override
+  public void attachTask(AttachTaskRequest request, StreamObserver<TaskEvent> events) {
+    if (!book.attach(request.getTaskId(), new EventStream(events, request.getTaskId()))) {
+      events.onError(Status.NOT_FOUND.withDescription("task " + request.getTaskId()
+          + " neither runs on this worker nor ended here recently").asRuntimeException());
+    }
+  }
+
+  /** Forwards a task's output as chunk events, numbering bytes per stream, to whoever follows the task. */
   private static final class ChunkSender implements OutputSink {
-    private final EventStream stream;
+    private final TaskBook book;
+    private final String taskId;
     private final long[] offsets = new long[StdStream.values().length];
 
-    ChunkSender(EventStream stream) {
-      this.stream = stream;
+    ChunkSender(TaskBook book, String taskId) {
+      this.book = book;
+      this.taskId = taskId;
     }
 
     @Override
@@ -93,7 +107,10 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
           .setData(ByteString.copyFrom(data, offset, length))
           .setOffset(at)).build();
       try {
-        stream.sendWhenReady(chunk);
+        java.util.Optional<EventStream> stream = book.stream(taskId);
+        if (stream.isPresent()) {
+          stream.get().sendWhenReady(chunk);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -11,12 +11,14 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,6 +35,7 @@ public final class MasterConnection {
   private final WorkerConfig config;
   private final Set<String> executors;
   private final IntSupplier activeTasks;
+  private final Supplier<List<String>> taskIds;
   private final BooleanSupplier draining;
   private final Runnable onDrainRequested;
   private final RegistrationServiceGrpc.RegistrationServiceBlockingStub stub;
@@ -45,13 +48,17 @@ public final class MasterConnection {
   private ScheduledFuture<?> next;
 
   /**
+   * @param taskIds tasks running here or ended recently, reported at each registration so that a
+   *     master that restarted can reconcile its jobs
    * @param onDrainRequested called (once) when the master asks this worker to drain
    */
   public MasterConnection(WorkerConfig config, Set<String> executors, IntSupplier activeTasks,
-      BooleanSupplier draining, Runnable onDrainRequested, ManagedChannel channel, ScheduledExecutorService scheduler) {
+      Supplier<List<String>> taskIds, BooleanSupplier draining, Runnable onDrainRequested, ManagedChannel channel,
+      ScheduledExecutorService scheduler) {
     this.config = config;
     this.executors = Set.copyOf(executors);
     this.activeTasks = activeTasks;
+    this.taskIds = taskIds;
     this.draining = draining;
     this.onDrainRequested = onDrainRequested;
     this.stub = RegistrationServiceGrpc.newBlockingStub(channel);
@@ -80,6 +87,7 @@ public final class MasterConnection {
               .setMaxConcurrentTasks(config.maxConcurrentTasks())
               .addAllExecutors(executors)
               .setHttpUrl(config.httpUrl())
+              .addAllTaskIds(taskIds.get())
               .build());
       if (response.getHeartbeatIntervalSeconds() > 0) {
         heartbeatInterval = Duration.ofSeconds(response.getHeartbeatIntervalSeconds());

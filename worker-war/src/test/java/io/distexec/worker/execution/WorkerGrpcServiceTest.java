@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.distexec.executor.ExecutorRegistry;
 import io.distexec.executor.command.CommandExecutor;
+import io.distexec.proto.v1.AttachTaskRequest;
 import io.distexec.proto.v1.CancelTaskRequest;
 import io.distexec.proto.v1.ExecuteTaskRequest;
 import io.distexec.proto.v1.TaskEvent;
@@ -35,6 +36,7 @@ class WorkerGrpcServiceTest {
 
   private final ExecutorService threads = Executors.newCachedThreadPool();
   private TaskRunner runner;
+  private WorkerGrpcService service;
   private Server server;
   private ManagedChannel channel;
   private WorkerServiceGrpc.WorkerServiceBlockingStub stub;
@@ -45,7 +47,8 @@ class WorkerGrpcServiceTest {
         new CommandExecutor.Settings(1 << 20, Duration.ofSeconds(1), Map.of("PATH", "/usr/bin:/bin")), threads));
     runner = new TaskRunner(executors, threads, 1);
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).executor(threads).addService(new WorkerGrpcService(runner))
+    service = new WorkerGrpcService(runner);
+    server = InProcessServerBuilder.forName(name).executor(threads).addService(service)
         .build().start();
     channel = InProcessChannelBuilder.forName(name).build();
     stub = WorkerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -145,6 +148,39 @@ class WorkerGrpcServiceTest {
   @Test
   void answersNotFoundWhenCancellingAnUnknownTask() {
     assertThatThrownBy(() -> stub.cancelTask(CancelTaskRequest.newBuilder().setTaskId("nope").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+  }
+
+  /** A master that restarted lost its stream; it follows the task again and gets its result. */
+  @Test
+  void aTaskOutlivesItsCallerAndItsResultIsFetchedByAttaching() throws Exception {
+    io.grpc.Context.CancellableContext call = io.grpc.Context.current().withCancellation();
+    Iterator<TaskEvent> first = call.call(() -> stub.executeTask(task("t#1", "sh", "-c", "sleep 1; echo done")));
+    assertThat(call.call(first::next).hasStarted()).isTrue();
+    call.cancel(null); // the master died
+    assertThat(service.taskIds()).containsExactly("t#1");
+
+    Iterator<TaskEvent> attached = stub.attachTask(AttachTaskRequest.newBuilder().setTaskId("t#1").build());
+    assertThat(attached.next().hasStarted()).isTrue();
+    TaskEvent last = attached.next();
+    while (!last.hasResult()) {
+      last = attached.next();
+    }
+    assertThat(last.getResult().getOutcome()).isEqualTo(TaskOutcome.TASK_OUTCOME_SUCCEEDED);
+    assertThat(last.getResult().getStdout().toString(UTF_8)).isEqualTo("done\n");
+    assertThat(attached.hasNext()).isFalse();
+    assertThat(service.taskIds()).containsExactly("t#1");
+
+    // Ended: attaching again gets the kept result at once.
+    Iterator<TaskEvent> again = stub.attachTask(AttachTaskRequest.newBuilder().setTaskId("t#1").build());
+    assertThat(again.next().hasStarted()).isTrue();
+    assertThat(again.next().getResult().getStdout().toString(UTF_8)).isEqualTo("done\n");
+  }
+
+  @Test
+  void answersNotFoundWhenAttachingToAnUnknownTask() {
+    assertThatThrownBy(() -> stub.attachTask(AttachTaskRequest.newBuilder().setTaskId("nope").build()).next())
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
   }

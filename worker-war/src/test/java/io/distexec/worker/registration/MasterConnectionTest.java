@@ -39,7 +39,8 @@ class MasterConnectionTest {
 
     @Override
     public void register(RegisterRequest request, StreamObserver<RegisterResponse> response) {
-      calls.add("register " + request.getWorkerId() + " " + request.getAddress() + " " + request.getExecutorsList());
+      calls.add("register " + request.getWorkerId() + " " + request.getAddress() + " " + request.getExecutorsList()
+          + " tasks=" + request.getTaskIdsList());
       knowsWorker.set(true);
       response.onNext(RegisterResponse.newBuilder().setHeartbeatIntervalSeconds(1).build());
       response.onCompleted();
@@ -73,7 +74,7 @@ class MasterConnectionTest {
   private final WorkerConfig config = new WorkerConfig("w1", new HostPort("127.0.0.1", 50052), "127.0.0.1:50052",
       "127.0.0.1:50051", 4, Duration.ofSeconds(5), Duration.ofSeconds(1), 1 << 20, "", "", Set.of(), null);
   private final MasterConnection connection =
-      new MasterConnection(config, Set.of("command"), () -> 2, draining::get, () -> drainRequests.incrementAndGet(),
+      new MasterConnection(config, Set.of("command"), () -> 2, () -> List.of("t#1"), draining::get, () -> drainRequests.incrementAndGet(),
           channel, scheduler);
   private Server server;
 
@@ -97,7 +98,7 @@ class MasterConnectionTest {
     await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> !connection.registered());
     startMaster();
     await().atMost(Duration.ofSeconds(15)).until(connection::registered);
-    assertThat(master.calls.get(0)).isEqualTo("register w1 127.0.0.1:50052 [command]");
+    assertThat(master.calls.get(0)).isEqualTo("register w1 127.0.0.1:50052 [command] tasks=[t#1]");
     // The master asked for 1 s heartbeats (not the configured 5 s).
     await().atMost(Duration.ofSeconds(5)).until(() -> master.calls.contains("heartbeat active=2 draining=false"));
   }

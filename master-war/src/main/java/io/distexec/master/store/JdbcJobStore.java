@@ -1,0 +1,431 @@
+package io.distexec.master.store;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.distexec.master.grpc.ProtoMapper;
+import io.distexec.master.jobs.IdempotencyConflictException;
+import io.distexec.master.jobs.IdempotencyKey;
+import io.distexec.master.jobs.InvalidCursorException;
+import io.distexec.master.jobs.Job;
+import io.distexec.master.jobs.JobOutcome;
+import io.distexec.master.jobs.JobQuery;
+import io.distexec.master.jobs.JobStatus;
+import io.distexec.master.jobs.JobStore;
+import io.distexec.master.jobs.Page;
+import io.distexec.master.jobs.RetryPolicy;
+import io.distexec.master.jobs.Transition;
+import io.distexec.proto.v1.TaskSpec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+
+/**
+ * Jobs in a SQL database: PostgreSQL, or H2 embedded in the master for one machine. Every method is
+ * one transaction; {@link #update} locks the job's row ({@code SELECT ... FOR UPDATE}), so changes to
+ * one job are serialized across threads and across masters sharing the database, and a change of
+ * state and its history row commit together.
+ */
+public final class JdbcJobStore implements JobStore {
+
+  private static final String UNIQUE_VIOLATION = "23505";
+  private static final int MAX_ERROR = 8000;
+  private static final String TERMINAL = Arrays.stream(JobStatus.values()).filter(JobStatus::isTerminal)
+      .map(s -> "'" + s.name() + "'").collect(Collectors.joining(", ", "(", ")"));
+  private static final String COLUMNS = "id, seq, status, spec, max_attempts, retry_exit_codes, worker_id, attempt,"
+      + " created_at, started_at, finished_at, exit_code, stdout, stderr, output_truncated, error, stdout_bytes,"
+      + " stderr_bytes, cpu_time_millis, peak_rss_bytes, processes_killed, wall_time_millis";
+
+  private final DataSource dataSource;
+  private final Clock clock;
+  private final AutoCloseable onClose;
+
+  /**
+   * @param dataSource connections with auto-commit off
+   * @param onClose releases the data source (closes the pool)
+   */
+  public JdbcJobStore(DataSource dataSource, Clock clock, AutoCloseable onClose) {
+    this.dataSource = dataSource;
+    this.clock = clock;
+    this.onClose = onClose;
+  }
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection c) throws SQLException, IdempotencyConflictException;
+  }
+
+  private <T> T transaction(Work<T> work) throws IdempotencyConflictException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | IdempotencyConflictException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException(e);
+    }
+  }
+
+  /** For work that cannot raise an idempotency conflict. */
+  private <T> T tx(Work<T> work) {
+    try {
+      return transaction(work);
+    } catch (IdempotencyConflictException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public Job insert(Job job, IdempotencyKey key) throws IdempotencyConflictException {
+    try {
+      return transaction(c -> {
+        if (key != null) {
+          Optional<Job> earlier = byKey(c, key);
+          if (earlier.isPresent()) {
+            return earlier.get();
+          }
+        }
+        insertRow(c, job, key);
+        addTransition(c, job.id(), 1, Transition.of(job, clock.instant()));
+        return job;
+      });
+    } catch (StoreException e) {
+      if (key != null && UNIQUE_VIOLATION.equals(e.sqlState())) {
+        // Another submit with the same key committed between our look-up and our insert.
+        return transaction(c -> byKey(c, key).orElseThrow(() -> e));
+      }
+      throw e;
+    }
+  }
+
+  private Optional<Job> byKey(Connection c, IdempotencyKey key) throws SQLException, IdempotencyConflictException {
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT " + COLUMNS + ", fingerprint FROM jobs WHERE idempotency_key = ?")) {
+      s.setString(1, key.key());
+      ResultSet rs = s.executeQuery();
+      if (!rs.next()) {
+        return Optional.empty();
+      }
+      Job earlier = read(rs);
+      if (!key.fingerprint().equals(rs.getString("fingerprint"))) {
+        throw new IdempotencyConflictException(key.key(), earlier.id());
+      }
+      return Optional.of(earlier);
+    }
+  }
+
+  private static void insertRow(Connection c, Job job, IdempotencyKey key) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO jobs (id, status, spec, max_attempts,"
+        + " retry_exit_codes, worker_id, attempt, created_at, started_at, finished_at, exit_code, stdout, stderr,"
+        + " output_truncated, error, stdout_bytes, stderr_bytes, cpu_time_millis, peak_rss_bytes, processes_killed,"
+        + " wall_time_millis, idempotency_key, fingerprint)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      s.setString(1, job.id());
+      s.setString(2, job.status().name());
+      s.setBytes(3, ProtoMapper.toProto(job.spec()).toByteArray());
+      s.setInt(4, job.retry().maxAttempts());
+      s.setString(5, new TreeSet<>(job.retry().retryOnExitCodes()).stream().map(String::valueOf)
+          .collect(Collectors.joining(",")));
+      s.setString(6, job.workerId());
+      s.setInt(7, job.attempt());
+      s.setObject(8, time(job.createdAt()));
+      s.setObject(9, time(job.startedAt()));
+      s.setObject(10, time(job.finishedAt()));
+      setOutcome(s, 11, job.outcome());
+      s.setString(22, key == null ? null : key.key());
+      s.setString(23, key == null ? null : key.fingerprint());
+      s.executeUpdate();
+    }
+  }
+
+  /** Sets the eleven outcome columns from {@code first} on. */
+  private static void setOutcome(PreparedStatement s, int first, JobOutcome o) throws SQLException {
+    setInt(s, first, o.exitCode());
+    s.setBytes(first + 1, o.stdout());
+    s.setBytes(first + 2, o.stderr());
+    s.setBoolean(first + 3, o.truncated());
+    s.setString(first + 4, clip(o.error()));
+    s.setLong(first + 5, o.stdoutBytes());
+    s.setLong(first + 6, o.stderrBytes());
+    setLong(s, first + 7, o.cpuTimeMillis());
+    setLong(s, first + 8, o.peakRssBytes());
+    s.setInt(first + 9, o.processesKilled());
+    setLong(s, first + 10, o.wallTimeMillis());
+  }
+
+  @Override
+  public Optional<Job> find(String id) {
+    return tx(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ?")) {
+        s.setString(1, id);
+        ResultSet rs = s.executeQuery();
+        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+      }
+    });
+  }
+
+  @Override
+  public Optional<Job> update(String id, UnaryOperator<Job> change) {
+    return tx(c -> {
+      Job current;
+      try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ? FOR UPDATE")) {
+        s.setString(1, id);
+        ResultSet rs = s.executeQuery();
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        current = read(rs);
+      }
+      Job next = change.apply(current);
+      if (next == current) { // the change declined: nothing to store
+        return Optional.of(current);
+      }
+      try (PreparedStatement s = c.prepareStatement("UPDATE jobs SET status = ?, worker_id = ?, attempt = ?,"
+          + " started_at = ?, finished_at = ?, exit_code = ?, stdout = ?, stderr = ?, output_truncated = ?, error = ?,"
+          + " stdout_bytes = ?, stderr_bytes = ?, cpu_time_millis = ?, peak_rss_bytes = ?, processes_killed = ?,"
+          + " wall_time_millis = ? WHERE id = ?")) {
+        s.setString(1, next.status().name());
+        s.setString(2, next.workerId());
+        s.setInt(3, next.attempt());
+        s.setObject(4, time(next.startedAt()));
+        s.setObject(5, time(next.finishedAt()));
+        setOutcome(s, 6, next.outcome());
+        s.setString(17, id);
+        s.executeUpdate();
+      }
+      if (next.status() != current.status()) {
+        int n;
+        try (PreparedStatement s = c.prepareStatement(
+            "SELECT COALESCE(MAX(n), 0) FROM job_transitions WHERE job_id = ?")) {
+          s.setString(1, id);
+          ResultSet rs = s.executeQuery();
+          rs.next();
+          n = rs.getInt(1) + 1;
+        }
+        addTransition(c, id, n, Transition.of(next, clock.instant()));
+      }
+      return Optional.of(next);
+    });
+  }
+
+  private static void addTransition(Connection c, String jobId, int n, Transition t) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO job_transitions"
+        + " (job_id, n, changed_at, status, worker_id, attempt, error, exit_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      s.setString(1, jobId);
+      s.setInt(2, n);
+      s.setObject(3, time(t.at()));
+      s.setString(4, t.status().name());
+      s.setString(5, t.workerId());
+      s.setInt(6, t.attempt());
+      s.setString(7, clip(t.error()));
+      setInt(s, 8, t.exitCode());
+      s.executeUpdate();
+    }
+  }
+
+  @Override
+  public List<Transition> history(String id) {
+    return tx(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT changed_at, status, worker_id, attempt, error, exit_code"
+          + " FROM job_transitions WHERE job_id = ? ORDER BY n")) {
+        s.setString(1, id);
+        ResultSet rs = s.executeQuery();
+        List<Transition> history = new ArrayList<>();
+        while (rs.next()) {
+          history.add(new Transition(instant(rs, "changed_at"), JobStatus.valueOf(rs.getString("status")),
+              rs.getString("worker_id"), rs.getInt("attempt"), rs.getString("error"), optionalInt(rs, "exit_code")));
+        }
+        return history;
+      }
+    });
+  }
+
+  /** The cursor is the {@code seq} of the last job on the page. */
+  @Override
+  public Page list(JobQuery query) {
+    long before;
+    try {
+      before = query.cursor() == null ? Long.MAX_VALUE : Long.parseLong(query.cursor());
+    } catch (NumberFormatException e) {
+      throw new InvalidCursorException(query.cursor());
+    }
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs WHERE seq < ?");
+    List<Object> params = new ArrayList<>(List.of(before));
+    if (query.status() != null) {
+      sql.append(" AND status = ?");
+      params.add(query.status().name());
+    }
+    if (query.workerId() != null) {
+      sql.append(" AND worker_id = ?");
+      params.add(query.workerId());
+    }
+    if (query.since() != null) {
+      sql.append(" AND created_at >= ?");
+      params.add(time(query.since()));
+    }
+    sql.append(" ORDER BY seq DESC LIMIT ?");
+    params.add(query.limit() + 1);
+    return tx(c -> {
+      try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+        for (int i = 0; i < params.size(); i++) {
+          s.setObject(i + 1, params.get(i));
+        }
+        ResultSet rs = s.executeQuery();
+        List<Job> jobs = new ArrayList<>();
+        long last = -1;
+        while (rs.next()) {
+          if (jobs.size() == query.limit()) {
+            return new Page(jobs, Long.toString(last));
+          }
+          jobs.add(read(rs));
+          last = rs.getLong("seq");
+        }
+        return new Page(jobs, null);
+      }
+    });
+  }
+
+  @Override
+  public void forEachUnfinished(Consumer<Job> action) {
+    tx(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT " + COLUMNS + " FROM jobs WHERE status NOT IN " + TERMINAL + " ORDER BY seq")) {
+        s.setFetchSize(1000); // PostgreSQL streams with a cursor instead of loading every row
+        ResultSet rs = s.executeQuery();
+        while (rs.next()) {
+          action.accept(read(rs));
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public List<String> deleteFinishedBefore(Instant cutoff) {
+    return tx(c -> {
+      List<String> ids = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT id FROM jobs WHERE finished_at < ? AND status IN " + TERMINAL + " FOR UPDATE")) {
+        s.setObject(1, time(cutoff));
+        ResultSet rs = s.executeQuery();
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+      try (PreparedStatement t = c.prepareStatement("DELETE FROM job_transitions WHERE job_id = ?");
+          PreparedStatement j = c.prepareStatement("DELETE FROM jobs WHERE id = ?")) {
+        for (String id : ids) {
+          t.setString(1, id);
+          t.addBatch();
+          j.setString(1, id);
+          j.addBatch();
+        }
+        if (!ids.isEmpty()) {
+          t.executeBatch();
+          j.executeBatch();
+        }
+      }
+      return ids;
+    });
+  }
+
+  @Override
+  public long countUnfinished() {
+    return tx(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT COUNT(*) FROM jobs WHERE status NOT IN " + TERMINAL)) {
+        ResultSet rs = s.executeQuery();
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    try {
+      onClose.close();
+    } catch (Exception e) {
+      throw new StoreException(new SQLException("could not close the store: " + e.getMessage(), e));
+    }
+  }
+
+  private static Job read(ResultSet rs) throws SQLException {
+    TaskSpec spec;
+    try {
+      spec = TaskSpec.parseFrom(rs.getBytes("spec"));
+    } catch (InvalidProtocolBufferException e) {
+      throw new SQLException("job " + rs.getString("id") + " has an unreadable spec", e);
+    }
+    String codes = rs.getString("retry_exit_codes");
+    Set<Integer> retryOn = codes.isEmpty() ? Set.of()
+        : Arrays.stream(codes.split(",")).map(Integer::valueOf).collect(Collectors.toSet());
+    JobOutcome outcome = new JobOutcome(optionalInt(rs, "exit_code"), rs.getBytes("stdout"), rs.getBytes("stderr"),
+        rs.getBoolean("output_truncated"), rs.getString("error"), rs.getLong("stdout_bytes"),
+        rs.getLong("stderr_bytes"), optionalLong(rs, "cpu_time_millis"), optionalLong(rs, "peak_rss_bytes"),
+        rs.getInt("processes_killed"), optionalLong(rs, "wall_time_millis"));
+    return new Job(rs.getString("id"), ProtoMapper.toSpec(spec), new RetryPolicy(rs.getInt("max_attempts"), retryOn),
+        JobStatus.valueOf(rs.getString("status")), rs.getString("worker_id"), rs.getInt("attempt"),
+        instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"), outcome);
+  }
+
+  private static OffsetDateTime time(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
+  private static OptionalInt optionalInt(ResultSet rs, String column) throws SQLException {
+    int value = rs.getInt(column);
+    return rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(value);
+  }
+
+  private static OptionalLong optionalLong(ResultSet rs, String column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(value);
+  }
+
+  private static void setInt(PreparedStatement s, int index, OptionalInt value) throws SQLException {
+    if (value.isPresent()) {
+      s.setInt(index, value.getAsInt());
+    } else {
+      s.setNull(index, Types.INTEGER);
+    }
+  }
+
+  private static void setLong(PreparedStatement s, int index, OptionalLong value) throws SQLException {
+    if (value.isPresent()) {
+      s.setLong(index, value.getAsLong());
+    } else {
+      s.setNull(index, Types.BIGINT);
+    }
+  }
+
+  private static String clip(String text) {
+    return text.length() <= MAX_ERROR ? text : text.substring(0, MAX_ERROR - 1) + "…";
+  }
+}

@@ -1,0 +1,131 @@
+package io.distexec.master.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Brings the schema up to date at start: versioned SQL scripts ({@code db/migration/V<n>__<name>.sql}),
+ * each applied once, in order, in its own transaction, and recorded in {@code distexec_schema}.
+ * Masters that start together are safe on PostgreSQL: each claims a version by inserting its row
+ * first, and the loser of that race waits for the winner's commit and then skips the script.
+ * Plain SQL rather than Flyway: two scripts do not need a library and its database modules.
+ */
+public final class SchemaMigrations {
+
+  private static final Logger LOG = Logger.getLogger(SchemaMigrations.class.getName());
+  /** Every migration, oldest first; a new one is added at the end and never edited once released. */
+  static final List<String> SCRIPTS = List.of("V1__jobs.sql");
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private SchemaMigrations() {}
+
+  /** Applies the scripts this database lacks; returns how many. */
+  public static int migrate(DataSource dataSource) throws SQLException {
+    createVersionTable(dataSource);
+    int applied = 0;
+    for (String script : SCRIPTS) {
+      int version = Integer.parseInt(script.substring(1, script.indexOf("__")));
+      if (apply(dataSource, version, script)) {
+        applied++;
+      }
+    }
+    return applied;
+  }
+
+  private static void createVersionTable(DataSource dataSource) throws SQLException {
+    String ddl = "CREATE TABLE IF NOT EXISTS distexec_schema (version INT PRIMARY KEY, script VARCHAR(200) NOT NULL,"
+        + " applied_at TIMESTAMP(6) WITH TIME ZONE NOT NULL)";
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      s.execute(ddl);
+      commit(c);
+    } catch (SQLException e) {
+      // Two PostgreSQL sessions creating the same table at once: one of them fails; the table exists.
+      if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw e;
+      }
+    }
+  }
+
+  private static boolean apply(DataSource dataSource, int version, String script) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement known = c.prepareStatement("SELECT 1 FROM distexec_schema WHERE version = ?")) {
+        known.setInt(1, version);
+        if (known.executeQuery().next()) {
+          c.rollback();
+          return false;
+        }
+      }
+      try (PreparedStatement claim = c.prepareStatement(
+          "INSERT INTO distexec_schema (version, script, applied_at) VALUES (?, ?, ?)")) {
+        claim.setInt(1, version);
+        claim.setString(2, script);
+        claim.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
+        claim.executeUpdate();
+        try (Statement s = c.createStatement()) {
+          for (String sql : statements(read(script))) {
+            s.execute(sql);
+          }
+        }
+        c.commit();
+        LOG.info(() -> "store schema: applied " + script);
+        return true;
+      } catch (SQLException e) {
+        c.rollback();
+        if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          return false; // another master applied it meanwhile
+        }
+        throw new SQLException("schema migration " + script + " failed: " + e.getMessage(), e.getSQLState(), e);
+      }
+    }
+  }
+
+  private static void commit(Connection c) throws SQLException {
+    if (!c.getAutoCommit()) {
+      c.commit();
+    }
+  }
+
+  private static String read(String script) {
+    try (InputStream in = SchemaMigrations.class.getResourceAsStream("/db/migration/" + script)) {
+      if (in == null) {
+        throw new IllegalStateException("migration " + script + " is missing from the application");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read migration " + script, e);
+    }
+  }
+
+  /** The script's statements: comment lines dropped, split at semicolons that end a line. */
+  static List<String> statements(String script) {
+    List<String> statements = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : script.split("\n")) {
+      String trimmed = line.strip();
+      if (trimmed.isEmpty() || trimmed.startsWith("--")) {
+        continue;
+      }
+      current.append(line).append('\n');
+      if (trimmed.endsWith(";")) {
+        statements.add(current.substring(0, current.lastIndexOf(";")).strip());
+        current.setLength(0);
+      }
+    }
+    if (!current.toString().isBlank()) {
+      statements.add(current.toString().strip());
+    }
+    return statements;
+  }
+}

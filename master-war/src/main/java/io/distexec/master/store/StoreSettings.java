@@ -1,0 +1,37 @@
+package io.distexec.master.store;
+
+import java.nio.file.Path;
+
+/**
+ * Where the master keeps its jobs.
+ *
+ * @param url {@code memory}, or a JDBC URL ({@code jdbc:postgresql://...}, {@code jdbc:h2:file:...});
+ *     empty for the embedded default under {@code dataDir}
+ * @param user database user, or empty
+ * @param password database password, or empty; never logged
+ * @param dataDir folder of the embedded database
+ * @param poolSize connections kept open
+ */
+public record StoreSettings(String url, String user, String password, Path dataDir, int poolSize) {
+
+  public static final String MEMORY = "memory";
+
+  /** The JDBC URL to connect to: the configured one, or the embedded H2 file under the data folder. */
+  public String jdbcUrl() {
+    if (url != null && !url.isBlank()) {
+      return url;
+    }
+    // WRITE_DELAY=0: each commit reaches the file before it returns, so a job acknowledged to a
+    // client survives kill -9 of the master (H2 would otherwise write up to 500 ms later).
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("distexec") + ";MODE=PostgreSQL;WRITE_DELAY=0";
+  }
+
+  public boolean inMemory() {
+    return MEMORY.equalsIgnoreCase(url);
+  }
+
+  @Override
+  public String toString() {
+    return "StoreSettings[url=" + (inMemory() ? MEMORY : jdbcUrl()) + ", user=" + user + ", poolSize=" + poolSize + "]";
+  }
+}

@@ -1,0 +1,76 @@
+package io.distexec.master.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.distexec.master.jobs.InMemoryJobStore;
+import io.distexec.master.jobs.JobStore;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.logging.Logger;
+
+/** Opens the job store the settings name: connects, migrates the schema, and hands it out. */
+public final class Stores {
+
+  private static final Logger LOG = Logger.getLogger(Stores.class.getName());
+
+  private Stores() {}
+
+  /**
+   * @throws StoreException when the database cannot be reached or migrated
+   */
+  public static JobStore open(StoreSettings settings, Clock clock) {
+    if (settings.inMemory()) {
+      LOG.warning("STORE_URL=memory: jobs are kept in memory and lost when the master stops");
+      return new InMemoryJobStore(clock);
+    }
+    String url = settings.jdbcUrl();
+    if (url.startsWith("jdbc:h2:file:")) {
+      try {
+        java.nio.file.Files.createDirectories(settings.dataDir());
+      } catch (java.io.IOException e) {
+        throw new StoreException(new SQLException("cannot create DATA_DIR " + settings.dataDir() + ": " + e, e));
+      }
+    }
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("distexec-store");
+    config.setJdbcUrl(url);
+    if (settings.user() != null && !settings.user().isBlank()) {
+      config.setUsername(settings.user());
+    }
+    if (settings.password() != null && !settings.password().isBlank()) {
+      config.setPassword(settings.password());
+    }
+    config.setMaximumPoolSize(settings.poolSize());
+    config.setAutoCommit(false);
+    // A master that cannot reach its database at start fails fast with the reason instead of hanging.
+    config.setInitializationFailTimeout(30_000);
+    config.setConnectionTimeout(10_000);
+    HikariDataSource dataSource;
+    try {
+      dataSource = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new StoreException(new SQLException("cannot connect to " + redact(url) + ": " + rootMessage(e), e));
+    }
+    try {
+      int applied = SchemaMigrations.migrate(dataSource);
+      LOG.info(() -> "job store: " + redact(url) + " (" + applied + " migration(s) applied now)");
+    } catch (SQLException e) {
+      dataSource.close();
+      throw new StoreException(e);
+    }
+    return new JdbcJobStore(dataSource, clock, dataSource);
+  }
+
+  /** The URL without a password given in it ({@code password=...}), for logs. */
+  static String redact(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("//([^/@:]+):[^/@]*@", "//$1:***@");
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+}

@@ -1,0 +1,87 @@
+package io.distexec.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The master killed with SIGKILL while it holds hundreds of accepted jobs, some queued, some
+ * running on workers, some done, and started again on its embedded store: every job ends, each
+ * exactly once, and each job's side effect (a line appended to a file) is there.
+ */
+class MasterRestartIT {
+
+  private static final int JOBS = 500;
+  private static final Map<String, String> FAST = Map.of(
+      "HEARTBEAT_INTERVAL_SECONDS", "1",
+      "HEARTBEAT_TIMEOUT_SECONDS", "5");
+
+  @Test
+  void aKilledMasterLosesNoAcceptedJobAndRunsNoneTwice() throws Exception {
+    try (LocalCluster cluster = LocalCluster.start("master-restart-it", 2, FAST)) {
+      Rest rest = new Rest(cluster.masterUrl());
+      Path effects = Files.createTempFile("distexec-effects", ".txt");
+      Map<String, Integer> indexOf = new HashMap<>();
+      for (int i = 0; i < JOBS; i++) {
+        // Each job appends its index to the file: the side effect the test counts afterwards.
+        String id = rest.submit("{\"command\":\"sh\",\"args\":[\"-c\",\"sleep 0.4; echo $0 >> $1\",\"" + i + "\",\""
+            + effects + "\"]}");
+        indexOf.put(id, i);
+      }
+      Map<String, Long> atKill = countByStatus(jobs(rest));
+      cluster.kill("master");
+      System.out.println("MasterRestartIT: jobs by state when the master was killed: " + atKill);
+      assertThat(indexOf).hasSize(JOBS);
+
+      cluster.restart("master", cluster.masterUrl());
+      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
+          jobs(rest).stream().allMatch(j -> Rest.TERMINAL.contains(j.getString("status"))));
+
+      List<JsonObject> jobs = jobs(rest);
+      assertThat(jobs).hasSize(JOBS);
+      Map<String, Long> after = countByStatus(jobs);
+      System.out.println("MasterRestartIT: jobs by state after the restart: " + after);
+      // No worker died, so no attempt was lost: every job succeeded on its first attempt.
+      assertThat(after).containsExactly(Map.entry("SUCCEEDED", (long) JOBS));
+      assertThat(jobs).allSatisfy(j -> assertThat(j.getInt("attempt")).isEqualTo(1));
+
+      Map<Integer, Long> effectsPerJob = Files.readAllLines(effects).stream()
+          .collect(Collectors.groupingBy(Integer::valueOf, TreeMap::new, Collectors.counting()));
+      assertThat(effectsPerJob).hasSize(JOBS);
+      assertThat(effectsPerJob.values()).allMatch(n -> n == 1);
+      assertThat(jobs.stream().map(j -> indexOf.get(j.getString("id")))).doesNotContainNull();
+      Files.delete(effects);
+    }
+  }
+
+  /** Every job, through the paged listing. */
+  private static List<JsonObject> jobs(Rest rest) throws Exception {
+    List<JsonObject> all = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonObject page = rest.get("/api/v1/jobs?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor)).json();
+      page.getJsonArray("jobs").forEach(j -> all.add((JsonObject) j));
+      JsonValue next = page.get("nextCursor");
+      cursor = next == null || next == JsonValue.NULL ? null : page.getString("nextCursor");
+    } while (cursor != null);
+    return all;
+  }
+
+  private static Map<String, Long> countByStatus(List<JsonObject> jobs) {
+    return jobs.stream().collect(Collectors.groupingBy(j -> j.getString("status"), TreeMap::new,
+        Collectors.counting()));
+  }
+
+}

@@ -1,0 +1,148 @@
+package io.distexec.worker.execution;
+
+import io.distexec.common.ProtoTime;
+import io.distexec.proto.v1.TaskEvent;
+import io.distexec.proto.v1.TaskResult;
+import io.distexec.proto.v1.TaskStarted;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The tasks of this worker as the master may ask about them: those running, each with the stream its
+ * events go to, and those ended in the last {@link #KEEP}, with their results. A master that
+ * restarts lost its streams; it learns the task ids when the worker registers again and follows
+ * each task again with {@link #attach}, so a task that ran or ended while the master was away still
+ * reaches the master with its result.
+ */
+final class TaskBook {
+
+  /** How long a result is kept after the task ended. */
+  static final Duration KEEP = Duration.ofMinutes(10);
+  /** At most this many results are kept (each holds up to the output cap). */
+  static final int MAX_KEPT = 1000;
+
+  private static final class Entry {
+    EventStream stream;
+    Instant startedAt;
+    TaskResult result;
+    Instant endedAt;
+  }
+
+  private final Map<String, Entry> tasks = new LinkedHashMap<>();
+  private final Clock clock;
+
+  TaskBook(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** A task was accepted; its events go to {@code stream}. */
+  synchronized void accepted(String taskId, EventStream stream) {
+    Entry entry = new Entry();
+    entry.stream = stream;
+    tasks.put(taskId, entry);
+  }
+
+  /** The task was refused after all: forget it. */
+  synchronized void refused(String taskId) {
+    tasks.remove(taskId);
+  }
+
+  /** The task started: tells the master following it. */
+  void started(String taskId, Instant at) {
+    EventStream stream;
+    synchronized (this) {
+      Entry entry = tasks.get(taskId);
+      if (entry == null) {
+        return;
+      }
+      entry.startedAt = at;
+      stream = entry.stream;
+    }
+    stream.send(startedEvent(at));
+  }
+
+  /** Where the task's output goes now: the stream of whoever follows it. */
+  synchronized Optional<EventStream> stream(String taskId) {
+    Entry entry = tasks.get(taskId);
+    return entry == null ? Optional.empty() : Optional.ofNullable(entry.stream);
+  }
+
+  /** The task ended: keeps its result and sends it to the master following it. */
+  void ended(String taskId, TaskResult result) {
+    EventStream stream;
+    synchronized (this) {
+      Entry entry = tasks.get(taskId);
+      if (entry == null) {
+        return;
+      }
+      entry.result = result;
+      entry.endedAt = clock.instant();
+      stream = entry.stream;
+      evict();
+    }
+    stream.send(TaskEvent.newBuilder().setResult(result).build());
+    stream.complete();
+  }
+
+  /**
+   * Follows a task with a new stream: a running task's further events go there (after a
+   * TaskStarted); an ended task's result is sent at once.
+   *
+   * @return false when this worker neither runs the task nor keeps its result
+   */
+  boolean attach(String taskId, EventStream stream) {
+    TaskResult result;
+    Instant startedAt;
+    synchronized (this) {
+      Entry entry = tasks.get(taskId);
+      if (entry == null) {
+        return false;
+      }
+      result = entry.result;
+      startedAt = entry.startedAt == null ? clock.instant() : entry.startedAt;
+      if (result == null) {
+        entry.stream = stream;
+      }
+    }
+    stream.send(startedEvent(startedAt));
+    if (result != null) {
+      stream.send(TaskEvent.newBuilder().setResult(result).build());
+      stream.complete();
+    }
+    return true;
+  }
+
+  /** Ids of the tasks running now and of those whose results are kept. */
+  synchronized List<String> taskIds() {
+    evict();
+    return new ArrayList<>(tasks.keySet());
+  }
+
+  private void evict() {
+    Instant cutoff = clock.instant().minus(KEEP);
+    int ended = 0;
+    for (Entry entry : tasks.values()) {
+      if (entry.result != null) {
+        ended++;
+      }
+    }
+    for (Iterator<Entry> it = tasks.values().iterator(); it.hasNext(); ) {
+      Entry entry = it.next();
+      if (entry.result != null && (entry.endedAt.isBefore(cutoff) || ended > MAX_KEPT)) {
+        it.remove();
+        ended--;
+      }
+    }
+  }
+
+  private static TaskEvent startedEvent(Instant at) {
+    return TaskEvent.newBuilder().setStarted(TaskStarted.newBuilder().setStartedAt(ProtoTime.timestamp(at))).build();
+  }
+}
