@@ -3,6 +3,7 @@ package io.distexec.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.distexec.common.testing.PostgresServer;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.nio.file.Files;
@@ -18,23 +19,36 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The master killed with SIGKILL while it holds hundreds of accepted jobs, some queued, some
- * running on workers, some done, and started again on its embedded store: every job ends, each
- * exactly once, and each job's side effect (a line appended to a file) is there.
+ * running on workers, some done, and started again on its store: every job ends, each exactly once,
+ * and each job's side effect (a line appended to a file) is there. Once on the embedded store, once
+ * on a real PostgreSQL.
  */
 class MasterRestartIT {
 
-  private static final int JOBS = 500;
   private static final Map<String, String> FAST = Map.of(
       "HEARTBEAT_INTERVAL_SECONDS", "1",
       "HEARTBEAT_TIMEOUT_SECONDS", "5");
 
   @Test
-  void aKilledMasterLosesNoAcceptedJobAndRunsNoneTwice() throws Exception {
-    try (LocalCluster cluster = LocalCluster.start("master-restart-it", 2, FAST)) {
+  void aKilledMasterOnTheEmbeddedStoreLosesNoAcceptedJobAndRunsNoneTwice() throws Exception {
+    killMasterWithJobsAndRestart("master-restart-it", FAST, 500);
+  }
+
+  @Test
+  void aKilledMasterOnPostgresqlLosesNoAcceptedJobAndRunsNoneTwice() throws Exception {
+    Map<String, String> settings = new HashMap<>(FAST);
+    settings.put("STORE_URL", PostgresServer.get().newDatabase());
+    settings.put("STORE_USER", "distexec");
+    killMasterWithJobsAndRestart("master-restart-pg-it", settings, 200);
+  }
+
+  private static void killMasterWithJobsAndRestart(String name, Map<String, String> settings, int jobCount)
+      throws Exception {
+    try (LocalCluster cluster = LocalCluster.start(name, 2, settings)) {
       Rest rest = new Rest(cluster.masterUrl());
       Path effects = Files.createTempFile("distexec-effects", ".txt");
       Map<String, Integer> indexOf = new HashMap<>();
-      for (int i = 0; i < JOBS; i++) {
+      for (int i = 0; i < jobCount; i++) {
         // Each job appends its index to the file: the side effect the test counts afterwards.
         String id = rest.submit("{\"command\":\"sh\",\"args\":[\"-c\",\"sleep 0.4; echo $0 >> $1\",\"" + i + "\",\""
             + effects + "\"]}");
@@ -42,24 +56,24 @@ class MasterRestartIT {
       }
       Map<String, Long> atKill = countByStatus(jobs(rest));
       cluster.kill("master");
-      System.out.println("MasterRestartIT: jobs by state when the master was killed: " + atKill);
-      assertThat(indexOf).hasSize(JOBS);
+      System.out.println(name + ": jobs by state when the master was killed: " + atKill);
+      assertThat(indexOf).hasSize(jobCount);
 
       cluster.restart("master", cluster.masterUrl());
       await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
           jobs(rest).stream().allMatch(j -> Rest.TERMINAL.contains(j.getString("status"))));
 
       List<JsonObject> jobs = jobs(rest);
-      assertThat(jobs).hasSize(JOBS);
+      assertThat(jobs).hasSize(jobCount);
       Map<String, Long> after = countByStatus(jobs);
-      System.out.println("MasterRestartIT: jobs by state after the restart: " + after);
+      System.out.println(name + ": jobs by state after the restart: " + after);
       // No worker died, so no attempt was lost: every job succeeded on its first attempt.
-      assertThat(after).containsExactly(Map.entry("SUCCEEDED", (long) JOBS));
+      assertThat(after).containsExactly(Map.entry("SUCCEEDED", (long) jobCount));
       assertThat(jobs).allSatisfy(j -> assertThat(j.getInt("attempt")).isEqualTo(1));
 
       Map<Integer, Long> effectsPerJob = Files.readAllLines(effects).stream()
           .collect(Collectors.groupingBy(Integer::valueOf, TreeMap::new, Collectors.counting()));
-      assertThat(effectsPerJob).hasSize(JOBS);
+      assertThat(effectsPerJob).hasSize(jobCount);
       assertThat(effectsPerJob.values()).allMatch(n -> n == 1);
       assertThat(jobs.stream().map(j -> indexOf.get(j.getString("id")))).doesNotContainNull();
       Files.delete(effects);

@@ -1,5 +1,6 @@
 package io.distexec.master.store;
 
+import io.distexec.common.testing.PostgresServer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 

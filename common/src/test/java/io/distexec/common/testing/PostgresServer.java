@@ -1,4 +1,4 @@
-package io.distexec.master.store;
+package io.distexec.common.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
