@@ -86,6 +86,18 @@ public final class ProblemMappers {
     }
   }
 
+  /** The database is down or refused: nothing was done, and the client may try again. */
+  @Provider
+  public static final class StoreUnavailable implements ExceptionMapper<io.distexec.master.store.StoreException> {
+    @Override
+    public Response toResponse(io.distexec.master.store.StoreException e) {
+      LOG.log(Level.WARNING, "job store failed", e);
+      return Response.fromResponse(problem(Problem.of(503, "Job store unavailable",
+          "the master cannot reach its job store; nothing was changed, try again"))).header("Retry-After",
+          RETRY_AFTER_SECONDS).build();
+    }
+  }
+
   /** Anything else is our bug: logged once, answered without details. */
   @Provider
   public static final class Unexpected implements ExceptionMapper<RuntimeException> {

@@ -72,6 +72,9 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
       response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
     } catch (QueueFullException e) {
       response.onError(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException());
+    } catch (io.distexec.master.store.StoreException e) {
+      response.onError(Status.UNAVAILABLE.withDescription("the master cannot reach its job store; nothing was"
+          + " changed, try again").asRuntimeException());
     }
   }
 
