@@ -35,9 +35,9 @@ public class ReadyCheck implements HealthCheck {
   @Override
   public HealthCheckResponse call() {
     boolean grpc = lifecycle.grpcServing();
-    long unfinished;
+    long unfinished = queue.unfinished();
     try {
-      unfinished = store.countUnfinished();
+      store.check();
     } catch (RuntimeException e) {
       return HealthCheckResponse.named("master-ready").down().withData("store", e.getMessage()).build();
     }

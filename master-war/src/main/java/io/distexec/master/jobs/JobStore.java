@@ -66,6 +66,13 @@ public interface JobStore extends AutoCloseable {
   /** Jobs that have not reached a terminal state. */
   long countUnfinished();
 
+  /**
+   * Checks that the store answers (readiness).
+   *
+   * @throws RuntimeException saying why when it does not
+   */
+  default void check() {}
+
   /** Releases connections; the default does nothing. */
   @Override
   default void close() {}

@@ -72,6 +72,11 @@ public final class PublishingJobStore implements JobStore {
   }
 
   @Override
+  public void check() {
+    delegate.check();
+  }
+
+  @Override
   public void close() {
     delegate.close();
   }

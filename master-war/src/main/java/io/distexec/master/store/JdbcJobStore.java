@@ -363,6 +363,16 @@ public final class JdbcJobStore implements JobStore {
   }
 
   @Override
+  public void check() {
+    tx(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT 1")) {
+        s.executeQuery().next();
+      }
+      return null;
+    });
+  }
+
+  @Override
   public void close() {
     try {
       onClose.close();

@@ -1,0 +1,182 @@
+package io.distexec.bench;
+
+import io.distexec.client.DistexecClient;
+import io.distexec.client.JobStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The benchmark harness. Each part starts the cluster it needs (as users do, with
+ * scripts/local-cluster.sh), measures, prints one line per figure, and stops it; all figures also
+ * go to one JSON file.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measures distexec on this machine: baseline, throughput, latency, registry scale, queue depth.")
+public final class Bench implements Callable<Integer> {
+
+  enum Part { baseline, throughput, latency, registry, queue }
+
+  @Option(names = "--parts", split = ",", description = "Parts to run (default: all): ${COMPLETION-CANDIDATES}")
+  Set<Part> parts = EnumSet.allOf(Part.class);
+
+  @Option(names = "--jobs", description = "Jobs per throughput run (default: ${DEFAULT-VALUE})")
+  int jobs = 10_000;
+
+  @Option(names = "--clients", description = "Concurrent clients in throughput runs (default: ${DEFAULT-VALUE})")
+  int clients = 8;
+
+  @Option(names = "--latency-jobs", description = "Sequential round trips (default: ${DEFAULT-VALUE})")
+  int latencyJobs = 500;
+
+  @Option(names = "--simulated-workers", description = "Simulated workers on one master (default: ${DEFAULT-VALUE})")
+  int simulatedWorkers = 1000;
+
+  @Option(names = "--registry-seconds", description = "How long the registry's CPU is sampled (default: ${DEFAULT-VALUE})")
+  int registrySeconds = 30;
+
+  @Option(names = "--queue-depth", description = "Jobs queued with no worker running (default: ${DEFAULT-VALUE})")
+  int queueDepth = 1_000_000;
+
+  @Option(names = "--out", description = "JSON file of all figures (default: ${DEFAULT-VALUE})")
+  Path out = Path.of("target/bench/results.json");
+
+  @Option(names = "--root", description = "The distexec checkout (default: the working directory)")
+  Path root = Path.of("").toAbsolutePath();
+
+  /** The workers of the local cluster and the tasks each runs at once (the shipped defaults). */
+  static final int WORKERS = 2;
+  static final int SLOTS_PER_WORKER = 10;
+
+  private final Results results = new Results();
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Bench()).execute(args));
+  }
+
+  /** Runs the harness in this JVM (the smoke test); returns the figures. */
+  static Map<String, Object> run(String... args) {
+    Bench bench = new Bench();
+    int exit = new CommandLine(bench).execute(args);
+    if (exit != 0) {
+      throw new IllegalStateException("bench failed with exit code " + exit);
+    }
+    return bench.results.all();
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path work = root.resolve("target/bench");
+    results.put("machine.cores", Runtime.getRuntime().availableProcessors(), "");
+    if (parts.contains(Part.baseline)) {
+      double rate = Baseline.jobsPerSecond(jobs, WORKERS * SLOTS_PER_WORKER);
+      results.put("baseline.jobs_per_second", rate, "processes/s (ProcessBuilder, " + WORKERS * SLOTS_PER_WORKER
+          + " threads)");
+    }
+    if (parts.contains(Part.throughput) || parts.contains(Part.latency)) {
+      try (BenchCluster cluster = BenchCluster.start(root, work.resolve("cluster"), WORKERS, Map.of());
+          DistexecClient client = DistexecClient.connect(cluster.masterGrpc(), Duration.ofSeconds(30))) {
+        if (parts.contains(Part.latency)) {
+          Latency.Percentiles p = Latency.measure(cluster.masterUrl(), latencyJobs);
+          results.put("latency.p50_ms", p.p50(), "ms submit -> stored result (REST, Prefer: wait)");
+          results.put("latency.p95_ms", p.p95(), "ms");
+          results.put("latency.p99_ms", p.p99(), "ms");
+          results.put("latency.max_ms", p.max(), "ms");
+        }
+        if (parts.contains(Part.throughput)) {
+          long before = Throughput.count(client, JobStatus.SUCCEEDED);
+          double grpc = Throughput.jobsPerSecond(cluster, jobs, clients, Throughput.grpc(client));
+          results.put("throughput.grpc.jobs_per_second", grpc, "jobs/s (" + jobs + " jobs, " + clients + " clients)");
+          double rest = Throughput.jobsPerSecond(cluster, jobs, clients, Throughput.rest(cluster.masterUrl()));
+          results.put("throughput.rest.jobs_per_second", rest, "jobs/s (" + jobs + " jobs, " + clients + " clients)");
+          long succeeded = Throughput.count(client, JobStatus.SUCCEEDED) - before;
+          results.put("throughput.jobs_succeeded", succeeded, "of " + 2 * jobs);
+          if (results.get("baseline.jobs_per_second") instanceof Double base) {
+            results.put("throughput.grpc.ratio_to_baseline", grpc / base, "");
+            results.put("throughput.rest.ratio_to_baseline", rest / base, "");
+          }
+        }
+      }
+    }
+    if (parts.contains(Part.registry)) {
+      registry(work);
+    }
+    if (parts.contains(Part.queue)) {
+      queue(work);
+    }
+    results.write(out);
+    System.out.println("figures written to " + out.toAbsolutePath());
+    return 0;
+  }
+
+  private void registry(Path work) throws Exception {
+    try (BenchCluster cluster = BenchCluster.start(root, work.resolve("registry"), 0, Map.of());
+        SimulatedWorkers fleet = new SimulatedWorkers()) {
+      long started = System.nanoTime();
+      fleet.start(cluster.masterGrpc(), simulatedWorkers);
+      results.put("registry.register_seconds", (System.nanoTime() - started) / 1e9,
+          "s to register " + simulatedWorkers + " simulated workers");
+      long pid = cluster.masterPid();
+      Thread.sleep(5000); // every worker heartbeats once before sampling
+      ProcessStats before = ProcessStats.of(pid);
+      long t0 = System.nanoTime();
+      Thread.sleep(registrySeconds * 1000L);
+      ProcessStats after = ProcessStats.of(pid);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      results.put("registry.workers", (long) cluster.metric("distexec_workers"), "registered");
+      results.put("registry.master_core_share", after.coreShareSince(before, seconds),
+          "of one core, idle fleet heartbeating (" + registrySeconds + " s)");
+      results.put("registry.master_rss_mib", after.rssBytes() / (1024.0 * 1024), "MiB");
+      results.put("registry.heartbeat_failures", fleet.heartbeatFailures.get(), "");
+    }
+  }
+
+  private void queue(Path work) throws Exception {
+    Map<String, String> settings = Map.of("MAX_CONCURRENT_JOBS", Integer.toString(queueDepth + 1000));
+    try (BenchCluster cluster = BenchCluster.start(root, work.resolve("queue"), 0, settings);
+        DistexecClient client = DistexecClient.connect(cluster.masterGrpc(), Duration.ofSeconds(60))) {
+      long start = System.nanoTime();
+      Throughput.Submitter submit = Throughput.grpc(client);
+      java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(queueDepth);
+      java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(clients);
+      java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < clients; t++) {
+        done.add(threads.submit(() -> {
+          int n;
+          while ((n = left.getAndDecrement()) > 0) {
+            if (!submit.submit()) {
+              throw new IllegalStateException("queue full at " + (queueDepth - n));
+            }
+            if (n % 100_000 == 0) {
+              System.out.printf("  queue: %d submitted%n", queueDepth - n);
+            }
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+      threads.shutdown();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      results.put("queue.submit_jobs_per_second", queueDepth / seconds, "jobs/s (" + queueDepth + " jobs, gRPC, "
+          + clients + " clients)");
+      System.gc();
+      results.put("queue.queued", (long) cluster.metric("distexec_jobs_queued"), "jobs");
+      results.put("queue.master_heap_mib", cluster.metric("memory_usedHeap_bytes") / (1024.0 * 1024),
+          "MiB used heap");
+      results.put("queue.master_rss_mib", ProcessStats.of(cluster.masterPid()).rssBytes() / (1024.0 * 1024), "MiB");
+      Duration restart = cluster.killAndRestartMaster();
+      results.put("queue.restart_seconds", restart.toMillis() / 1000.0, "s from kill -9 to ready, all reloaded");
+      results.put("queue.queued_after_restart", (long) cluster.metric("distexec_jobs_queued"), "jobs");
+      results.put("queue.master_heap_after_restart_mib", cluster.metric("memory_usedHeap_bytes") / (1024.0 * 1024),
+          "MiB used heap");
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.distexec.bench;
+
+import io.distexec.client.DistexecClient;
+import io.distexec.client.JobRequest;
+import io.distexec.client.JobStatus;
+import io.distexec.client.DistexecException.QueueFullException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code jobs} {@code echo hello} jobs submitted by {@code clients} concurrent clients, timed from
+ * the first submit to the last stored result. A client told that the queue is full
+ * (MAX_CONCURRENT_JOBS) waits briefly and submits again, as a well-behaved client does.
+ */
+final class Throughput {
+
+  private Throughput() {}
+
+  interface Submitter {
+    /** Submits one job; false when the master said the queue is full. */
+    boolean submit() throws Exception;
+  }
+
+  static double jobsPerSecond(BenchCluster cluster, int jobs, int clients, Submitter submitter) throws Exception {
+    AtomicInteger left = new AtomicInteger(jobs);
+    ExecutorService threads = Executors.newFixedThreadPool(clients);
+    try {
+      long start = System.nanoTime();
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < clients; t++) {
+        done.add(threads.submit(() -> {
+          while (left.getAndDecrement() > 0) {
+            while (!submitter.submit()) {
+              Thread.sleep(5);
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+      cluster.awaitIdle(Duration.ofMinutes(30));
+      return jobs / ((System.nanoTime() - start) / 1e9);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  static Submitter grpc(DistexecClient client) {
+    JobRequest echo = JobRequest.command("echo", "hello").build();
+    return () -> {
+      try {
+        client.submit(echo);
+        return true;
+      } catch (QueueFullException e) {
+        return false;
+      }
+    };
+  }
+
+  static Submitter rest(String masterUrl) {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(masterUrl + "/api/v1/jobs"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"command\":\"echo\",\"args\":[\"hello\"]}")).build();
+    return () -> {
+      int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      if (status == 429) {
+        return false;
+      }
+      if (status != 202) {
+        throw new IllegalStateException("submit answered " + status);
+      }
+      return true;
+    };
+  }
+
+  /** How many jobs ended in {@code status}, through the paged listing. */
+  static long count(DistexecClient client, JobStatus status) {
+    long n = 0;
+    DistexecClient.ListOptions options = DistexecClient.ListOptions.all(1000).withStatus(status);
+    while (true) {
+      DistexecClient.JobPage page = client.list(options);
+      n += page.jobs().size();
+      Optional<String> next = page.nextCursor();
+      if (next.isEmpty()) {
+        return n;
+      }
+      options = options.withCursor(next.get());
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package io.distexec.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A small run of every part of the harness, so that it keeps working; the figures are not judged. */
+class BenchSmokeIT {
+
+  @Test
+  void everyPartRunsAndReportsItsFigures() throws Exception {
+    Path root = Path.of(System.getProperty("distexec.root", "..")).toAbsolutePath().normalize();
+    Path out = root.resolve("bench/target/smoke/results.json");
+    Map<String, Object> figures = Bench.run("--root", root.toString(), "--out", out.toString(), "--jobs", "60",
+        "--clients", "4", "--latency-jobs", "20", "--simulated-workers", "50", "--registry-seconds", "2",
+        "--queue-depth", "300");
+
+    assertThat(figures).containsKeys("baseline.jobs_per_second", "throughput.grpc.jobs_per_second",
+        "throughput.rest.jobs_per_second", "throughput.grpc.ratio_to_baseline", "latency.p50_ms", "latency.p99_ms",
+        "registry.master_core_share", "registry.master_rss_mib", "queue.submit_jobs_per_second",
+        "queue.master_heap_mib", "queue.restart_seconds");
+    assertThat(figures.get("throughput.jobs_succeeded")).isEqualTo(120L);
+    assertThat(figures.get("registry.workers")).isEqualTo(50L);
+    assertThat(figures.get("queue.queued")).isEqualTo(300L);
+    assertThat(figures.get("queue.queued_after_restart")).isEqualTo(300L);
+    assertThat(Files.readString(out)).contains("\"latency.p99_ms\"");
+  }
+}
