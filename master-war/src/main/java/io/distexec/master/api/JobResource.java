@@ -15,7 +15,7 @@ import io.distexec.master.jobs.Page;
 import io.distexec.master.jobs.QueueFullException;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
-import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -55,7 +55,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Submit, follow, list and cancel jobs. */
 @Path("jobs")
-@Dependent
+// One instance for the application: a per-request instance costs a @Resource look-up on every request.
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Jobs", description = "Commands to run on the workers, from submission to their end")
 public class JobResource {
@@ -74,6 +75,11 @@ public class JobResource {
   public JobResource(JobService jobs, JobEvents events) {
     this.jobs = jobs;
     this.events = events;
+  }
+
+  /** For CDI's proxy only. */
+  protected JobResource() {
+    this(null, null);
   }
 
   /**

@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +35,8 @@ final class TaskBook {
   }
 
   private final Map<String, Entry> tasks = new LinkedHashMap<>();
+  /** Ended tasks, oldest first: eviction looks only at the head (a scan of all was O(n) per task). */
+  private final java.util.ArrayDeque<String> ended = new java.util.ArrayDeque<>();
   private final Clock clock;
 
   TaskBook(Clock clock) {
@@ -85,6 +86,7 @@ final class TaskBook {
       entry.result = result;
       entry.endedAt = clock.instant();
       stream = entry.stream;
+      ended.addLast(taskId);
       evict();
     }
     stream.send(TaskEvent.newBuilder().setResult(result).build());
@@ -127,18 +129,12 @@ final class TaskBook {
 
   private void evict() {
     Instant cutoff = clock.instant().minus(KEEP);
-    int ended = 0;
-    for (Entry entry : tasks.values()) {
-      if (entry.result != null) {
-        ended++;
+    while (!ended.isEmpty()) {
+      Entry oldest = tasks.get(ended.peekFirst());
+      if (oldest != null && ended.size() <= MAX_KEPT && !oldest.endedAt.isBefore(cutoff)) {
+        return;
       }
-    }
-    for (Iterator<Entry> it = tasks.values().iterator(); it.hasNext(); ) {
-      Entry entry = it.next();
-      if (entry.result != null && (entry.endedAt.isBefore(cutoff) || ended > MAX_KEPT)) {
-        it.remove();
-        ended--;
-      }
+      tasks.remove(ended.pollFirst());
     }
   }
 
