@@ -96,6 +96,7 @@ final class SimulatedWorkers implements AutoCloseable {
   @Override
   public void close() {
     heartbeats.shutdownNow();
+    masterChannels.forEach(ManagedChannel::shutdownNow);
     channels.close();
     endpoint.close();
   }
