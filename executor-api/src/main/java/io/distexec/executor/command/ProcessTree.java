@@ -92,8 +92,12 @@ final class ProcessTree {
     Map<Long, ProcessHandle> found = new LinkedHashMap<>();
     if (ProcStat.running(leader)) {
       found.put(leader.pid(), leader);
+      // Each walk reads the whole process table; a dead leader has no descendants left (they were
+      // reparented), and its session's members are found by the group scan below.
+      leader.descendants().filter(ProcStat::running).forEach(p -> found.put(p.pid(), p));
+    } else if (SETSID.isEmpty()) {
+      leader.descendants().filter(ProcStat::running).forEach(p -> found.put(p.pid(), p));
     }
-    leader.descendants().filter(ProcStat::running).forEach(p -> found.put(p.pid(), p));
     if (SETSID.isPresent()) {
       for (long pid : ProcStat.groupMembers(leader.pid())) {
         ProcessHandle.of(pid).filter(ProcStat::running).ifPresent(p -> found.put(pid, p));

@@ -19,6 +19,7 @@ final class UsageSampler {
   private final boolean enabled = ProcStat.available();
   private long peakRss = -1;
   private long maxCpuTicks = -1;
+  private boolean first = true;
 
   UsageSampler(ProcessHandle leader) {
     this.leader = leader;
@@ -31,8 +32,12 @@ final class UsageSampler {
     long rss = 0;
     long ticks = 0;
     boolean any = false;
-    for (ProcessHandle p : (Iterable<ProcessHandle>) () ->
-        java.util.stream.Stream.concat(java.util.stream.Stream.of(leader), leader.descendants()).iterator()) {
+    // The first sample, taken as the task starts, looks at the leader only: it has had no time to
+    // fork, and a walk of the descendants reads the whole process table.
+    java.util.stream.Stream<ProcessHandle> tree = first ? java.util.stream.Stream.of(leader)
+        : java.util.stream.Stream.concat(java.util.stream.Stream.of(leader), leader.descendants());
+    first = false;
+    for (ProcessHandle p : (Iterable<ProcessHandle>) tree::iterator) {
       Optional<ProcStat> stat = ProcStat.read(p.pid());
       if (stat.isPresent()) {
         any = true;

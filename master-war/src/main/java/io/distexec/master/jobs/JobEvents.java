@@ -56,6 +56,7 @@ public final class JobEvents {
     final long[] storedBytes = new long[2];
     final long[] totalBytes = new long[2];
     final List<Watcher> watchers = new ArrayList<>();
+    StateEvent lastState;
     boolean ended;
   }
 
@@ -93,8 +94,9 @@ public final class JobEvents {
     }
     Log log = new Log();
     for (Transition t : records.history(jobId)) {
-      log.stored.add(new StateEvent(log.nextSequence++, t.at(), t.status(), t.workerId(), t.attempt(), t.error(),
-          t.exitCode()));
+      log.lastState = new StateEvent(log.nextSequence++, t.at(), t.status(), t.workerId(), t.attempt(), t.error(),
+          t.exitCode());
+      log.stored.add(log.lastState);
     }
     if (job.get().status().isTerminal()) {
       JobOutcome o = job.get().outcome();
@@ -109,31 +111,67 @@ public final class JobEvents {
     return Optional.of(log);
   }
 
-  /** Records that {@code job} is now in its current state. */
+  /**
+   * Records that {@code job} is now in its current state. With a store to rebuild from, a log is
+   * kept in memory only while it may be wanted live (someone watches, or a running job prints):
+   * a million queued jobs cost no memory here, and a job's log is dropped {@link #RETAIN_ENDED}
+   * after it ends (a later watcher gets it rebuilt from the store).
+   */
   public void state(Job job) {
-    Log log = logs.get(job.id());
-    if (log == null) {
-      boolean accepted = job.status() == JobStatus.QUEUED && job.attempt() == 0; // nothing to rebuild
-      Optional<Log> rebuilt = accepted ? Optional.empty() : rebuild(job.id());
-      if (rebuilt.isPresent()) {
-        logs.putIfAbsent(job.id(), rebuilt.get()); // the store's history already has this change
-        return;
-      }
-      log = logs.computeIfAbsent(job.id(), id -> new Log());
+    if (records == null) {
+      append(logs.computeIfAbsent(job.id(), id -> new Log()), job);
+      return;
     }
+    // computeIfPresent waits for a rebuild of this job's log that is under way, then appends.
+    logs.computeIfPresent(job.id(), (id, log) -> {
+      append(log, job);
+      return log;
+    });
+    if (job.status().isTerminal()) {
+      retire(job.id());
+    }
+  }
+
+  private void append(Log log, Job job) {
     synchronized (log) {
       if (log.ended) {
         return;
       }
-      Event event = new StateEvent(log.nextSequence++, clock.instant(), job.status(), job.workerId(), job.attempt(),
-          job.outcome().error(), job.exitCode());
+      StateEvent last = log.lastState;
+      if (last != null && last.status() == job.status() && last.attempt() == job.attempt()) {
+        return; // a log rebuilt from the store holds this change already
+      }
+      StateEvent event = new StateEvent(log.nextSequence++, clock.instant(), job.status(), job.workerId(),
+          job.attempt(), job.outcome().error(), job.exitCode());
       log.stored.add(event);
+      log.lastState = event;
       publish(log, event);
       if (job.status().isTerminal()) {
         log.ended = true;
         log.watchers.forEach(JobEvents::end);
         log.watchers.clear();
       }
+    }
+  }
+
+  /** How long the log of an ended job stays in memory (for watchers that resume right after). */
+  static final java.time.Duration RETAIN_ENDED = java.time.Duration.ofMinutes(1);
+
+  private record Retired(String jobId, Instant at) {}
+
+  private final java.util.Queue<Retired> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private void retire(String jobId) {
+    Instant now = clock.instant();
+    retired.add(new Retired(jobId, now));
+    Instant cutoff = now.minus(RETAIN_ENDED);
+    for (Retired head = retired.peek(); head != null && head.at().isBefore(cutoff); head = retired.peek()) {
+      retired.poll();
+      logs.computeIfPresent(head.jobId(), (id, log) -> {
+        synchronized (log) {
+          return log.ended && log.watchers.isEmpty() ? null : log;
+        }
+      });
     }
   }
 

@@ -99,4 +99,25 @@ class JobEventsTest {
     assertThat(watcher.stdout).hasToString("done\n");
     assertThat(watcher.ended).isTrue();
   }
+
+  /** With a store, nothing is kept for a job nobody watches; a watcher gets the stored past, then live changes once. */
+  @Test
+  void withAStoreKeepsNoLogUntilSomeoneWatchesAndThenMissesNothing() {
+    InMemoryJobStore store = new InMemoryJobStore(clock);
+    JobEvents withStore = new JobEvents(10, clock, store);
+    PublishingJobStore publishing = new PublishingJobStore(store, withStore);
+    publishing.insert(queued);
+    publishing.update("j1", j -> j.dispatchedTo("w1"));
+
+    Recorder watcher = new Recorder();
+    withStore.watch("j1", 0, watcher);
+    assertThat(watcher.sequences).containsExactly(1L, 2L); // QUEUED, DISPATCHED from the store
+    publishing.update("j1", j -> j.running(clock.instant()));
+    withStore.output("j1", StdStream.STDOUT, "hi".getBytes(), 0);
+    publishing.update("j1", j -> j.finished(JobStatus.SUCCEEDED, JobOutcome.of(0, "hi".getBytes(), ""),
+        clock.instant()));
+    assertThat(watcher.sequences).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(watcher.stdout).hasToString("hi");
+    assertThat(watcher.ended).isTrue();
+  }
 }
