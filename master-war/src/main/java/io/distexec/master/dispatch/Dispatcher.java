@@ -178,6 +178,11 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
   boolean dispatchNext() {
     List<WorkerNode> workers = registry.snapshot();
     Map<String, Integer> load = inFlight();
+    if (!scheduler.anyFreeSlot(workers, load)) {
+      // Every worker is full: nothing can be placed, so do not read queued jobs from the store (under
+      // load this was up to LOOKAHEAD reads for every submit and every task end).
+      return false;
+    }
     for (String jobId : queue.head(LOOKAHEAD)) {
       Optional<Job> job = store.find(jobId);
       if (job.isEmpty() || job.get().status() != JobStatus.QUEUED) {

@@ -23,6 +23,15 @@ public final class Scheduler {
   }
 
   /**
+   * Whether any worker could take a task of some type now (takes work, reachable, a free slot): the
+   * dispatcher's cheap test before it reads queued jobs from the store.
+   */
+  public boolean anyFreeSlot(List<WorkerNode> workers, Map<String, Integer> inFlight) {
+    return workers.stream().anyMatch(w -> !w.takesNoWork() && !w.unreachable()
+        && inFlight.getOrDefault(w.id(), 0) < w.maxConcurrentTasks());
+  }
+
+  /**
    * @param taskType the job's executor
    * @param workers the registered workers
    * @param inFlight tasks sent to each worker that have not ended, by worker id

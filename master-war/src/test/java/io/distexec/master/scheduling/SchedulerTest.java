@@ -70,4 +70,13 @@ class SchedulerTest {
         roundRobin.place("command", workers, Map.of()).workerId().orElseThrow()))
         .containsExactly("a", "c", "a");
   }
+
+  @Test
+  void seesAFreeSlotOnlyOnAWorkerThatTakesWorkAndIsNotFull() {
+    Scheduler scheduler = new Scheduler(new io.distexec.master.balancing.RoundRobinBalancer());
+    List<WorkerNode> workers = List.of(worker("full", 2, false, "command"), worker("draining", 2, true, "command"));
+    assertThat(scheduler.anyFreeSlot(workers, Map.of("full", 2))).isFalse();
+    assertThat(scheduler.anyFreeSlot(workers, Map.of("full", 1))).isTrue();
+    assertThat(scheduler.anyFreeSlot(List.of(), Map.of())).isFalse();
+  }
 }
