@@ -123,7 +123,8 @@ public final class Bench implements Callable<Integer> {
       results.put("registry.register_seconds", (System.nanoTime() - started) / 1e9,
           "s to register " + simulatedWorkers + " simulated workers");
       long pid = cluster.masterPid();
-      Thread.sleep(5000); // every worker heartbeats once before sampling
+      // Steady state: every worker has heartbeated a few times and the JIT has compiled the path.
+      Thread.sleep(Math.min(30, registrySeconds) * 1000L);
       ProcessStats before = ProcessStats.of(pid);
       long t0 = System.nanoTime();
       Thread.sleep(registrySeconds * 1000L);
