@@ -289,24 +289,17 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
           // The worker never started the task (busy or draining): it goes back to the queue.
           LOG.info(() -> "worker " + attempt.workerId + " refused job " + attempt.jobId + " ("
               + status.getCode() + ": " + status.getDescription() + "); requeued");
-          if (apply(attempt, Job::requeued)) {
-            queue.addFirst(attempt.jobId);
-          }
+          requeue(attempt);
           return;
         }
-        String reason = attempt.lostReason != null ? attempt.lostReason
+        if (status.getCode() == Status.Code.INVALID_ARGUMENT) {
+          apply(attempt, j -> j.finished(JobStatus.FAILED, JobOutcome.error(status.getDescription()),
+              clock.instant()));
+          return;
+        }
+        lose(attempt, store.find(attempt.jobId), attempt.lostReason != null ? attempt.lostReason
             : "lost contact with worker " + attempt.workerId + ": " + status.getCode()
-                + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")");
-        JobStatus terminal = status.getCode() == Status.Code.INVALID_ARGUMENT ? JobStatus.FAILED : JobStatus.LOST;
-        Optional<Job> current = store.find(attempt.jobId);
-        if (terminal == JobStatus.LOST && attempt.cancelReason == null && current.isPresent()
-            && current.get().retry().allowsAnotherAfter(attempt.number)) {
-          retry(attempt, current.get().retry(), "attempt " + attempt.number + " lost: " + reason);
-          return;
-        }
-        String message = terminal == JobStatus.FAILED ? status.getDescription()
-            : attempt.number > 1 ? reason + " (attempt " + attempt.number + ", the last allowed)" : reason;
-        apply(attempt, j -> j.finished(terminal, JobOutcome.error(message), clock.instant()));
+                + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")"));
       } finally {
         ended(attempt);
       }
@@ -459,15 +452,32 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
       return;
     }
     if (job.get().status() == JobStatus.DISPATCHED) {
-      if (apply(attempt, Job::requeued)) {
-        queue.addFirst(attempt.jobId);
-        wake();
-      }
-    } else if (job.get().retry().allowsAnotherAfter(attempt.number)) {
-      retry(attempt, job.get().retry(), "attempt " + attempt.number + " lost: " + reason);
+      requeue(attempt);
+      wake();
     } else {
-      apply(attempt, j -> j.finished(JobStatus.LOST, JobOutcome.error(reason), clock.instant()));
+      lose(attempt, job, reason);
     }
+  }
+
+  /** The worker never started the attempt: back to the front of the queue, the attempt not counted. */
+  private void requeue(Attempt attempt) {
+    if (apply(attempt, Job::requeued)) {
+      queue.addFirst(attempt.jobId);
+    }
+  }
+
+  /**
+   * The attempt is lost: the job runs again after the policy's backoff while attempts remain (and
+   * nobody asked to cancel it), otherwise it ends LOST with the reason.
+   */
+  private void lose(Attempt attempt, Optional<Job> current, String reason) {
+    if (attempt.cancelReason == null && current.isPresent()
+        && current.get().retry().allowsAnotherAfter(attempt.number)) {
+      retry(attempt, current.get().retry(), "attempt " + attempt.number + " lost: " + reason);
+      return;
+    }
+    String message = attempt.number > 1 ? reason + " (attempt " + attempt.number + ", the last allowed)" : reason;
+    apply(attempt, j -> j.finished(JobStatus.LOST, JobOutcome.error(message), clock.instant()));
   }
 
   /** Back to the queue after the policy's backoff; the job keeps its permit meanwhile. */
