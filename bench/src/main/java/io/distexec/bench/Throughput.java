@@ -32,16 +32,30 @@ final class Throughput {
   }
 
   static double jobsPerSecond(BenchCluster cluster, int jobs, int clients, Submitter submitter) throws Exception {
+    long start = System.nanoTime();
+    submitAll(jobs, clients, submitter);
+    cluster.awaitIdle(Duration.ofMinutes(30));
+    return jobs / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * Submits {@code jobs} jobs from {@code clients} threads, waiting briefly and submitting again when
+   * the queue is full; prints progress every 100,000 jobs.
+   */
+  static void submitAll(int jobs, int clients, Submitter submitter) throws Exception {
     AtomicInteger left = new AtomicInteger(jobs);
     ExecutorService threads = Executors.newFixedThreadPool(clients);
     try {
-      long start = System.nanoTime();
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < clients; t++) {
         done.add(threads.submit(() -> {
-          while (left.getAndDecrement() > 0) {
+          int n;
+          while ((n = left.getAndDecrement()) > 0) {
             while (!submitter.submit()) {
-              Thread.sleep(5);
+              Thread.sleep(5); // a client's back-off after 429 / RESOURCE_EXHAUSTED, not synchronisation
+            }
+            if (n % 100_000 == 0 && n < jobs) {
+              System.out.printf("  %d submitted%n", jobs - n);
             }
           }
           return null;
@@ -50,8 +64,6 @@ final class Throughput {
       for (Future<?> f : done) {
         f.get();
       }
-      cluster.awaitIdle(Duration.ofMinutes(30));
-      return jobs / ((System.nanoTime() - start) / 1e9);
     } finally {
       threads.shutdownNow();
     }
