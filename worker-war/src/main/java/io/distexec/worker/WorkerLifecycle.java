@@ -10,8 +10,8 @@ import io.distexec.worker.registration.MasterConnection;
 import io.grpc.ManagedChannel;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
@@ -19,8 +19,11 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Starts the worker (gRPC endpoint, then registration with the master) and stops it gracefully:
@@ -32,11 +35,13 @@ public class WorkerLifecycle {
 
   private static final Logger LOG = Logger.getLogger(WorkerLifecycle.class.getName());
 
-  @Resource
-  ManagedExecutorService executor;
-
+  /** Runs a drain the master asked for (it waits for running tasks). */
   @Resource
   ManagedScheduledExecutorService scheduler;
+
+  /** Makes the one thread registration and heartbeats run on. */
+  @Resource
+  ManagedThreadFactory threadFactory;
 
   private final WorkerConfig config;
   private final TaskRunner runner;
@@ -47,6 +52,7 @@ public class WorkerLifecycle {
   private volatile GrpcChannels channels;
   private volatile ManagedChannel masterChannel;
   private volatile MasterConnection master;
+  private volatile ScheduledExecutorService membership;
 
   @Inject
   WorkerLifecycle(WorkerConfig config, TaskRunner runner, ExecutorRegistry executors, WorkerGrpcService workerService) {
@@ -69,12 +75,27 @@ public class WorkerLifecycle {
     }
     channels = new GrpcChannels("worker");
     masterChannel = channels.open(config.masterAddress());
+    // Heartbeats get a thread of their own: if they queued behind busy work in a shared pool, the
+    // master would declare a worker dead for being busy.
+    membership = Executors.newSingleThreadScheduledExecutor(threadFactory);
     master = new MasterConnection(config, executors.names(), runner::active, workerService::taskIds, runner::draining,
-        () -> scheduler.execute(this::drainAndLeave), masterChannel, scheduler);
+        () -> scheduler.execute(this::drainAndLeave), masterChannel, membership);
     master.start();
+    warnIfThePoolIsTooSmall();
     LOG.info(() -> "worker " + config.workerId() + " started: gRPC on " + config.bind().host() + ":" + endpoint.port()
         + ", " + config.maxConcurrentTasks() + " slots, executors " + executors.names() + ", master "
         + config.masterAddress());
+  }
+
+  private void warnIfThePoolIsTooSmall() {
+    int threads = ConfigProvider.getConfig().getOptionalValue("EXECUTOR_THREADS", Integer.class)
+        .orElse(WorkerConfig.DEFAULT_EXECUTOR_THREADS);
+    int needed = WorkerConfig.executorThreadsNeeded(config.maxConcurrentTasks());
+    if (threads < needed) {
+      LOG.warning(() -> "EXECUTOR_THREADS is " + threads + ", too few for " + config.maxConcurrentTasks()
+          + " slots (MAX_CONCURRENT_TASKS): set it to " + needed + ", or tasks and their output will wait for"
+          + " Liberty to grow its thread pool (one step every 1.5 s)");
+    }
   }
 
   public boolean started() {
@@ -109,6 +130,9 @@ public class WorkerLifecycle {
     finishRunningTasks();
     if (master != null) {
       master.deregister("shutdown");
+    }
+    if (membership != null) {
+      membership.shutdownNow();
     }
     if (endpoint != null) {
       endpoint.close(2000);

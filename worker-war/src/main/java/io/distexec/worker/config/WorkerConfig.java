@@ -41,6 +41,17 @@ public record WorkerConfig(
   public static final int DEFAULT_HEARTBEAT_INTERVAL_SECONDS = 5;
   public static final int DEFAULT_DRAIN_GRACE_SECONDS = 30;
   public static final int DEFAULT_OUTPUT_CAP_BYTES = 1024 * 1024;
+  /** EXECUTOR_THREADS, the Liberty default pool's core size: liberty/worker/server.xml's default. */
+  public static final int DEFAULT_EXECUTOR_THREADS = 48;
+
+  /**
+   * Threads Liberty's pool must be able to start at once for every slot's command to run without
+   * waiting for the pool to grow: the wait, stdout, stderr and stdin copying per task, and some for
+   * HTTP requests.
+   */
+  public static int executorThreadsNeeded(int maxConcurrentTasks) {
+    return 4 * maxConcurrentTasks + 8;
+  }
 
   public WorkerConfig {
     if (workerId == null || workerId.isBlank()) {
