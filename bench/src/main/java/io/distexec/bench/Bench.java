@@ -83,11 +83,14 @@ public final class Bench implements Callable<Integer> {
       try (BenchCluster cluster = BenchCluster.start(root, work.resolve("cluster"), WORKERS, Map.of());
           DistexecClient client = DistexecClient.connect(cluster.masterGrpc(), Duration.ofSeconds(30))) {
         if (parts.contains(Part.latency)) {
-          Latency.Percentiles p = Latency.measure(cluster.masterUrl(), latencyJobs);
+          Latency.Measured measured = Latency.measure(cluster.masterUrl(), latencyJobs);
+          Latency.Percentiles p = measured.total();
           results.put("latency.p50_ms", p.p50(), "ms submit -> stored result (REST, Prefer: wait)");
           results.put("latency.p95_ms", p.p95(), "ms");
           results.put("latency.p99_ms", p.p99(), "ms");
           results.put("latency.max_ms", p.max(), "ms");
+          measured.phaseMedians().forEach((phase, ms) ->
+              results.put("latency.phase." + phase + "_ms", ms, "ms, median"));
         }
         if (parts.contains(Part.throughput)) {
           long before = Throughput.count(client, JobStatus.SUCCEEDED);

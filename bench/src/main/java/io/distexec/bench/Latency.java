@@ -1,22 +1,44 @@
 package io.distexec.bench;
 
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Sequential round trips on an idle cluster: submit {@code echo hello} with {@code Prefer: wait}
- * (the answer comes once the job's result is stored) and time each.
+ * (the answer comes once the job's result is stored) and time each. Each answer carries the job's
+ * stored history and the worker's start and end times, which split the round trip into phases.
  */
 final class Latency {
 
   record Percentiles(double p50, double p95, double p99, double max) {}
 
+  /** The round trips' percentiles, and the median of each phase in ms. */
+  record Measured(Percentiles total, Map<String, Double> phaseMedians) {}
+
+  /** Phase names, in the order a job goes through them. */
+  static final String[] PHASES = {
+    "queued_to_dispatched", // master: stored QUEUED -> dispatcher stored DISPATCHED
+    "dispatched_to_started", // ExecuteTask call -> the worker started the process
+    "run", // worker: process start -> exit, output drained, leftovers checked
+    "finished_to_stored", // result back to the master -> terminal state stored
+    "http_and_accept", // the rest: HTTP, parsing, QUEUED insert, answer
+  };
+
   private Latency() {}
 
-  static Percentiles measure(String masterUrl, int jobs) throws Exception {
+  static Measured measure(String masterUrl, int jobs) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     HttpRequest request = HttpRequest.newBuilder(URI.create(masterUrl + "/api/v1/jobs"))
         .header("Content-Type", "application/json").header("Prefer", "wait=10")
@@ -25,19 +47,71 @@ final class Latency {
       send(http, request); // warm-up: JIT, connections
     }
     long[] nanos = new long[jobs];
+    double[][] phases = new double[PHASES.length][jobs];
     for (int i = 0; i < jobs; i++) {
       long start = System.nanoTime();
-      send(http, request);
+      JsonObject job = send(http, request);
       nanos[i] = System.nanoTime() - start;
+      // The submit's answer has no history; read it outside the timed part.
+      split(get(http, masterUrl + "/api/v1/jobs/" + job.getString("id")), nanos[i] / 1e6, phases, i);
     }
     Arrays.sort(nanos);
-    return new Percentiles(ms(nanos, 0.50), ms(nanos, 0.95), ms(nanos, 0.99), nanos[jobs - 1] / 1e6);
+    Map<String, Double> medians = new LinkedHashMap<>();
+    for (int p = 0; p < PHASES.length; p++) {
+      Arrays.sort(phases[p]);
+      medians.put(PHASES[p], phases[p][jobs / 2]);
+    }
+    return new Measured(new Percentiles(ms(nanos, 0.50), ms(nanos, 0.95), ms(nanos, 0.99), nanos[jobs - 1] / 1e6),
+        medians);
   }
 
-  private static void send(HttpClient http, HttpRequest request) throws Exception {
+  private static void split(JsonObject job, double totalMs, double[][] phases, int i) {
+    Instant queued = null;
+    Instant dispatched = null;
+    Instant stored = null;
+    for (JsonValue v : job.getJsonArray("history")) {
+      JsonObject t = v.asJsonObject();
+      Instant at = Instant.parse(t.getString("at"));
+      switch (t.getString("status")) {
+        case "QUEUED" -> queued = at;
+        case "DISPATCHED" -> dispatched = at;
+        case "SUCCEEDED" -> stored = at;
+        default -> { }
+      }
+    }
+    Instant started = Instant.parse(job.getString("startedAt"));
+    Instant finished = Instant.parse(job.getString("finishedAt"));
+    phases[0][i] = ms(queued, dispatched);
+    phases[1][i] = ms(dispatched, started);
+    phases[2][i] = ms(started, finished);
+    phases[3][i] = ms(finished, stored);
+    phases[4][i] = totalMs - ms(queued, stored);
+  }
+
+  private static double ms(Instant from, Instant to) {
+    return Duration.between(from, to).toNanos() / 1e6;
+  }
+
+  private static JsonObject send(HttpClient http, HttpRequest request) throws Exception {
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200 || !response.body().contains("\"SUCCEEDED\"")) {
       throw new IllegalStateException("job did not succeed in time: " + response.statusCode() + " " + response.body());
+    }
+    return parse(response.body());
+  }
+
+  private static JsonObject get(HttpClient http, String url) throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("GET " + url + ": " + response.statusCode() + " " + response.body());
+    }
+    return parse(response.body());
+  }
+
+  private static JsonObject parse(String body) {
+    try (JsonReader reader = Json.createReader(new StringReader(body))) {
+      return reader.readObject();
     }
   }
 

@@ -22,6 +22,15 @@ class BenchSmokeIT {
         "throughput.rest.jobs_per_second", "throughput.grpc.ratio_to_baseline", "latency.p50_ms", "latency.p99_ms",
         "registry.master_core_share", "registry.master_rss_mib", "queue.submit_jobs_per_second",
         "queue.master_heap_mib", "queue.restart_seconds");
+    // Each phase of a round trip is a real duration, and together they are the round trip.
+    double phases = 0;
+    for (String phase : Latency.PHASES) {
+      Object ms = figures.get("latency.phase." + phase + "_ms");
+      assertThat(ms).as(phase).isInstanceOf(Double.class);
+      assertThat((Double) ms).as(phase).isGreaterThanOrEqualTo(0.0);
+      phases += (Double) ms;
+    }
+    assertThat(phases).isGreaterThan(0.0);
     assertThat(figures.get("throughput.jobs_succeeded")).isEqualTo(120L);
     assertThat(figures.get("registry.workers")).isEqualTo(50L);
     assertThat(figures.get("queue.queued")).isEqualTo(300L);
