@@ -38,6 +38,7 @@ public final class MasterConnection {
   private final Supplier<List<String>> taskIds;
   private final BooleanSupplier draining;
   private final Runnable onDrainRequested;
+  private final ManagedChannel channel;
   private final RegistrationServiceGrpc.RegistrationServiceBlockingStub stub;
   private final ScheduledExecutorService scheduler;
   private final Backoff backoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(10));
@@ -61,6 +62,7 @@ public final class MasterConnection {
     this.taskIds = taskIds;
     this.draining = draining;
     this.onDrainRequested = onDrainRequested;
+    this.channel = channel;
     this.stub = RegistrationServiceGrpc.newBlockingStub(channel);
     this.scheduler = scheduler;
     this.heartbeatInterval = config.heartbeatInterval();
@@ -80,6 +82,7 @@ public final class MasterConnection {
       return;
     }
     try {
+      reconnectNow();
       RegisterResponse response = stub.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
           .register(RegisterRequest.newBuilder()
               .setWorkerId(config.workerId())
@@ -119,6 +122,7 @@ public final class MasterConnection {
       return;
     }
     try {
+      reconnectNow();
       sendHeartbeat();
       scheduleNext(this::heartbeat, heartbeatInterval);
     } catch (StatusRuntimeException e) {
@@ -148,6 +152,16 @@ public final class MasterConnection {
       LOG.info("the master asks this worker to drain");
       onDrainRequested.run();
     }
+  }
+
+  /**
+   * Our own schedule paces the retries, so the channel need not: after a few failed connects
+   * grpc-java waits seconds (growing to two minutes) before it dials again and fails calls at once
+   * meanwhile. A master back from a restart then heard from its workers only after that wait, too
+   * late for the restart's reconciliation window, and their running jobs were taken for lost.
+   */
+  private void reconnectNow() {
+    channel.resetConnectBackoff(); // does nothing unless the channel is waiting to reconnect
   }
 
   /** Tells the master at once (not at the next interval) that this worker is draining. */

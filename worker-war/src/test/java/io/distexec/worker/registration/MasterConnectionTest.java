@@ -3,6 +3,8 @@ package io.distexec.worker.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.distexec.common.GrpcChannels;
+import io.distexec.common.GrpcEndpoint;
 import io.distexec.common.HostPort;
 import io.distexec.proto.v1.DeregisterRequest;
 import io.distexec.proto.v1.DeregisterResponse;
@@ -133,5 +135,42 @@ class MasterConnectionTest {
     connection.deregister("shutdown");
     assertThat(master.calls).last().isEqualTo("deregister shutdown");
     assertThat(connection.registered()).isFalse();
+  }
+
+  /**
+   * Over real loopback TCP: after 12 s without a master, grpc-java's own reconnect backoff has grown
+   * to several seconds; the worker still finds a master that comes back on the same port within
+   * about one heartbeat interval, as a restarted master's reconciliation needs.
+   */
+  @Test
+  void findsAMasterThatComesBackAfterALongAbsenceWithinAboutOneInterval() throws Exception {
+    GrpcEndpoint first = GrpcEndpoint.start("test-master", new HostPort("127.0.0.1", 0), List.of(master));
+    int port = first.port();
+    try (GrpcChannels channels = new GrpcChannels("test-worker")) {
+      ManagedChannel tcp = channels.open("127.0.0.1:" + port);
+      MasterConnection overTcp = new MasterConnection(config, Set.of("command"), () -> 0, List::of, () -> false,
+          () -> { }, tcp, scheduler);
+      GrpcEndpoint second = null;
+      try {
+        overTcp.start();
+        await().atMost(Duration.ofSeconds(5)).until(overTcp::registered);
+        first.close(0);
+        master.knowsWorker.set(false);
+        Thread.sleep(12_000); // heartbeats fail once a second meanwhile
+        master.calls.clear();
+        second = GrpcEndpoint.start("test-master", new HostPort("127.0.0.1", port), List.of(master));
+        long back = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).until(() -> master.calls.stream().anyMatch(c -> c.startsWith("register")));
+        // One heartbeat interval (1 s) to notice, one call to register again; without resetting the
+        // channel's backoff this took up to its next redial, seconds later.
+        assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofMillis(3500));
+      } finally {
+        overTcp.deregister("test over");
+        tcp.shutdownNow();
+        if (second != null) {
+          second.close(0);
+        }
+      }
+    }
   }
 }
