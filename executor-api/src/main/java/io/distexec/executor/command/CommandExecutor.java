@@ -209,6 +209,7 @@ public final class CommandExecutor implements Executor {
 
   private Result awaitProcess(Task task, ExecutionContext context, Process process, Instant startedAt)
       throws InterruptedException {
+    PidWindow pids = PidWindow.since(process.pid());
     CappedOutput stdout = new CappedOutput(settings.outputCapBytes());
     CappedOutput stderr = new CappedOutput(settings.outputCapBytes());
     CompletableFuture<Void> outPump = pump(process.getInputStream(), StdStream.STDOUT, stdout, context.output());
@@ -219,7 +220,7 @@ public final class CommandExecutor implements Executor {
     CompletableFuture<Void> cancelled = new CompletableFuture<>();
     context.onCancel(() -> {
       if (process.isAlive() && cancelled.complete(null)) {
-        Runnable kill = () -> killed.addAndGet(ProcessTree.kill(process.toHandle(), settings.killGrace()));
+        Runnable kill = () -> killed.addAndGet(ProcessTree.kill(process.toHandle(), pids, settings.killGrace()));
         try {
           ioThreads.execute(kill);
         } catch (RejectedExecutionException e) {
@@ -237,15 +238,16 @@ public final class CommandExecutor implements Executor {
           TimeUnit.NANOSECONDS)) {
         if (System.nanoTime() >= deadline) {
           timedOut = !cancelled.isDone();
-          killed.addAndGet(ProcessTree.kill(process.toHandle(), settings.killGrace()));
+          killed.addAndGet(ProcessTree.kill(process.toHandle(), pids, settings.killGrace()));
           break;
         }
         usage.sample();
+        pids.observe();
       }
       int exit = process.waitFor();
       // The task ends with its leader: whatever it left running in its session goes too (and so
       // releases the output pipes).
-      killed.addAndGet(ProcessTree.kill(process.toHandle(), settings.killGrace()));
+      killed.addAndGet(ProcessTree.kill(process.toHandle(), pids, settings.killGrace()));
       drain(outPump);
       drain(errPump);
       Instant finishedAt = Instant.now();
@@ -266,7 +268,7 @@ public final class CommandExecutor implements Executor {
           finishedAt, used);
     } catch (InterruptedException e) {
       // The worker is going away: leave nothing running behind.
-      ProcessTree.kill(process.toHandle(), Duration.ZERO);
+      ProcessTree.kill(process.toHandle(), pids, Duration.ZERO);
       throw e;
     }
   }

@@ -67,15 +67,19 @@ record ProcStat(long pid, long processGroup, long cpuTicks, long rssBytes) {
     }
   }
 
-  /** Every live process in the group {@code group}: one pass over /proc. */
-  static List<Long> groupMembers(long group) {
+  /**
+   * Every live process in the group {@code group}: one pass over /proc, reading the state of those
+   * in {@code window} only.
+   */
+  static List<Long> groupMembers(long group, PidWindow window) {
+    window.observe();
     List<Long> members = new ArrayList<>();
     try (Stream<Path> all = Files.list(Path.of("/proc"))) {
       all.map(p -> p.getFileName().toString())
           .filter(name -> !name.isEmpty() && Character.isDigit(name.charAt(0)))
           .forEach(name -> {
             long pid = Long.parseLong(name);
-            if (processGroupOf(pid) == group) {
+            if (window.mayHold(pid) && processGroupOf(pid) == group) {
               members.add(pid);
             }
           });

@@ -47,20 +47,21 @@ final class ProcessTree {
    * Ends the group led by {@code leader} (or its tree, without sessions), including processes the
    * leader left behind after it exited.
    *
+   * @param window where the group's members can be (the ids handed out since the leader started)
    * @return how many processes were signalled
    */
-  static int kill(ProcessHandle leader, Duration grace) {
-    Map<Long, ProcessHandle> targets = members(leader);
+  static int kill(ProcessHandle leader, PidWindow window, Duration grace) {
+    Map<Long, ProcessHandle> targets = members(leader, window);
     if (targets.isEmpty()) {
       return 0;
     }
     targets.values().forEach(ProcessHandle::destroy);
     try {
       if (!awaitGone(targets.values(), grace)) {
-        forceKill(leader, targets);
+        forceKill(leader, window, targets);
       }
     } catch (InterruptedException e) {
-      forceKill(leader, targets);
+      forceKill(leader, window, targets);
       Thread.currentThread().interrupt();
     }
     return targets.size();
@@ -81,14 +82,14 @@ final class ProcessTree {
     return true;
   }
 
-  private static void forceKill(ProcessHandle leader, Map<Long, ProcessHandle> targets) {
+  private static void forceKill(ProcessHandle leader, PidWindow window, Map<Long, ProcessHandle> targets) {
     // Signal again whatever is alive, including processes forked since the first look.
-    targets.putAll(members(leader));
+    targets.putAll(members(leader, window));
     targets.values().stream().filter(ProcStat::running).forEach(ProcessHandle::destroyForcibly);
   }
 
   /** Live processes of the leader's group (or tree), leader first. */
-  private static Map<Long, ProcessHandle> members(ProcessHandle leader) {
+  private static Map<Long, ProcessHandle> members(ProcessHandle leader, PidWindow window) {
     Map<Long, ProcessHandle> found = new LinkedHashMap<>();
     if (ProcStat.running(leader)) {
       found.put(leader.pid(), leader);
@@ -99,7 +100,7 @@ final class ProcessTree {
       leader.descendants().filter(ProcStat::running).forEach(p -> found.put(p.pid(), p));
     }
     if (SETSID.isPresent()) {
-      for (long pid : ProcStat.groupMembers(leader.pid())) {
+      for (long pid : ProcStat.groupMembers(leader.pid(), window)) {
         ProcessHandle.of(pid).filter(ProcStat::running).ifPresent(p -> found.put(pid, p));
       }
     }
