@@ -3,7 +3,9 @@ package io.distexec.executor.command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.LongSupplier;
+import java.util.stream.LongStream;
 
 /**
  * The process ids Linux handed out since a task's leader started, so that the search for the
@@ -65,6 +67,17 @@ final class PidWindow {
       return true;
     }
     return wraps == 0 ? pid > leader && pid <= last : pid > leader || pid <= last;
+  }
+
+  /**
+   * The ids in the window when there are at most {@code limit} of them: trying each is cheaper than
+   * listing /proc when few processes started since the leader (the usual case for a short task).
+   */
+  synchronized Optional<long[]> fewIds(int limit) {
+    if (everything || wraps != 0 || last - leader > limit) {
+      return Optional.empty();
+    }
+    return Optional.of(LongStream.rangeClosed(leader + 1, last).toArray());
   }
 
   private static long readLastPid() {
