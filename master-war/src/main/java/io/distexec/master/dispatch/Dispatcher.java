@@ -241,8 +241,22 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
       attempt.call = call;
     }
 
+    /**
+     * Records one event of the task. A failure to record it (the store refusing a write) is logged
+     * and the task goes on: thrown from here, it would make gRPC cancel the call, which stops the
+     * task on its worker and ends a job that is running fine as LOST.
+     */
     @Override
     public void onNext(TaskEvent event) {
+      try {
+        record(event);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "could not record " + event.getEventCase() + " of job " + attempt.jobId + " from worker "
+            + attempt.workerId + "; the task goes on", e);
+      }
+    }
+
+    private void record(TaskEvent event) {
       switch (event.getEventCase()) {
         case STARTED -> {
           started = true;

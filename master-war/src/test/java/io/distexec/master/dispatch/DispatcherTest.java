@@ -49,7 +49,8 @@ class DispatcherTest {
 
   private final MutableClock clock = new MutableClock();
   private final JobEvents events = new JobEvents(1024, clock);
-  private final PublishingJobStore store = new PublishingJobStore(new InMemoryJobStore(), events);
+  private final FailingOnceJobStore flaky = new FailingOnceJobStore(new InMemoryJobStore());
+  private final PublishingJobStore store = new PublishingJobStore(flaky, events);
   private final JobQueue queue = new JobQueue(100);
   private final NodeRegistry registry = new NodeRegistry(clock, Duration.ofSeconds(15));
   private final Map<String, ScriptedWorker> workers = new ConcurrentHashMap<>();
@@ -178,6 +179,17 @@ class DispatcherTest {
       assertThat(r.getSpec().getCommand()).isEqualTo("echo");
     });
     await().until(() -> queue.unfinished() == 0);
+  }
+
+  @Test
+  void aStoreErrorWhileRecordingTheStartLeavesTheTaskRunningToItsResult() throws Exception {
+    ScriptedWorker worker = startWorker("w1");
+    startDispatcher();
+    flaky.failNextMoveTo(JobStatus.RUNNING);
+    Job job = jobs.submit(JobSpec.command("echo", "hi"));
+    Job done = awaitStatus(job.id(), JobStatus.SUCCEEDED);
+    assertThat(new String(done.outcome().stdout())).isEqualTo("ok from " + job.id());
+    assertThat(worker.cancelled).isEmpty();
   }
 
   @Test
