@@ -71,34 +71,32 @@ record ProcStat(long pid, long processGroup, long cpuTicks, long rssBytes) {
   }
 
   /**
-   * Every live process in the group {@code group}: one pass over /proc, reading the state of those
-   * in {@code window} only.
+   * Every live process in the group {@code group}, reading the state of the ids in {@code window}
+   * only: each of them when they are few, else those of one listing of /proc.
    */
   static List<Long> groupMembers(long group, PidWindow window) {
     window.observe();
+    long[] candidates = window.fewIds(FEW_IDS).orElseGet(() -> listedPids(window));
     List<Long> members = new ArrayList<>();
-    Optional<long[]> few = window.fewIds(FEW_IDS);
-    if (few.isPresent()) {
-      for (long pid : few.get()) {
-        if (processGroupOf(pid) == group) {
-          members.add(pid);
-        }
+    for (long pid : candidates) {
+      if (processGroupOf(pid) == group) {
+        members.add(pid);
       }
-      return members;
-    }
-    try (Stream<Path> all = Files.list(Path.of("/proc"))) {
-      all.map(p -> p.getFileName().toString())
-          .filter(name -> !name.isEmpty() && Character.isDigit(name.charAt(0)))
-          .forEach(name -> {
-            long pid = Long.parseLong(name);
-            if (window.mayHold(pid) && processGroupOf(pid) == group) {
-              members.add(pid);
-            }
-          });
-    } catch (IOException e) {
-      // no /proc: nothing found
     }
     return members;
+  }
+
+  /** The ids of /proc's process folders that {@code window} may hold; none without /proc. */
+  private static long[] listedPids(PidWindow window) {
+    try (Stream<Path> all = Files.list(Path.of("/proc"))) {
+      return all.map(p -> p.getFileName().toString())
+          .filter(name -> !name.isEmpty() && Character.isDigit(name.charAt(0)))
+          .mapToLong(Long::parseLong)
+          .filter(window::mayHold)
+          .toArray();
+    } catch (IOException e) {
+      return new long[0];
+    }
   }
 
   private static long processGroupOf(long pid) {
