@@ -243,8 +243,8 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
 
     /**
      * Records one event of the task. A failure to record it (the store refusing a write) is logged
-     * and the task goes on: thrown from here, it would make gRPC cancel the call, which stops the
-     * task on its worker and ends a job that is running fine as LOST.
+     * and the task goes on: thrown from here, it would make gRPC cancel the call, and the dispatcher
+     * would take a job whose task runs fine for lost.
      */
     @Override
     public void onNext(TaskEvent event) {
