@@ -1,7 +1,7 @@
 package io.distexec.bench;
 
+import io.distexec.common.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -47,7 +46,7 @@ final class BenchCluster implements AutoCloseable {
       }
     }
     Files.createDirectories(home);
-    List<Integer> ports = freePorts(2 + 2 * workers);
+    List<Integer> ports = FreePorts.take(2 + 2 * workers);
     Map<String, String> env = new HashMap<>(settings);
     env.put("FAST_START", "0"); // full JIT: the servers' peak speed, not their start time
     env.put("DISTEXEC_HOME", home.toString());
@@ -176,19 +175,5 @@ final class BenchCluster implements AutoCloseable {
 
   private static String join(List<Integer> ports) {
     return ports.stream().map(String::valueOf).collect(Collectors.joining(" "));
-  }
-
-  private static List<Integer> freePorts(int count) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0));
-      }
-      return sockets.stream().map(ServerSocket::getLocalPort).toList();
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
-    }
   }
 }

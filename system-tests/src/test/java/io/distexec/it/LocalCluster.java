@@ -2,15 +2,14 @@ package io.distexec.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.distexec.common.FreePorts;
 import io.distexec.common.GrpcChannels;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +53,7 @@ final class LocalCluster implements AutoCloseable {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
-    List<Integer> ports = freePorts(2 + 2 * workers);
+    List<Integer> ports = FreePorts.take(2 + 2 * workers);
     List<Integer> workerHttp = ports.subList(2, 2 + workers);
     List<Integer> workerGrpc = ports.subList(2 + workers, 2 + 2 * workers);
     Map<String, String> env = new HashMap<>(settings);
@@ -82,20 +81,6 @@ final class LocalCluster implements AutoCloseable {
 
   private static String join(List<Integer> ports) {
     return ports.stream().map(String::valueOf).collect(Collectors.joining(" "));
-  }
-
-  private static List<Integer> freePorts(int count) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0));
-      }
-      return sockets.stream().map(ServerSocket::getLocalPort).toList();
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
-    }
   }
 
   String masterUrl() {

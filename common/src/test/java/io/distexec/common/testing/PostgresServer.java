@@ -1,7 +1,7 @@
 package io.distexec.common.testing;
 
+import io.distexec.common.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -75,10 +75,7 @@ public final class PostgresServer {
     if (runAs != null) {
       run(List.of("chown", "-R", runAs, dir.toString()), null);
     }
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = FreePorts.take(1).get(0);
     PostgresServer server = new PostgresServer(bin, data, port, runAs);
     run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "distexec", "--auth=trust",
         "-E", "UTF8", "--no-sync"), runAs);
