@@ -1,5 +1,6 @@
 package io.distexec.bench;
 
+import io.distexec.testing.LocalCluster;
 import io.distexec.client.DistexecClient;
 import io.distexec.client.JobRequest;
 import io.distexec.client.JobStatus;
@@ -31,7 +32,7 @@ final class Throughput {
     boolean submit() throws Exception;
   }
 
-  static double jobsPerSecond(BenchCluster cluster, int jobs, int clients, Submitter submitter) throws Exception {
+  static double jobsPerSecond(LocalCluster cluster, int jobs, int clients, Submitter submitter) throws Exception {
     long start = System.nanoTime();
     submitAll(jobs, clients, submitter);
     cluster.awaitIdle(Duration.ofMinutes(30));

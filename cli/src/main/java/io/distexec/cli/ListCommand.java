@@ -39,8 +39,8 @@ final class ListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (limit < 1 || limit > 1000) {
-      throw new IllegalArgumentException("--limit must be from 1 to 1000");
+    if (limit < 1 || limit > DistexecClient.MAX_LIST_LIMIT) {
+      throw new IllegalArgumentException("--limit must be from 1 to " + DistexecClient.MAX_LIST_LIMIT);
     }
     try (DistexecClient client = parent.client()) {
       JobPage page = client.list(new ListOptions(Optional.ofNullable(status), Optional.ofNullable(worker),

@@ -33,6 +33,7 @@ final class StatusCommand implements Callable<Integer> {
       }
       Table.row(out, "ID", job.id());
       Table.row(out, "STATUS", job.status().name());
+      job.waiting().ifPresent(reason -> Table.row(out, "WAITING", reason));
       Table.row(out, "COMMAND", Table.commandLine(job));
       Table.row(out, "WORKER", job.worker().orElse("-"));
       Table.row(out, "ATTEMPT", Integer.toString(job.attempt()));

@@ -34,6 +34,8 @@ public final class DistexecClient implements AutoCloseable {
 
   /** The deadline of each unary call unless one is given. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
+  /** The largest page {@link #list} may ask for: the master's limit. */
+  public static final int MAX_LIST_LIMIT = 1000;
   private static final int WATCH_RETRIES = 5;
 
   private final String master;
@@ -197,7 +199,7 @@ public final class DistexecClient implements AutoCloseable {
    * @param status only this state
    * @param worker only this worker's jobs
    * @param since only jobs created since
-   * @param limit page size (1-1000; 0 for the master's default of 100)
+   * @param limit page size (1 to {@link #MAX_LIST_LIMIT}; 0 for the master's default of 100)
    * @param cursor the previous page's {@link JobPage#nextCursor()}
    */
   public record ListOptions(Optional<JobStatus> status, Optional<String> worker, Optional<Instant> since, int limit,

@@ -65,6 +65,14 @@ public final class Job {
     return proto.getOutputTruncated();
   }
 
+  /**
+   * Why a queued job waits, as the master saw it when it answered (e.g. {@code all 2 workers busy
+   * (20 of 20 slots)}); empty when it does not wait.
+   */
+  public Optional<String> waiting() {
+    return proto.getWaiting().isEmpty() ? Optional.empty() : Optional.of(proto.getWaiting());
+  }
+
   /** Why the job did not succeed; empty when it did. */
   public String error() {
     return proto.getError();

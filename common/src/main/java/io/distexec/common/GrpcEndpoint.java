@@ -1,6 +1,7 @@
 package io.distexec.common;
 
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -51,6 +52,16 @@ public final class GrpcEndpoint implements AutoCloseable {
    * @throws IOException when the address cannot be bound (in use, not a local interface)
    */
   public static GrpcEndpoint start(String name, HostPort bind, List<BindableService> services) throws IOException {
+    return start(name, bind, services, List.of());
+  }
+
+  /**
+   * Like {@link #start(String, HostPort, List)}, with interceptors around every service's calls.
+   *
+   * @throws IOException when the address cannot be bound (in use, not a local interface)
+   */
+  public static GrpcEndpoint start(String name, HostPort bind, List<BindableService> services,
+      List<ServerInterceptor> interceptors) throws IOException {
     EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory(name + "-grpc-boss", true));
     EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory(name + "-grpc", true));
     // Like grpc-java's default: a cached pool, since handlers are short and never block on I/O.
@@ -65,6 +76,7 @@ public final class GrpcEndpoint implements AutoCloseable {
         .permitKeepAliveWithoutCalls(true)
         .addService(health.getHealthService());
     services.forEach(builder::addService);
+    interceptors.forEach(builder::intercept);
     Server server;
     try {
       server = builder.build().start();

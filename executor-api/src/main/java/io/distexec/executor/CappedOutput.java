@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class CappedOutput {
 
+  /** The output kept per stream and task unless the worker says otherwise (OUTPUT_CAP_BYTES). */
+  public static final int DEFAULT_CAP_BYTES = 1024 * 1024;
+
   private final int headCap;
   private final byte[] tail;
   private final ByteArrayOutputStream head;

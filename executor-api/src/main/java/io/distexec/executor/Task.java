@@ -33,9 +33,12 @@ public record Task(
     Map<String, String> attributes,
     boolean shell) {
 
+  /** The type of a task that names none: the built-in command executor's. */
+  public static final String DEFAULT_TYPE = "command";
+
   public Task {
     Objects.requireNonNull(id, "id");
-    type = type == null || type.isBlank() ? "command" : type;
+    type = type == null || type.isBlank() ? DEFAULT_TYPE : type;
     command = command == null ? "" : command;
     args = List.copyOf(args == null ? List.of() : args);
     env = Map.copyOf(env == null ? Map.of() : env);
@@ -46,7 +49,7 @@ public record Task(
 
   /** A command task with defaults for everything but the program and its arguments. */
   public static Task command(String id, String command, String... args) {
-    return new Task(id, "command", command, List.of(args), Map.of(), null, null, Duration.ZERO, Map.of(), false);
+    return new Task(id, DEFAULT_TYPE, command, List.of(args), Map.of(), null, null, Duration.ZERO, Map.of(), false);
   }
 
   /** The standard input; a copy, since arrays are mutable. */

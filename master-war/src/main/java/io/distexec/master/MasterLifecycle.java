@@ -6,6 +6,7 @@ import io.distexec.master.config.MasterConfig;
 import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.grpc.MasterGrpcService;
 import io.distexec.master.grpc.RegistrationGrpcService;
+import io.distexec.master.grpc.StatusMappingInterceptor;
 import io.distexec.master.jobs.JobService;
 import io.distexec.master.registry.NodeRegistry;
 import jakarta.annotation.PreDestroy;
@@ -18,7 +19,8 @@ import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,12 @@ import java.util.logging.Logger;
 public class MasterLifecycle {
 
   private static final Logger LOG = Logger.getLogger(MasterLifecycle.class.getName());
+  /** How often workers past their heartbeat timeout are looked for. */
+  static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+  /** How often jobs past JOB_RETENTION_HOURS are forgotten. */
+  static final Duration RETENTION_INTERVAL = Duration.ofMinutes(1);
+  /** How long calls in progress get to finish when the master stops. */
+  static final Duration GRPC_SHUTDOWN_GRACE = Duration.ofSeconds(2);
 
   @Resource
   ManagedExecutorService executor;
@@ -46,6 +54,7 @@ public class MasterLifecycle {
   private final MasterGrpcService masterService;
   private final RegistrationGrpcService registrationService;
   private final JobService jobs;
+  private final Clock clock;
 
   private volatile GrpcEndpoint endpoint;
   private volatile ScheduledFuture<?> sweep;
@@ -53,18 +62,19 @@ public class MasterLifecycle {
 
   @Inject
   MasterLifecycle(MasterConfig config, Dispatcher dispatcher, NodeRegistry registry,
-      MasterGrpcService masterService, RegistrationGrpcService registrationService, JobService jobs) {
+      MasterGrpcService masterService, RegistrationGrpcService registrationService, JobService jobs, Clock clock) {
     this.config = config;
     this.dispatcher = dispatcher;
     this.registry = registry;
     this.masterService = masterService;
     this.registrationService = registrationService;
     this.jobs = jobs;
+    this.clock = clock;
   }
 
   /** For CDI's proxy only. */
   protected MasterLifecycle() {
-    this(null, null, null, null, null, null);
+    this(null, null, null, null, null, null, null);
   }
 
   void onStart(@Observes Startup startup) {
@@ -78,13 +88,15 @@ public class MasterLifecycle {
     }
     try {
       endpoint = GrpcEndpoint.start("master", new HostPort(config.grpcHost(), config.grpcPort()),
-          List.of(masterService, registrationService));
+          List.of(masterService, registrationService), List.of(new StatusMappingInterceptor()));
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage() + " (set MASTER_ADDRESS to a free host:port)", e);
     }
     dispatcher.start(executor);
-    sweep = scheduler.scheduleAtFixedRate(this::expireWorkers, 1, 1, TimeUnit.SECONDS);
-    retention = scheduler.scheduleAtFixedRate(this::forgetOldJobs, 1, 1, TimeUnit.MINUTES);
+    sweep = scheduler.scheduleAtFixedRate(this::expireWorkers, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(),
+        TimeUnit.MILLISECONDS);
+    retention = scheduler.scheduleAtFixedRate(this::forgetOldJobs, RETENTION_INTERVAL.toMillis(),
+        RETENTION_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     LOG.info(() -> "master started: gRPC on " + config.grpcHost() + ":" + endpoint.port() + ", "
         + config.loadBalancer() + " balancing, at most " + config.maxConcurrentJobs() + " unfinished jobs, "
         + "workers dead after " + config.heartbeatTimeout().toSeconds() + " s without heartbeat");
@@ -101,7 +113,7 @@ public class MasterLifecycle {
 
   private void forgetOldJobs() {
     try {
-      int removed = jobs.forgetFinishedBefore(Instant.now().minus(config.jobRetention()));
+      int removed = jobs.forgetFinishedBefore(clock.instant().minus(config.jobRetention()));
       if (removed > 0) {
         LOG.info(() -> "forgot " + removed + " job(s) finished more than " + config.jobRetention().toHours()
             + " h ago (JOB_RETENTION_HOURS)");
@@ -135,7 +147,7 @@ public class MasterLifecycle {
       retention.cancel(false);
     }
     if (endpoint != null) {
-      endpoint.close(2000);
+      endpoint.close(GRPC_SHUTDOWN_GRACE.toMillis());
     }
     dispatcher.close();
   }

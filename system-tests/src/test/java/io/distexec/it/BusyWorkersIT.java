@@ -1,5 +1,6 @@
 package io.distexec.it;
 
+import io.distexec.testing.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.JsonObject;
@@ -21,7 +22,7 @@ class BusyWorkersIT {
   void workersWithEverySlotBusyKeepHeartbeatingAndFinishEveryJob() throws Exception {
     Map<String, String> fast = Map.of("HEARTBEAT_INTERVAL_SECONDS", "1", "HEARTBEAT_TIMEOUT_SECONDS", "3",
         "MAX_CONCURRENT_TASKS", "10");
-    try (LocalCluster cluster = LocalCluster.start("busy-workers-it", 2, fast)) {
+    try (LocalCluster cluster = Clusters.start("busy-workers-it", 2, fast)) {
       Rest rest = new Rest(cluster.masterUrl());
       // 20 slots in all; each job holds a runner thread and two output copiers for 6 s (twice the
       // heartbeat timeout).

@@ -1,5 +1,6 @@
 package io.distexec.it;
 
+import io.distexec.testing.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,13 +31,13 @@ import org.junit.jupiter.api.Test;
 /** distctl as a real process, server-sent events and the Java client, against a real cluster. */
 class CliAndStreamingIT {
 
-  private static final Path DISTCTL = LocalCluster.ROOT.resolve("bin/distctl");
+  private static final Path DISTCTL = Clusters.ROOT.resolve("bin/distctl");
   private static LocalCluster cluster;
   private static Rest rest;
 
   @BeforeAll
   static void startCluster() throws Exception {
-    cluster = LocalCluster.start("cli-streaming-it", 2, Map.of());
+    cluster = Clusters.start("cli-streaming-it", 2, Map.of());
     rest = new Rest(cluster.masterUrl());
   }
 
@@ -50,7 +51,7 @@ class CliAndStreamingIT {
   private record Ran(int exit, String stdout, String stderr) {}
 
   private static Process distctl(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(DISTCTL.toString(), "--master", "127.0.0.1:" + cluster.masterGrpcPort));
+    List<String> command = new ArrayList<>(List.of(DISTCTL.toString(), "--master", "127.0.0.1:" + cluster.masterGrpcPort()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command).start();
   }
@@ -79,6 +80,39 @@ class CliAndStreamingIT {
     Ran missing = run("run", "--", "no-such-command-here");
     assertThat(missing.exit()).isEqualTo(127);
     assertThat(missing.stderr()).contains("command not found: no-such-command-here");
+  }
+
+  @Test
+  void aQueuedJobSaysWhyItWaitsInRestAndInDistctlStatus() throws Exception {
+    List<String> sleepers = new ArrayList<>();
+    for (int i = 0; i < 20; i++) { // every slot of the two workers
+      sleepers.add(rest.submit("{\"command\":\"sleep\",\"args\":[\"30\"]}"));
+    }
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> sleepers.stream().allMatch(id -> {
+        try {
+          return rest.get("/api/v1/jobs/" + id).json().getString("status").equals("RUNNING");
+        } catch (Exception e) {
+          return false;
+        }
+      }));
+      String waiting = rest.submit("{\"command\":\"echo\",\"args\":[\"my turn\"]}");
+      JsonObject job = rest.get("/api/v1/jobs/" + waiting).json().asJsonObject();
+      assertThat(job.getString("status")).isEqualTo("QUEUED");
+      assertThat(job.getString("waiting")).isEqualTo("all 2 workers busy (20 of 20 slots)");
+      Ran status = run("status", waiting);
+      assertThat(status.exit()).isZero();
+      assertThat(status.stdout()).containsPattern("WAITING +all 2 workers busy \\(20 of 20 slots\\)");
+
+      rest.post("/api/v1/jobs/" + sleepers.get(0) + "/cancel", "");
+      JsonObject done = rest.awaitEnd(waiting, Duration.ofSeconds(30));
+      assertThat(done.getString("status")).isEqualTo("SUCCEEDED");
+      assertThat(done.containsKey("waiting")).isFalse();
+    } finally {
+      for (String id : sleepers) {
+        rest.post("/api/v1/jobs/" + id + "/cancel", "");
+      }
+    }
   }
 
   @Test
@@ -175,7 +209,7 @@ class CliAndStreamingIT {
 
   @Test
   void theJavaClientRunsAJobAndStreamsItsOutput() {
-    try (DistexecClient client = DistexecClient.connect("127.0.0.1:" + cluster.masterGrpcPort)) {
+    try (DistexecClient client = DistexecClient.connect("127.0.0.1:" + cluster.masterGrpcPort())) {
       StringBuilder live = new StringBuilder();
       Job job = client.run(JobRequest.command("sh", "-c", "echo one; echo two").build(), event -> {
         if (event instanceof JobEvent.Output o) {

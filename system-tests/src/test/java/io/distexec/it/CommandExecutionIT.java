@@ -1,5 +1,6 @@
 package io.distexec.it;
 
+import io.distexec.testing.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,7 +31,7 @@ class CommandExecutionIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    cluster = LocalCluster.start("command-execution-it", 2,
+    cluster = Clusters.start("command-execution-it", 2,
         Map.of("COMMAND_ALLOWLIST", "/usr/bin/*,/bin/*,/usr/local/bin/*"));
     rest = new Rest(cluster.masterUrl());
   }

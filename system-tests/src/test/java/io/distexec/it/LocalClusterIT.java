@@ -1,5 +1,6 @@
 package io.distexec.it;
 
+import io.distexec.testing.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.distexec.proto.v1.GetJobRequest;
@@ -32,7 +33,7 @@ class LocalClusterIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    cluster = LocalCluster.start("local-cluster-it", 2, java.util.Map.of("LOAD_BALANCER", "round-robin"));
+    cluster = Clusters.start("local-cluster-it", 2, java.util.Map.of("LOAD_BALANCER", "round-robin"));
     rest = new Rest(cluster.masterUrl());
   }
 
@@ -146,7 +147,7 @@ class LocalClusterIT {
 
   @Test
   void runsACommandSubmittedThroughGrpc() throws Exception {
-    ManagedChannel channel = cluster.masterChannel();
+    ManagedChannel channel = io.grpc.Grpc.newChannelBuilder(cluster.masterGrpc(), io.grpc.InsecureChannelCredentials.create()).build();
     try {
       MasterServiceGrpc.MasterServiceBlockingStub master =
           MasterServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);

@@ -1,9 +1,10 @@
 package io.distexec.it;
 
+import io.distexec.testing.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.distexec.common.testing.PostgresServer;
+import io.distexec.testing.PostgresServer;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ class MasterRestartIT {
 
   private static void killMasterWithJobsAndRestart(String name, Map<String, String> settings, int jobCount)
       throws Exception {
-    try (LocalCluster cluster = LocalCluster.start(name, 2, settings)) {
+    try (LocalCluster cluster = Clusters.start(name, 2, settings)) {
       Rest rest = new Rest(cluster.masterUrl());
       Path effects = Files.createTempFile("distexec-effects", ".txt");
       Map<String, Integer> indexOf = new HashMap<>();
@@ -59,7 +60,7 @@ class MasterRestartIT {
       System.out.println(name + ": jobs by state when the master was killed: " + atKill);
       assertThat(indexOf).hasSize(jobCount);
 
-      cluster.restart("master", cluster.masterUrl());
+      cluster.restart("master");
       await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
           jobs(rest).stream().allMatch(j -> Rest.TERMINAL.contains(j.getString("status"))));
 

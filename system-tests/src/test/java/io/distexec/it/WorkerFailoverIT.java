@@ -1,5 +1,6 @@
 package io.distexec.it;
 
+import io.distexec.testing.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -63,7 +64,7 @@ class WorkerFailoverIT {
 
   @Test
   void aStoppedWorkerFinishesItsJobAndNewJobsGoToTheOther() throws Exception {
-    try (LocalCluster cluster = LocalCluster.start("graceful-stop-it", 2, FAST)) {
+    try (LocalCluster cluster = Clusters.start("graceful-stop-it", 2, FAST)) {
       Rest rest = new Rest(cluster.masterUrl());
       String running = longJobOn(rest, "worker-2", 4);
 
@@ -89,7 +90,7 @@ class WorkerFailoverIT {
 
   @Test
   void aDrainedWorkerFinishesItsJobLeavesAndNewJobsGoToTheOther() throws Exception {
-    try (LocalCluster cluster = LocalCluster.start("drain-it", 2, FAST)) {
+    try (LocalCluster cluster = Clusters.start("drain-it", 2, FAST)) {
       Rest rest = new Rest(cluster.masterUrl());
       String running = longJobOn(rest, "worker-2", 3);
 
@@ -109,7 +110,7 @@ class WorkerFailoverIT {
 
   @Test
   void aKilledWorkersJobsWithAttemptsLeftFinishOnTheOther() throws Exception {
-    try (LocalCluster cluster = LocalCluster.start("worker-kill-retry-it", 2, FAST)) {
+    try (LocalCluster cluster = Clusters.start("worker-kill-retry-it", 2, FAST)) {
       Rest rest = new Rest(cluster.masterUrl());
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
@@ -144,7 +145,7 @@ class WorkerFailoverIT {
 
   @Test
   void aPausedWorkersLateResultIsFencedOffAndTheRetrysOutcomeStays() throws Exception {
-    try (LocalCluster cluster = LocalCluster.start("worker-pause-it", 2, FAST)) {
+    try (LocalCluster cluster = Clusters.start("worker-pause-it", 2, FAST)) {
       Rest rest = new Rest(cluster.masterUrl());
       String running = longJobOn(rest, "worker-2", 4, 2);
       long paused = cluster.pid("worker-2");
@@ -174,7 +175,7 @@ class WorkerFailoverIT {
 
   @Test
   void aKilledWorkersJobEndsLostAndNewJobsGoToTheOther() throws Exception {
-    try (LocalCluster cluster = LocalCluster.start("worker-kill-it", 2, FAST)) {
+    try (LocalCluster cluster = Clusters.start("worker-kill-it", 2, FAST)) {
       Rest rest = new Rest(cluster.masterUrl());
       String running = longJobOn(rest, "worker-2", 5);
 

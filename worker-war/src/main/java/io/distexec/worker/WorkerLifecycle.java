@@ -23,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Starts the worker (gRPC endpoint, then registration with the master) and stops it gracefully:
@@ -88,11 +87,9 @@ public class WorkerLifecycle {
   }
 
   private void warnIfThePoolIsTooSmall() {
-    int threads = ConfigProvider.getConfig().getOptionalValue("EXECUTOR_THREADS", Integer.class)
-        .orElse(WorkerConfig.DEFAULT_EXECUTOR_THREADS);
     int needed = WorkerConfig.executorThreadsNeeded(config.maxConcurrentTasks());
-    if (threads < needed) {
-      LOG.warning(() -> "EXECUTOR_THREADS is " + threads + ", too few for " + config.maxConcurrentTasks()
+    if (!config.executorThreadsSuffice()) {
+      LOG.warning(() -> "EXECUTOR_THREADS is " + config.executorThreads() + ", too few for " + config.maxConcurrentTasks()
           + " slots (MAX_CONCURRENT_TASKS): set it to " + needed + ", or tasks and their output will wait for"
           + " Liberty to grow its thread pool (one step every 1.5 s)");
     }

@@ -34,6 +34,7 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -70,16 +71,18 @@ public class JobResource {
 
   private final JobService jobs;
   private final JobEvents events;
+  private final Clock clock;
 
   @Inject
-  public JobResource(JobService jobs, JobEvents events) {
+  public JobResource(JobService jobs, JobEvents events, Clock clock) {
     this.jobs = jobs;
     this.events = events;
+    this.clock = clock;
   }
 
   /** For CDI's proxy only. */
   protected JobResource() {
-    this(null, null);
+    this(null, null, null);
   }
 
   /**
@@ -118,8 +121,8 @@ public class JobResource {
       awaitEnd(job.id(), wait.get());
       job = jobs.get(job.id());
     }
-    Response.ResponseBuilder response = job.status().isTerminal() ? Response.ok(JobView.of(job))
-        : Response.accepted(JobView.of(job));
+    JobView view = JobView.of(job, jobs.waiting(job));
+    Response.ResponseBuilder response = job.status().isTerminal() ? Response.ok(view) : Response.accepted(view);
     wait.ifPresent(w -> response.header("Preference-Applied", "wait=" + w.toSeconds()));
     if (submitted.replayed()) {
       response.header("Idempotent-Replayed", "true");
@@ -134,7 +137,8 @@ public class JobResource {
   @APIResponse(responseCode = "200", description = "The job")
   @APIResponse(responseCode = "404", description = "No such job")
   public JobView get(@PathParam("id") String id) throws JobNotFoundException {
-    return JobView.of(jobs.get(id), events.output(id), jobs.history(id));
+    Job job = jobs.get(id);
+    return JobView.of(job, jobs.waiting(job), events.output(id), jobs.history(id));
   }
 
   @GET
@@ -153,7 +157,7 @@ public class JobResource {
     try {
       Page page = jobs.list(new JobQuery(parseStatus(status), blankToNull(worker), parseSince(since),
           parseLimit(limit), blankToNull(cursor)));
-      return new JobPageView(page.jobs().stream().map(JobView::of).toList(), page.nextCursor());
+      return new JobPageView(page.jobs().stream().map(j -> JobView.of(j, jobs.waiting(j))).toList(), page.nextCursor());
     } catch (InvalidCursorException e) {
       throw new BadRequestException(e.getMessage(), List.of(new FieldError("cursor", e.getMessage())));
     }
@@ -270,7 +274,7 @@ public class JobResource {
     }
   }
 
-  private static Instant parseSince(String since) throws BadRequestException {
+  private Instant parseSince(String since) throws BadRequestException {
     if (since == null || since.isBlank()) {
       return null;
     }
@@ -283,7 +287,7 @@ public class JobResource {
         case "h" -> Duration.ofHours(n);
         default -> Duration.ofDays(n);
       };
-      return Instant.now().minus(age);
+      return clock.instant().minus(age);
     }
     try {
       return Instant.parse(since.trim());

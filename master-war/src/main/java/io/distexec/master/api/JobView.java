@@ -44,18 +44,26 @@ public record JobView(
     int processesKilled,
     Long wallTimeMillis,
     String error,
+    String waiting,
     List<EventView.State> history) {
 
-  /** Without output so far or history: for listings. */
+  /** Without output so far, history or why it waits. */
   public static JobView of(Job job) {
-    return of(job, Optional.empty(), null);
+    return of(job, Optional.empty());
+  }
+
+  /** Without output so far or history: for listings. */
+  public static JobView of(Job job, Optional<String> waiting) {
+    return of(job, waiting, Optional.empty(), null);
   }
 
   /**
+   * @param waiting why a queued job waits
    * @param live what a running job printed so far
    * @param history its state changes (time, state, worker, attempt, reason), or {@code null}
    */
-  public static JobView of(Job job, Optional<JobEvents.Output> live, List<Transition> history) {
+  public static JobView of(Job job, Optional<String> waiting, Optional<JobEvents.Output> live,
+      List<Transition> history) {
     JobOutcome o = job.outcome();
     boolean showLive = job.status() == JobStatus.RUNNING && live.isPresent();
     byte[] out = showLive ? live.get().stdout() : o.stdout();
@@ -87,6 +95,7 @@ public record JobView(
         o.processesKilled(),
         o.wallTimeMillis().isPresent() ? o.wallTimeMillis().getAsLong() : null,
         o.error().isEmpty() ? null : o.error(),
+        waiting.orElse(null),
         history == null ? null : EventView.history(history));
   }
 }

@@ -1,5 +1,6 @@
 package io.distexec.master.config;
 
+import io.distexec.executor.CappedOutput;
 import java.time.Duration;
 
 /**
@@ -13,6 +14,7 @@ import java.time.Duration;
  * @param heartbeatInterval HEARTBEAT_INTERVAL_SECONDS: what the master asks workers to use
  * @param loadBalancer LOAD_BALANCER: round-robin or least-connections
  * @param jobRetention JOB_RETENTION_HOURS: how long finished jobs and their output are kept
+ * @param outputCapBytes OUTPUT_CAP_BYTES: live output the master keeps per job and stream
  */
 public record MasterConfig(
     String grpcHost,
@@ -21,7 +23,8 @@ public record MasterConfig(
     Duration heartbeatTimeout,
     Duration heartbeatInterval,
     String loadBalancer,
-    Duration jobRetention) {
+    Duration jobRetention,
+    int outputCapBytes) {
 
   public static final String DEFAULT_ADDRESS = "127.0.0.1:50051";
   public static final int DEFAULT_MAX_CONCURRENT_JOBS = 1000;
@@ -29,6 +32,7 @@ public record MasterConfig(
   public static final int DEFAULT_HEARTBEAT_INTERVAL_SECONDS = 5;
   public static final String DEFAULT_LOAD_BALANCER = "least-connections";
   public static final int DEFAULT_JOB_RETENTION_HOURS = 7 * 24;
+  public static final int DEFAULT_OUTPUT_CAP_BYTES = CappedOutput.DEFAULT_CAP_BYTES;
 
   public MasterConfig {
     if (maxConcurrentJobs < 1) {
@@ -40,6 +44,9 @@ public record MasterConfig(
     }
     if (jobRetention.isNegative() || jobRetention.isZero()) {
       throw new IllegalArgumentException("JOB_RETENTION_HOURS must be at least 1, got " + jobRetention.toHours());
+    }
+    if (outputCapBytes < 1024) {
+      throw new IllegalArgumentException("OUTPUT_CAP_BYTES must be at least 1024, got " + outputCapBytes);
     }
     if (heartbeatTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
       throw new IllegalArgumentException("HEARTBEAT_TIMEOUT_SECONDS (" + heartbeatTimeout.toSeconds()

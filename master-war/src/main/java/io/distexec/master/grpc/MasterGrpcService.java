@@ -64,27 +64,21 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
       RetryPolicy retry = new RetryPolicy(Math.max(1, request.getMaxAttempts()),
           java.util.Set.copyOf(request.getRetryOnExitCodesList()));
       Job job = jobs.submit(ProtoMapper.toSpec(request.getSpec()), retry, request.getIdempotencyKey()).job();
-      response.onNext(SubmitResponse.newBuilder().setJob(ProtoMapper.toProto(job)).build());
+      response.onNext(SubmitResponse.newBuilder().setJob(ProtoMapper.toProto(job, jobs.waiting(job))).build());
       response.onCompleted();
-    } catch (IdempotencyConflictException e) {
-      response.onError(Status.ALREADY_EXISTS.withDescription(e.getMessage()).asRuntimeException());
-    } catch (InvalidJobException e) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-    } catch (QueueFullException e) {
-      response.onError(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException());
-    } catch (io.distexec.master.store.StoreException e) {
-      response.onError(Status.UNAVAILABLE.withDescription("the master cannot reach its job store; nothing was"
-          + " changed, try again").asRuntimeException());
+    } catch (IdempotencyConflictException | InvalidJobException | QueueFullException e) {
+      response.onError(GrpcStatuses.exception(e));
     }
   }
 
   @Override
   public void getJob(GetJobRequest request, StreamObserver<io.distexec.proto.v1.Job> response) {
     try {
-      response.onNext(ProtoMapper.toProto(jobs.get(request.getJobId())));
+      Job job = jobs.get(request.getJobId());
+      response.onNext(ProtoMapper.toProto(job, jobs.waiting(job)));
       response.onCompleted();
     } catch (JobNotFoundException e) {
-      response.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+      response.onError(GrpcStatuses.exception(e));
     }
   }
 
@@ -101,14 +95,14 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
           request.getLimit(),
           request.getCursor().isEmpty() ? null : request.getCursor()));
       ListJobsResponse.Builder list = ListJobsResponse.newBuilder();
-      page.jobs().forEach(job -> list.addJobs(ProtoMapper.toProto(job)));
+      page.jobs().forEach(job -> list.addJobs(ProtoMapper.toProto(job, jobs.waiting(job))));
       if (page.nextCursor() != null) {
         list.setNextCursor(page.nextCursor());
       }
       response.onNext(list.build());
       response.onCompleted();
     } catch (InvalidCursorException e) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      response.onError(GrpcStatuses.exception(e));
     }
   }
 
@@ -117,10 +111,8 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
     try {
       response.onNext(ProtoMapper.toProto(jobs.cancel(request.getJobId(), request.getReason())));
       response.onCompleted();
-    } catch (JobNotFoundException e) {
-      response.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
-    } catch (JobAlreadyEndedException e) {
-      response.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+    } catch (JobNotFoundException | JobAlreadyEndedException e) {
+      response.onError(GrpcStatuses.exception(e));
     }
   }
 
@@ -129,7 +121,7 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
     try {
       jobs.get(request.getJobId());
     } catch (JobNotFoundException e) {
-      response.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+      response.onError(GrpcStatuses.exception(e));
       return;
     }
     ServerCallStreamObserver<JobEvent> call = (ServerCallStreamObserver<JobEvent>) response;

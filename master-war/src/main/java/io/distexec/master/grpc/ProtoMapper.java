@@ -18,6 +18,7 @@ import io.distexec.proto.v1.TaskOutcome;
 import io.distexec.proto.v1.TaskResult;
 import io.distexec.proto.v1.TaskSpec;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -82,6 +83,12 @@ public final class ProtoMapper {
       return null;
     }
     return JobStatus.valueOf(status.name().substring("JOB_STATUS_".length()));
+  }
+
+  /** The job with why it waits, if it does. */
+  public static io.distexec.proto.v1.Job toProto(Job job, Optional<String> waiting) {
+    io.distexec.proto.v1.Job proto = toProto(job);
+    return waiting.isEmpty() ? proto : proto.toBuilder().setWaiting(waiting.get()).build();
   }
 
   public static io.distexec.proto.v1.Job toProto(Job job) {

@@ -78,7 +78,7 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
       response.onNext(HeartbeatResponse.newBuilder().setDrain(node.drainRequested()).build());
       response.onCompleted();
     } catch (UnknownWorkerException e) {
-      response.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+      response.onError(GrpcStatuses.exception(e));
     }
   }
 

@@ -1,19 +1,17 @@
 package io.distexec.master.store;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.distexec.master.grpc.ProtoMapper;
 import io.distexec.master.jobs.IdempotencyConflictException;
 import io.distexec.master.jobs.IdempotencyKey;
 import io.distexec.master.jobs.InvalidCursorException;
 import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobOutcome;
+import io.distexec.master.jobs.JobSpec;
 import io.distexec.master.jobs.JobQuery;
 import io.distexec.master.jobs.JobStatus;
 import io.distexec.master.jobs.JobStore;
 import io.distexec.master.jobs.Page;
 import io.distexec.master.jobs.RetryPolicy;
 import io.distexec.master.jobs.Transition;
-import io.distexec.proto.v1.TaskSpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -48,7 +46,7 @@ public final class JdbcJobStore implements JobStore {
   private static final int MAX_ERROR = 8000;
   private static final String TERMINAL = Arrays.stream(JobStatus.values()).filter(JobStatus::isTerminal)
       .map(s -> "'" + s.name() + "'").collect(Collectors.joining(", ", "(", ")"));
-  private static final String COLUMNS = "id, seq, status, spec, max_attempts, retry_exit_codes, worker_id, attempt,"
+  private static final String COLUMNS = "id, seq, status, spec_json, max_attempts, retry_exit_codes, worker_id, attempt,"
       + " created_at, started_at, finished_at, exit_code, stdout, stderr, output_truncated, error, stdout_bytes,"
       + " stderr_bytes, cpu_time_millis, peak_rss_bytes, processes_killed, wall_time_millis";
 
@@ -136,14 +134,14 @@ public final class JdbcJobStore implements JobStore {
   }
 
   private static void insertRow(Connection c, Job job, IdempotencyKey key) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO jobs (id, status, spec, max_attempts,"
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO jobs (id, status, spec_json, max_attempts,"
         + " retry_exit_codes, worker_id, attempt, created_at, started_at, finished_at, exit_code, stdout, stderr,"
         + " output_truncated, error, stdout_bytes, stderr_bytes, cpu_time_millis, peak_rss_bytes, processes_killed,"
         + " wall_time_millis, idempotency_key, fingerprint)"
         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       s.setString(1, job.id());
       s.setString(2, job.status().name());
-      s.setBytes(3, ProtoMapper.toProto(job.spec()).toByteArray());
+      s.setString(3, SpecFormat.write(job.spec()));
       s.setInt(4, job.retry().maxAttempts());
       s.setString(5, new TreeSet<>(job.retry().retryOnExitCodes()).stream().map(String::valueOf)
           .collect(Collectors.joining(",")));
@@ -382,11 +380,11 @@ public final class JdbcJobStore implements JobStore {
   }
 
   private static Job read(ResultSet rs) throws SQLException {
-    TaskSpec spec;
+    JobSpec spec;
     try {
-      spec = TaskSpec.parseFrom(rs.getBytes("spec"));
-    } catch (InvalidProtocolBufferException e) {
-      throw new SQLException("job " + rs.getString("id") + " has an unreadable spec", e);
+      spec = SpecFormat.read(rs.getString("spec_json"));
+    } catch (IllegalArgumentException e) {
+      throw new SQLException("job " + rs.getString("id") + " has an unreadable spec: " + e.getMessage(), e);
     }
     String codes = rs.getString("retry_exit_codes");
     Set<Integer> retryOn = codes.isEmpty() ? Set.of()
@@ -395,7 +393,7 @@ public final class JdbcJobStore implements JobStore {
         rs.getBoolean("output_truncated"), rs.getString("error"), rs.getLong("stdout_bytes"),
         rs.getLong("stderr_bytes"), optionalLong(rs, "cpu_time_millis"), optionalLong(rs, "peak_rss_bytes"),
         rs.getInt("processes_killed"), optionalLong(rs, "wall_time_millis"));
-    return new Job(rs.getString("id"), ProtoMapper.toSpec(spec), new RetryPolicy(rs.getInt("max_attempts"), retryOn),
+    return new Job(rs.getString("id"), spec, new RetryPolicy(rs.getInt("max_attempts"), retryOn),
         JobStatus.valueOf(rs.getString("status")), rs.getString("worker_id"), rs.getInt("attempt"),
         instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"), outcome);
   }

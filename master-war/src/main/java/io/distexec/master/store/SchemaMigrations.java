@@ -15,28 +15,49 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Brings the schema up to date at start: versioned SQL scripts ({@code db/migration/V<n>__<name>.sql}),
- * each applied once, in order, in its own transaction, and recorded in {@code distexec_schema}.
+ * Brings the schema up to date at start: versioned SQL scripts ({@code db/migration/V<n>__<name>.sql})
+ * and, where data must be converted, Java steps, each applied once, in order, in its own
+ * transaction, and recorded in {@code distexec_schema}.
  * Masters that start together are safe on PostgreSQL: each claims a version by inserting its row
  * first, and the loser of that race waits for the winner's commit and then skips the script.
- * Plain SQL rather than Flyway: two scripts do not need a library and its database modules.
+ * Plain JDBC rather than Flyway: four steps do not need a library and its database modules.
  */
 public final class SchemaMigrations {
 
   private static final Logger LOG = Logger.getLogger(SchemaMigrations.class.getName());
+  /** A step written in Java, for conversions SQL cannot do; it runs in the migration's transaction. */
+  interface JavaMigration {
+    void migrate(Connection connection) throws SQLException;
+  }
+
+  /** One step: a script under {@code db/migration}, or Java. */
+  record Migration(int version, String name, JavaMigration java) {
+    static Migration sql(String script) {
+      return new Migration(Integer.parseInt(script.substring(1, script.indexOf("__"))), script, null);
+    }
+  }
+
   /** Every migration, oldest first; a new one is added at the end and never edited once released. */
-  static final List<String> SCRIPTS = List.of("V1__jobs.sql");
+  static final List<Migration> MIGRATIONS = List.of(
+      Migration.sql("V1__jobs.sql"),
+      Migration.sql("V2__spec_json_column.sql"),
+      new Migration(3, "V3__spec_to_json (Java)", new SpecToJsonMigration()),
+      Migration.sql("V4__drop_protobuf_spec.sql"));
   private static final String UNIQUE_VIOLATION = "23505";
 
   private SchemaMigrations() {}
 
   /** Applies the scripts this database lacks; returns how many. */
   public static int migrate(DataSource dataSource) throws SQLException {
+    return migrate(dataSource, Integer.MAX_VALUE);
+  }
+
+  /** Applies the steps up to {@code lastVersion} that this database lacks (tests: an older schema). */
+  static int migrate(DataSource dataSource, int lastVersion) throws SQLException {
     createVersionTable(dataSource);
     int applied = 0;
-    for (String script : SCRIPTS) {
-      int version = Integer.parseInt(script.substring(1, script.indexOf("__")));
-      if (apply(dataSource, version, script)) {
+    for (Migration migration : MIGRATIONS) {
+      if (migration.version() <= lastVersion && apply(dataSource, migration)) {
         applied++;
       }
     }
@@ -57,7 +78,9 @@ public final class SchemaMigrations {
     }
   }
 
-  private static boolean apply(DataSource dataSource, int version, String script) throws SQLException {
+  private static boolean apply(DataSource dataSource, Migration migration) throws SQLException {
+    int version = migration.version();
+    String script = migration.name();
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try (PreparedStatement known = c.prepareStatement("SELECT 1 FROM distexec_schema WHERE version = ?")) {
@@ -73,9 +96,13 @@ public final class SchemaMigrations {
         claim.setString(2, script);
         claim.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
         claim.executeUpdate();
-        try (Statement s = c.createStatement()) {
-          for (String sql : statements(read(script))) {
-            s.execute(sql);
+        if (migration.java() != null) {
+          migration.java().migrate(c);
+        } else {
+          try (Statement s = c.createStatement()) {
+            for (String sql : statements(read(script))) {
+              s.execute(sql);
+            }
           }
         }
         c.commit();

@@ -15,6 +15,24 @@ import java.nio.file.Path;
 public record StoreSettings(String url, String user, String password, Path dataDir, int poolSize) {
 
   public static final String MEMORY = "memory";
+  public static final String DEFAULT_DATA_DIR = "data";
+  public static final int DEFAULT_POOL_SIZE = 10;
+  /** More connections than this only queue up in the database. */
+  public static final int MAX_POOL_SIZE = 200;
+
+  public StoreSettings {
+    if (poolSize < 1 || poolSize > MAX_POOL_SIZE) {
+      throw new IllegalArgumentException("STORE_POOL_SIZE must be from 1 to " + MAX_POOL_SIZE + ", got " + poolSize);
+    }
+    if (dataDir == null || dataDir.toString().isBlank()) {
+      throw new IllegalArgumentException("DATA_DIR must name a folder, e.g. /var/lib/distexec");
+    }
+    url = url == null ? "" : url.strip();
+    if (!url.isEmpty() && !url.equalsIgnoreCase(MEMORY) && !url.startsWith("jdbc:")) {
+      throw new IllegalArgumentException("STORE_URL must be 'memory' or a JDBC URL such as "
+          + "jdbc:postgresql://db:5432/distexec, got '" + url + "'");
+    }
+  }
 
   /** The JDBC URL to connect to: the configured one, or the embedded H2 file under the data folder. */
   public String jdbcUrl() {

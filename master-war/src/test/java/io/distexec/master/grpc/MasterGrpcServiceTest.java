@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.distexec.master.MutableClock;
 import io.distexec.master.dispatch.Dispatcher;
-import io.distexec.master.dispatch.WorkerChannels;
 import io.distexec.master.jobs.InMemoryJobStore;
 import io.distexec.master.jobs.JobEvents;
 import io.distexec.master.jobs.JobStore;
@@ -49,7 +48,9 @@ class MasterGrpcServiceTest {
     JobQueue queue = new JobQueue(2);
     Dispatcher dispatcher = new Dispatcher(store, queue, registry,
         new Scheduler(new io.distexec.master.balancing.RoundRobinBalancer()),
-        new WorkerChannels(a -> { throw new IllegalStateException("no workers in this test"); }), events, clock);
+        new GrpcWorkerPort(new WorkerChannels(a -> {
+          throw new IllegalStateException("no workers in this test");
+        })), events, clock);
     JobService jobs = new JobService(store, queue, new JobValidator(() -> Set.of("command")),
         () -> { }, dispatcher::cancel, events, clock);
     String name = InProcessServerBuilder.generateName();

@@ -27,11 +27,13 @@ class RegistrationGrpcServiceTest {
   private final NodeRegistry registry = new NodeRegistry(new MutableClock(), Duration.ofSeconds(15));
   private final MasterConfig config =
       new MasterConfig("127.0.0.1", 0, 10, Duration.ofSeconds(15), Duration.ofSeconds(5), "round-robin",
-          Duration.ofDays(7));
+          Duration.ofDays(7), 1024 * 1024);
   private final io.distexec.master.dispatch.Dispatcher dispatcher = new io.distexec.master.dispatch.Dispatcher(
       new io.distexec.master.jobs.InMemoryJobStore(), new io.distexec.master.scheduling.JobQueue(10), registry,
       new io.distexec.master.scheduling.Scheduler(new io.distexec.master.balancing.RoundRobinBalancer()),
-      new io.distexec.master.dispatch.WorkerChannels(a -> { throw new UnsupportedOperationException(); }),
+      new GrpcWorkerPort(new WorkerChannels(a -> {
+        throw new UnsupportedOperationException();
+      })),
       new io.distexec.master.jobs.JobEvents(1024, new MutableClock()), new MutableClock());
   private Server server;
   private ManagedChannel channel;

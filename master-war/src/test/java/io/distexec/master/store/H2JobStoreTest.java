@@ -10,6 +10,11 @@ class H2JobStoreTest extends JdbcJobStoreContract {
   Path dataDir;
 
   @Override
+  StoreSettings freshSettings() {
+    return new StoreSettings("", "", "", dataDir.resolve("fresh"), 4);
+  }
+
+  @Override
   StoreSettings settings() {
     return new StoreSettings("", "", "", dataDir, 4);
   }

@@ -7,7 +7,16 @@ import io.distexec.master.jobs.JobOutcome;
 import io.distexec.master.jobs.JobStatus;
 import io.distexec.master.jobs.JobStore;
 import io.distexec.master.jobs.Transition;
+import com.google.protobuf.ByteString;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.distexec.master.jobs.JobSpec;
+import io.distexec.proto.v1.TaskSpec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The contract, plus what a database adds: everything is still there after the store is reopened. */
@@ -15,6 +24,39 @@ abstract class JdbcJobStoreContract extends JobStoreContract {
 
   /** Settings of this test's database. */
   abstract StoreSettings settings();
+
+  /** Settings of another, empty database of the same kind. */
+  abstract StoreSettings freshSettings() throws Exception;
+
+  @Test
+  void convertsSpecsStoredInTheFormatOfTheReleaseBefore() throws Exception {
+    StoreSettings old = freshSettings();
+    TaskSpec spec = TaskSpec.newBuilder().setType("command").setCommand("sh").addArgs("-c").addArgs("echo \"$A\"")
+        .putEnv("A", "1").setWorkdir("/tmp").setStdin(ByteString.copyFrom(new byte[] {0, (byte) 0xff, 10}))
+        .setTimeoutSeconds(30).putAttributes("k", "v").setShell(false).build();
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(old.jdbcUrl());
+    config.setUsername(old.user().isEmpty() ? null : old.user());
+    config.setAutoCommit(true);
+    try (HikariDataSource dataSource = new HikariDataSource(config)) {
+      SchemaMigrations.migrate(dataSource, 1); // the schema that release had
+      try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO jobs"
+          + " (id, status, spec, max_attempts, retry_exit_codes, attempt, created_at, output_truncated, error,"
+          + " stdout_bytes, stderr_bytes, processes_killed) VALUES ('old', 'QUEUED', ?, 2, '75', 0, ?, false, '',"
+          + " 0, 0, 0)")) {
+        s.setBytes(1, spec.toByteArray()); // as that release wrote it: the wire's TaskSpec
+        s.setObject(2, T0.atOffset(java.time.ZoneOffset.UTC));
+        s.executeUpdate();
+      }
+    }
+    try (JobStore upgraded = Stores.open(old, Clock.systemUTC())) {
+      Job job = upgraded.find("old").orElseThrow();
+      assertThat(job.spec()).usingRecursiveComparison().isEqualTo(new JobSpec("command", "sh", List.of("-c",
+          "echo \"$A\""), Map.of("A", "1"), "/tmp", new byte[] {0, (byte) 0xff, 10}, 30, Map.of("k", "v"), false));
+      assertThat(job.retry().retryOnExitCodes()).containsExactly(75);
+      assertThat(upgraded.countUnfinished()).isEqualTo(1);
+    }
+  }
 
   @Override
   JobStore open() {

@@ -1,6 +1,6 @@
 package io.distexec.master.store;
 
-import io.distexec.common.testing.PostgresServer;
+import io.distexec.testing.PostgresServer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -14,6 +14,11 @@ class PostgresJobStoreTest extends JdbcJobStoreContract {
   void openStore() throws Exception {
     url = PostgresServer.get().newDatabase();
     super.openStore();
+  }
+
+  @Override
+  StoreSettings freshSettings() throws Exception {
+    return new StoreSettings(PostgresServer.get().newDatabase(), "distexec", "", Path.of("unused"), 4);
   }
 
   @Override

@@ -59,7 +59,8 @@ public class WorkerBeans {
         string(config, "TASK_ENV_PASSTHROUGH")
             .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(n -> !n.isEmpty()).collect(Collectors.toSet()))
             .orElse(CommandExecutor.DEFAULT_PASSTHROUGH),
-        string(config, "PLUGINS_DIR").map(Path::of).orElse(null));
+        string(config, "PLUGINS_DIR").map(Path::of).orElse(null),
+        config.getOptionalValue("EXECUTOR_THREADS", Integer.class).orElse(WorkerConfig.DEFAULT_EXECUTOR_THREADS));
   }
 
   private static Optional<String> string(Config config, String name) {

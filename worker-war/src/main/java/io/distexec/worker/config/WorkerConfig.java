@@ -1,6 +1,7 @@
 package io.distexec.worker.config;
 
 import io.distexec.common.HostPort;
+import io.distexec.executor.CappedOutput;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -21,6 +22,8 @@ import java.util.Objects;
  * @param commandAllowList COMMAND_ALLOWLIST: programs tasks may run (blank: any)
  * @param envPassThrough TASK_ENV_PASSTHROUGH: variables tasks inherit from the worker
  * @param pluginsDir PLUGINS_DIR: folder of executor plugin jars, or {@code null}
+ * @param executorThreads EXECUTOR_THREADS: the core size of Liberty's pool, set in server.xml from
+ *     the same variable; read here to warn when it is too small for the slots
  */
 public record WorkerConfig(
     String workerId,
@@ -34,13 +37,14 @@ public record WorkerConfig(
     String httpUrl,
     String commandAllowList,
     java.util.Set<String> envPassThrough,
-    java.nio.file.Path pluginsDir) {
+    java.nio.file.Path pluginsDir,
+    int executorThreads) {
 
   public static final String DEFAULT_ADDRESS = "127.0.0.1:50052";
   public static final int DEFAULT_MAX_CONCURRENT_TASKS = 10;
   public static final int DEFAULT_HEARTBEAT_INTERVAL_SECONDS = 5;
   public static final int DEFAULT_DRAIN_GRACE_SECONDS = 30;
-  public static final int DEFAULT_OUTPUT_CAP_BYTES = 1024 * 1024;
+  public static final int DEFAULT_OUTPUT_CAP_BYTES = CappedOutput.DEFAULT_CAP_BYTES;
   /** EXECUTOR_THREADS, the Liberty default pool's core size: liberty/worker/server.xml's default. */
   public static final int DEFAULT_EXECUTOR_THREADS = 48;
 
@@ -51,6 +55,11 @@ public record WorkerConfig(
    */
   public static int executorThreadsNeeded(int maxConcurrentTasks) {
     return 4 * maxConcurrentTasks + 8;
+  }
+
+  /** Whether Liberty's pool can start a thread for every running command's streams at once. */
+  public boolean executorThreadsSuffice() {
+    return executorThreads >= executorThreadsNeeded(maxConcurrentTasks);
   }
 
   public WorkerConfig {
@@ -74,6 +83,9 @@ public record WorkerConfig(
     }
     if (outputCapBytes < 1024) {
       throw new IllegalArgumentException("OUTPUT_CAP_BYTES must be at least 1024, got " + outputCapBytes);
+    }
+    if (executorThreads < 1) {
+      throw new IllegalArgumentException("EXECUTOR_THREADS must be at least 1, got " + executorThreads);
     }
     httpUrl = httpUrl == null ? "" : httpUrl;
     commandAllowList = commandAllowList == null ? "" : commandAllowList;

@@ -1,5 +1,6 @@
 package io.distexec.worker.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.distexec.common.HostPort;
@@ -11,8 +12,20 @@ import org.junit.jupiter.api.Test;
 class WorkerConfigTest {
 
   private static WorkerConfig config(String workerId, String master, int slots, Path plugins) {
+    return config(workerId, master, slots, plugins, WorkerConfig.DEFAULT_EXECUTOR_THREADS);
+  }
+
+  private static WorkerConfig config(String workerId, String master, int slots, Path plugins, int threads) {
     return new WorkerConfig(workerId, new HostPort("127.0.0.1", 50052), "127.0.0.1:50052", master, slots,
-        Duration.ofSeconds(5), Duration.ofSeconds(30), 1 << 20, "", "", Set.of(), plugins);
+        Duration.ofSeconds(5), Duration.ofSeconds(30), 1 << 20, "", "", Set.of(), plugins, threads);
+  }
+
+  @Test
+  void validatesExecutorThreadsAndTellsWhenTheyAreTooFewForTheSlots() {
+    assertThatThrownBy(() -> config("w", "127.0.0.1:50051", 1, null, 0))
+        .hasMessage("EXECUTOR_THREADS must be at least 1, got 0");
+    assertThat(config("w", "127.0.0.1:50051", 10, null, 48).executorThreadsSuffice()).isTrue();
+    assertThat(config("w", "127.0.0.1:50051", 20, null, 48).executorThreadsSuffice()).isFalse();
   }
 
   @Test

@@ -74,7 +74,8 @@ class MasterConnectionTest {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final java.util.concurrent.atomic.AtomicInteger drainRequests = new java.util.concurrent.atomic.AtomicInteger();
   private final WorkerConfig config = new WorkerConfig("w1", new HostPort("127.0.0.1", 50052), "127.0.0.1:50052",
-      "127.0.0.1:50051", 4, Duration.ofSeconds(5), Duration.ofSeconds(1), 1 << 20, "", "", Set.of(), null);
+      "127.0.0.1:50051", 4, Duration.ofSeconds(5), Duration.ofSeconds(1), 1 << 20, "", "", Set.of(), null,
+      WorkerConfig.DEFAULT_EXECUTOR_THREADS);
   private final MasterConnection connection =
       new MasterConnection(config, Set.of("command"), () -> 2, () -> List.of("t#1"), draining::get, () -> drainRequests.incrementAndGet(),
           channel, scheduler);

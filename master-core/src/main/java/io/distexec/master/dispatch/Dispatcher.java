@@ -1,0 +1,237 @@
+package io.distexec.master.dispatch;
+
+import io.distexec.master.jobs.Job;
+import io.distexec.master.jobs.JobEvents;
+import io.distexec.master.jobs.JobStatus;
+import io.distexec.master.jobs.JobStore;
+import io.distexec.master.registry.NodeRegistry;
+import io.distexec.master.registry.RegistryListener;
+import io.distexec.master.registry.WorkerNode;
+import io.distexec.master.scheduling.JobQueue;
+import io.distexec.master.scheduling.Placement;
+import io.distexec.master.scheduling.Scheduler;
+import io.distexec.master.scheduling.WaitReason;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Moves queued jobs onto workers and follows each attempt to its end. One loop takes jobs from the
+ * queue in order, asks the {@link Scheduler} for a worker and sends the attempt through the
+ * {@link WorkerPort}; each event that comes back goes to the {@link AttemptPolicy}, whose decision
+ * {@link AttemptOutcomes} applies, fenced by attempt. Retry backoffs and the restart grace period
+ * run on the injected clock.
+ */
+public final class Dispatcher implements RegistryListener, AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+  /** How far down the queue the loop looks for a job that can run when the head cannot. */
+  static final int LOOKAHEAD = 64;
+  /** The longest the loop sleeps without a signal: a safety net only, changes signal. */
+  static final Duration LOOP_WAIT = Duration.ofSeconds(1);
+
+  private final JobStore store;
+  private final JobQueue queue;
+  private final NodeRegistry registry;
+  private final Scheduler scheduler;
+  private final WorkerPort workers;
+  private final JobEvents events;
+  private final AttemptBook book = new AttemptBook();
+  private final RetryTimer retries;
+  private final AttemptOutcomes outcomes;
+  private final Recovery recovery;
+  private final AttemptHandler attempts;
+
+  private final Clock clock;
+  private final Signal signal = new Signal();
+  private volatile boolean running = true;
+  private volatile Thread loopThread;
+
+  /** What {@link #recover} found. */
+  public record Recovered(int queued, int onWorkers) {}
+
+  public Dispatcher(JobStore store, JobQueue queue, NodeRegistry registry, Scheduler scheduler, WorkerPort workers,
+      JobEvents events, Clock clock) {
+    this.store = store;
+    this.queue = queue;
+    this.registry = registry;
+    this.scheduler = scheduler;
+    this.workers = workers;
+    this.events = events;
+    this.clock = clock;
+    this.retries = new RetryTimer(clock);
+    this.outcomes = new AttemptOutcomes(store, queue, retries, clock);
+    this.recovery = new Recovery(store, queue, outcomes, clock);
+    this.attempts = new AttemptHandler(store, registry, workers, events, book, outcomes, this::wake);
+    registry.addListener(this);
+  }
+
+  /** Runs the dispatch loop on the given executor (the master's managed executor) until {@link #close()}. */
+  public void start(Executor executor) {
+    executor.execute(this::loop);
+  }
+
+  /** Something changed (a job queued, a worker came, a task ended): look at the queue again. */
+  public void wake() {
+    signal.raise();
+  }
+
+  public boolean isRunning() {
+    Thread t = loopThread;
+    return running && t != null && t.isAlive();
+  }
+
+  /** Tasks in flight per worker id. */
+  public Map<String, Integer> inFlight() {
+    return book.inFlight();
+  }
+
+  private void loop() {
+    loopThread = Thread.currentThread();
+    LOG.info("dispatcher started");
+    while (running) {
+      try {
+        retries.takeDue().forEach(queue::add);
+        recovery.expire();
+        if (!dispatchNext()) {
+          signal.await(retries.untilNext(LOOP_WAIT));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, "dispatch failed; continuing", e);
+      }
+    }
+    LOG.info("dispatcher stopped");
+  }
+
+  /** Dispatches one job if one can run now; false when nothing could be done. */
+  boolean dispatchNext() {
+    List<WorkerNode> snapshot = registry.snapshot();
+    Map<String, Integer> load = book.inFlight();
+    if (!scheduler.anyFreeSlot(snapshot, load)) {
+      // Every worker is full: nothing can be placed, so do not read queued jobs from the store (under
+      // load this was up to LOOKAHEAD reads for every submit and every task end).
+      return false;
+    }
+    for (String jobId : queue.head(LOOKAHEAD)) {
+      Optional<Job> job = store.find(jobId);
+      if (job.isEmpty() || job.get().status() != JobStatus.QUEUED) {
+        queue.remove(jobId); // cancelled or finished meanwhile
+        return true;
+      }
+      Placement placement = scheduler.place(job.get().spec().type(), snapshot, load);
+      if (placement.placed() && queue.remove(jobId)) {
+        String chosen = placement.workerId().orElseThrow();
+        send(job.get(), snapshot.stream().filter(w -> w.id().equals(chosen)).findFirst().orElseThrow());
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void send(Job queued, WorkerNode worker) {
+    Job job;
+    try {
+      job = store.update(queued.id(), j -> j.dispatchedTo(worker.id())).orElseThrow();
+    } catch (IllegalStateException e) {
+      LOG.fine(() -> "job " + queued.id() + " changed before dispatch (cancelled?): " + e.getMessage());
+      return;
+    }
+    Attempt attempt = new Attempt(job.id(), worker.id(), job.attempt());
+    book.open(attempt);
+    LOG.fine(() -> "dispatching job " + job.id() + " attempt " + job.attempt() + " to " + worker.id());
+    attempt.call = workers.execute(worker, TaskRequest.of(job.id(), job.attempt(), job.spec()),
+        event -> attempts.on(attempt, event));
+  }
+
+  /**
+   * Asks the worker running a job to cancel it; the job ends CANCELLED when the worker reports. A
+   * job between the queue and its worker is cancelled as soon as the worker confirms the start.
+   */
+  public void cancel(String jobId, String reason) {
+    attempts.cancel(jobId, reason);
+  }
+
+  /**
+   * Takes over the unfinished jobs of a previous master; see {@link Recovery}. Call before workers
+   * can register.
+   */
+  public Recovered recover(Duration grace) {
+    Recovered recovered = recovery.recover(grace);
+    wake();
+    return recovered;
+  }
+
+  /**
+   * A worker registered, naming the tasks it runs or ran recently: jobs that were on it before the
+   * master restarted are followed again when it knows them, and lost otherwise.
+   */
+  public void reconcile(String workerId, Collection<String> taskIds) {
+    for (Attempt attempt : recovery.reconcile(workerId, taskIds)) {
+      Optional<WorkerNode> worker = registry.find(workerId);
+      if (worker.isEmpty()) {
+        recovery.lost(attempt, "worker " + workerId + " left before the master could follow the task");
+        continue;
+      }
+      book.open(attempt); // a cancel asked meanwhile is sent when the worker confirms
+      attempt.call = workers.attach(worker.get(), attempt.taskId(), event -> attempts.on(attempt, event));
+    }
+  }
+
+  /**
+   * Why a queued job waits, in words for its user: its retry backoff, no worker that could ever
+   * take it, busy or draining workers, or its turn in the queue. Empty for a job that does not wait.
+   */
+  public Optional<String> waiting(Job job) {
+    if (job.status() != JobStatus.QUEUED) {
+      return Optional.empty();
+    }
+    Optional<Instant> due = retries.dueAt(job.id());
+    if (due.isPresent()) {
+      return Optional.of(WaitReason.backoff(job.outcome().error(), due.get(), clock.instant()));
+    }
+    List<WorkerNode> snapshot = registry.snapshot();
+    return Optional.of(WaitReason.explain(job.spec().type(), snapshot, book.inFlight(), queue.position(job.id())));
+  }
+
+  @Override
+  public void workerAvailable(WorkerNode worker) {
+    wake();
+  }
+
+  @Override
+  public void workerGone(WorkerNode worker, boolean dead, String reason) {
+    if (dead) {
+      // Its tasks cannot report any more: end their calls, which ends the jobs LOST with the reason.
+      for (Attempt attempt : book.on(worker.id())) {
+        attempt.lostReason = reason;
+        WorkerPort.Call call = attempt.call;
+        if (call != null) {
+          call.abandon(reason);
+        }
+      }
+    }
+    workers.forget(worker.id(), dead);
+    book.forgetWorker(worker.id());
+    wake();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    Thread t = loopThread;
+    if (t != null) {
+      t.interrupt();
+    }
+    wake();
+  }
+}

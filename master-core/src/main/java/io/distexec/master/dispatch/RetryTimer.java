@@ -1,0 +1,57 @@
+package io.distexec.master.dispatch;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * Jobs waiting out a retry backoff, on the injected clock: the dispatch loop asks which are due and
+ * how long it may sleep. No thread of its own, so a test moves time forward instead of waiting.
+ */
+final class RetryTimer {
+
+  private record Due(Instant at, String jobId) {}
+
+  private final Clock clock;
+  private final PriorityQueue<Due> waiting = new PriorityQueue<>((a, b) -> a.at().compareTo(b.at()));
+
+  RetryTimer(Clock clock) {
+    this.clock = clock;
+  }
+
+  synchronized void schedule(String jobId, Duration backoff) {
+    waiting.add(new Due(clock.instant().plus(backoff), jobId));
+  }
+
+  /** The jobs whose backoff has passed, in order; they are removed. */
+  synchronized List<String> takeDue() {
+    Instant now = clock.instant();
+    List<String> due = new ArrayList<>();
+    while (!waiting.isEmpty() && !waiting.peek().at().isAfter(now)) {
+      due.add(waiting.poll().jobId());
+    }
+    return due;
+  }
+
+  /** How long until the next job is due, at most {@code max}. */
+  synchronized Duration untilNext(Duration max) {
+    if (waiting.isEmpty()) {
+      return max;
+    }
+    Duration left = Duration.between(clock.instant(), waiting.peek().at());
+    return left.isNegative() ? Duration.ZERO : left.compareTo(max) < 0 ? left : max;
+  }
+
+  /** When the job's backoff ends, if it waits one. */
+  synchronized java.util.Optional<Instant> dueAt(String jobId) {
+    return waiting.stream().filter(d -> d.jobId().equals(jobId)).map(Due::at).findFirst();
+  }
+
+  /** Jobs waiting out a backoff. */
+  synchronized int size() {
+    return waiting.size();
+  }
+}

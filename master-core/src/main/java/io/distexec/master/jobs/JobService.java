@@ -1,0 +1,178 @@
+package io.distexec.master.jobs;
+
+import io.distexec.master.scheduling.JobQueue;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.logging.Logger;
+
+/**
+ * The use cases of the job API: submit, get and list. A job is stored before it is acknowledged,
+ * and it holds one of {@code MAX_CONCURRENT_JOBS} permits until it ends.
+ */
+public final class JobService {
+
+  private static final Logger LOG = Logger.getLogger(JobService.class.getName());
+  public static final int DEFAULT_LIST_LIMIT = 100;
+  public static final int MAX_LIST_LIMIT = 1000;
+
+  private final JobStore store;
+  private final JobQueue queue;
+  private final JobValidator validator;
+  private final Runnable onQueued;
+  private final Canceller canceller;
+  private final JobEvents events;
+  private final Clock clock;
+  private final Function<Job, Optional<String>> waiting;
+
+  /** Cancels a job that runs on a worker. */
+  @FunctionalInterface
+  public interface Canceller {
+    void cancel(String jobId, String reason);
+  }
+
+  /**
+   * @param onQueued called after a job joined the queue (wakes the dispatcher)
+   * @param canceller cancels dispatched and running jobs on their workers
+   */
+  public JobService(JobStore store, JobQueue queue, JobValidator validator, Runnable onQueued, Canceller canceller,
+      JobEvents events, Clock clock) {
+    this(store, queue, validator, onQueued, canceller, events, clock, job -> Optional.empty());
+  }
+
+  /**
+   * @param onQueued called after a job joined the queue (wakes the dispatcher)
+   * @param canceller cancels dispatched and running jobs on their workers
+   * @param waiting says why a queued job waits (the dispatcher knows)
+   */
+  public JobService(JobStore store, JobQueue queue, JobValidator validator, Runnable onQueued, Canceller canceller,
+      JobEvents events, Clock clock, Function<Job, Optional<String>> waiting) {
+    this.store = store;
+    this.queue = queue;
+    this.validator = validator;
+    this.onQueued = onQueued;
+    this.canceller = canceller;
+    this.events = events;
+    this.clock = clock;
+    this.waiting = waiting;
+  }
+
+  /** Why a queued job waits, in words for its user; empty for a job that does not wait. */
+  public Optional<String> waiting(Job job) {
+    return waiting.apply(job);
+  }
+
+  /**
+   * Accepts a job: validates, stores it QUEUED, queues it.
+   *
+   * @throws InvalidJobException naming the fields to fix
+   * @throws QueueFullException when MAX_CONCURRENT_JOBS jobs are unfinished
+   */
+  public Job submit(JobSpec spec) throws InvalidJobException, QueueFullException {
+    try {
+      return submit(spec, RetryPolicy.NONE, null).job();
+    } catch (IdempotencyConflictException e) {
+      throw new IllegalStateException("no key was given", e);
+    }
+  }
+
+  /** A submit's answer: the job, and whether it was created now or found by its idempotency key. */
+  public record Submitted(Job job, boolean replayed) {}
+
+  /**
+   * Accepts a job: validates, stores it QUEUED, queues it. With an idempotency key, a repeat of an
+   * earlier request returns the job that request created.
+   *
+   * @param idempotencyKey makes the submit safe to repeat, or {@code null}
+   * @throws InvalidJobException naming the fields to fix
+   * @throws QueueFullException when MAX_CONCURRENT_JOBS jobs are unfinished
+   * @throws IdempotencyConflictException when the key was used for a different request
+   */
+  public Submitted submit(JobSpec spec, RetryPolicy retry, String idempotencyKey)
+      throws InvalidJobException, QueueFullException, IdempotencyConflictException {
+    validator.validate(spec, retry);
+    IdempotencyKey key = idempotencyKey == null || idempotencyKey.isBlank() ? null
+        : new IdempotencyKey(idempotencyKey, spec.fingerprint(retry));
+    if (!queue.admit()) {
+      throw new QueueFullException(queue.capacity());
+    }
+    Job job = Job.queued(UUID.randomUUID().toString(), spec, retry, clock.instant());
+    Job stored;
+    try {
+      // The store keeps keys with their jobs, so a repeat is recognised after a master restart too.
+      stored = store.insert(job, key);
+    } catch (IdempotencyConflictException | RuntimeException e) {
+      queue.release();
+      throw e;
+    }
+    if (stored != job) {
+      queue.release(); // a repeat: nothing new was accepted
+      return new Submitted(stored, true);
+    }
+    queue.add(job.id());
+    LOG.fine(() -> "accepted job " + job.id() + " " + spec);
+    onQueued.run();
+    return new Submitted(job, false);
+  }
+
+  /**
+   * Forgets finished jobs that ended before {@code cutoff}, with their events and idempotency keys.
+   *
+   * @return how many jobs were removed
+   */
+  public int forgetFinishedBefore(Instant cutoff) {
+    List<String> removed = store.deleteFinishedBefore(cutoff);
+    removed.forEach(events::forget);
+    return removed.size();
+  }
+
+  /** The job's stored state changes, oldest first. */
+  public List<Transition> history(String id) {
+    return store.history(id);
+  }
+
+  public Job get(String id) throws JobNotFoundException {
+    return store.find(id).orElseThrow(() -> new JobNotFoundException(id));
+  }
+
+  /**
+   * A page of jobs, newest first. A limit of 0 or less means {@value #DEFAULT_LIST_LIMIT}; limits
+   * are capped at {@value #MAX_LIST_LIMIT}.
+   */
+  public Page list(JobQuery query) {
+    int limit = query.limit() <= 0 ? DEFAULT_LIST_LIMIT : Math.min(query.limit(), MAX_LIST_LIMIT);
+    return store.list(new JobQuery(query.status(), query.workerId(), query.since(), limit, query.cursor()));
+  }
+
+  /**
+   * Cancels a job. A queued job ends CANCELLED here and now; a dispatched or running one is
+   * cancelled on its worker and ends CANCELLED when the worker reports.
+   *
+   * @return the job after the request: CANCELLED, or still running with the cancel under way
+   * @throws JobAlreadyEndedException when the job has ended
+   */
+  public Job cancel(String id, String reason) throws JobNotFoundException, JobAlreadyEndedException {
+    String why = reason == null || reason.isBlank() ? "cancelled by user" : reason;
+    Job job = get(id);
+    if (job.status() == JobStatus.QUEUED) {
+      Optional<Job> cancelled = store.update(id, j -> j.status() == JobStatus.QUEUED
+          ? j.finished(JobStatus.CANCELLED, JobOutcome.error("cancelled: " + why), clock.instant()) : j);
+      if (cancelled.isPresent() && cancelled.get().status() == JobStatus.CANCELLED) {
+        // This call made the transition, so this call gives the permit back (exactly once; the
+        // dispatcher may already have dropped the id from the queue, or it waits in a retry backoff).
+        queue.remove(id);
+        queue.release();
+        return cancelled.get();
+      }
+      job = get(id); // dispatched meanwhile: cancel it on its worker
+    }
+    if (job.status().isTerminal()) {
+      throw new JobAlreadyEndedException(job);
+    }
+    canceller.cancel(id, why);
+    return job;
+  }
+}

@@ -1,0 +1,183 @@
+package io.distexec.master;
+
+import io.distexec.common.GrpcChannels;
+import io.distexec.common.HostPort;
+import io.distexec.master.grpc.GrpcWorkerPort;
+import io.distexec.master.grpc.WorkerChannels;
+import io.distexec.master.balancing.LoadBalancer;
+import io.distexec.master.config.MasterConfig;
+import io.distexec.master.balancing.LoadBalancers;
+import io.distexec.master.dispatch.Dispatcher;
+import io.distexec.master.jobs.JobService;
+import io.distexec.master.jobs.JobStore;
+import io.distexec.master.jobs.JobValidator;
+import io.distexec.master.jobs.JobEvents;
+import io.distexec.master.jobs.PublishingJobStore;
+import io.distexec.master.registry.NodeRegistry;
+import io.distexec.master.registry.WorkerNode;
+import io.distexec.master.scheduling.JobQueue;
+import io.distexec.master.scheduling.Scheduler;
+import io.distexec.master.store.OpenedStore;
+import io.distexec.master.store.StoreSettings;
+import io.distexec.master.store.Stores;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Builds the master's plain-Java parts once and hands them to CDI. The parts themselves know
+ * nothing of CDI, which keeps them testable without a container.
+ */
+@ApplicationScoped
+public class MasterBeans {
+
+  @Resource
+  ManagedExecutorService managedExecutor;
+
+  /** Short background work (sending watchers their events): the application's managed executor. */
+  @Produces
+  @Singleton
+  Executor background() {
+    return managedExecutor;
+  }
+
+  @Produces
+  @Singleton
+  MasterConfig config() {
+    Config config = ConfigProvider.getConfig();
+    HostPort address = HostPort.parse("MASTER_ADDRESS",
+        config.getOptionalValue("MASTER_ADDRESS", String.class).orElse(MasterConfig.DEFAULT_ADDRESS));
+    return new MasterConfig(
+        address.host(),
+        address.port(),
+        config.getOptionalValue("MAX_CONCURRENT_JOBS", Integer.class).orElse(MasterConfig.DEFAULT_MAX_CONCURRENT_JOBS),
+        Duration.ofSeconds(config.getOptionalValue("HEARTBEAT_TIMEOUT_SECONDS", Integer.class)
+            .orElse(MasterConfig.DEFAULT_HEARTBEAT_TIMEOUT_SECONDS)),
+        Duration.ofSeconds(config.getOptionalValue("HEARTBEAT_INTERVAL_SECONDS", Integer.class)
+            .orElse(MasterConfig.DEFAULT_HEARTBEAT_INTERVAL_SECONDS)),
+        config.getOptionalValue("LOAD_BALANCER", String.class).orElse(MasterConfig.DEFAULT_LOAD_BALANCER),
+        Duration.ofHours(config.getOptionalValue("JOB_RETENTION_HOURS", Integer.class)
+            .orElse(MasterConfig.DEFAULT_JOB_RETENTION_HOURS)),
+        config.getOptionalValue("OUTPUT_CAP_BYTES", Integer.class).orElse(MasterConfig.DEFAULT_OUTPUT_CAP_BYTES));
+  }
+
+  @Produces
+  @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Produces
+  @Singleton
+  NodeRegistry registry(Clock clock, MasterConfig config) {
+    return new NodeRegistry(clock, config.heartbeatTimeout());
+  }
+
+  /**
+   * Where jobs are kept: STORE_URL (a JDBC URL, or {@code memory}); by default an H2 database file
+   * under DATA_DIR. STORE_USER and STORE_PASSWORD log in; the password is never logged.
+   */
+  @Produces
+  @Singleton
+  StoreSettings storeSettings() {
+    Config config = ConfigProvider.getConfig();
+    return new StoreSettings(
+        config.getOptionalValue("STORE_URL", String.class).orElse(""),
+        config.getOptionalValue("STORE_USER", String.class).orElse(""),
+        config.getOptionalValue("STORE_PASSWORD", String.class).orElse(""),
+        Path.of(config.getOptionalValue("DATA_DIR", String.class).orElse(StoreSettings.DEFAULT_DATA_DIR)),
+        config.getOptionalValue("STORE_POOL_SIZE", Integer.class).orElse(StoreSettings.DEFAULT_POOL_SIZE));
+  }
+
+  @Produces
+  @Singleton
+  OpenedStore openedStore(StoreSettings settings, Clock clock) {
+    return new OpenedStore(Stores.open(settings, clock));
+  }
+
+  void closeStore(@Disposes OpenedStore store) {
+    store.close();
+  }
+
+  /** Events and output of every job, for watchers; output kept up to OUTPUT_CAP_BYTES per stream. */
+  @Produces
+  @Singleton
+  JobEvents events(MasterConfig config, Clock clock, OpenedStore opened) {
+    return new JobEvents(config.outputCapBytes(), clock, opened.store());
+  }
+
+  @Produces
+  @Singleton
+  JobStore store(JobEvents events, OpenedStore opened) {
+    return new PublishingJobStore(opened.store(), events);
+  }
+
+  @Produces
+  @Singleton
+  JobQueue queue(MasterConfig config) {
+    return new JobQueue(config.maxConcurrentJobs());
+  }
+
+  /** The balancer named by LOAD_BALANCER. */
+  @Produces
+  @Singleton
+  LoadBalancer balancer(MasterConfig config) {
+    return LoadBalancers.named(config.loadBalancer());
+  }
+
+  @Produces
+  @Singleton
+  GrpcChannels grpcChannels() {
+    return new GrpcChannels("master");
+  }
+
+  void closeGrpcChannels(@Disposes GrpcChannels channels) {
+    channels.close();
+  }
+
+  @Produces
+  @Singleton
+  WorkerChannels workerChannels(GrpcChannels grpc) {
+    return new WorkerChannels(grpc::open);
+  }
+
+  void closeWorkerChannels(@Disposes WorkerChannels channels) {
+    channels.close();
+  }
+
+  @Produces
+  @Singleton
+  Dispatcher dispatcher(JobStore store, JobQueue queue, NodeRegistry registry, LoadBalancer balancer,
+      WorkerChannels channels, JobEvents events, Clock clock) {
+    return new Dispatcher(store, queue, registry, new Scheduler(balancer), new GrpcWorkerPort(channels), events,
+        clock);
+  }
+
+  void stopDispatcher(@Disposes Dispatcher dispatcher) {
+    dispatcher.close();
+  }
+
+  @Produces
+  @Singleton
+  JobService jobService(JobStore store, JobQueue queue, NodeRegistry registry, Dispatcher dispatcher, JobEvents events,
+      Clock clock) {
+    JobValidator validator = new JobValidator(() -> {
+      Set<String> types = new HashSet<>();
+      registry.snapshot().stream().map(WorkerNode::executors).forEach(types::addAll);
+      return types;
+    });
+    return new JobService(store, queue, validator, dispatcher::wake, dispatcher::cancel, events, clock,
+        dispatcher::waiting);
+  }
+}

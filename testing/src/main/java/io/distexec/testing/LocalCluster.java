@@ -1,0 +1,262 @@
+package io.distexec.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A real local cluster (a master and workers as Liberty servers on 127.0.0.1), started with the
+ * same {@code scripts/local-cluster.sh} users run, on free ports, in a folder of its own. The one
+ * driver of local clusters for the system tests and the benchmark harness.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+  private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(5);
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(10);
+
+  private final Path root;
+  private final Path home;
+  private final Map<String, String> env;
+  private final int masterHttpPort;
+  private final int masterGrpcPort;
+  private final List<Integer> workerHttpPorts;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private LocalCluster(Path root, Path home, Map<String, String> env, int masterHttpPort, int masterGrpcPort,
+      List<Integer> workerHttpPorts) {
+    this.root = root;
+    this.home = home;
+    this.env = env;
+    this.masterHttpPort = masterHttpPort;
+    this.masterGrpcPort = masterGrpcPort;
+    this.workerHttpPorts = workerHttpPorts;
+  }
+
+  /**
+   * Starts a master and {@code workers} workers in an emptied {@code home}; returns once all are
+   * ready.
+   *
+   * @param root the distexec checkout (holds {@code scripts/} and the built {@code target/})
+   * @param settings extra environment for the servers, e.g. {@code FAST_START=0} or
+   *     {@code LOAD_BALANCER=round-robin}
+   * @throws IllegalStateException with the script's output when the cluster does not start
+   */
+  public static LocalCluster start(Path root, Path home, int workers, Map<String, String> settings)
+      throws IOException, InterruptedException {
+    // A new cluster starts with an empty job store (the embedded one lives in DISTEXEC_HOME/data).
+    delete(home);
+    Files.createDirectories(home);
+    List<Integer> ports = FreePorts.take(2 + 2 * workers);
+    List<Integer> workerHttp = ports.subList(2, 2 + workers);
+    Map<String, String> env = new HashMap<>(settings);
+    env.put("DISTEXEC_HOME", home.toString());
+    env.put("WORKERS", Integer.toString(workers));
+    env.put("MASTER_HTTP_PORT", ports.get(0).toString());
+    env.put("MASTER_GRPC_PORT", ports.get(1).toString());
+    env.put("WORKER_HTTP_PORTS", join(workerHttp));
+    env.put("WORKER_GRPC_PORTS", join(ports.subList(2 + workers, 2 + 2 * workers)));
+    LocalCluster cluster = new LocalCluster(root, home, env, ports.get(0), ports.get(1), List.copyOf(workerHttp));
+    try {
+      String output = cluster.script("up");
+      if (!output.contains("ready in")) {
+        throw new IllegalStateException("local-cluster.sh up did not report the cluster ready:\n" + output);
+      }
+    } catch (IOException | InterruptedException | RuntimeException startFailed) {
+      // Stop whatever did start, or it outlives the caller.
+      try {
+        cluster.close();
+      } catch (IOException | InterruptedException | RuntimeException stopFailed) {
+        startFailed.addSuppressed(stopFailed);
+      }
+      throw startFailed;
+    }
+    return cluster;
+  }
+
+  private static void delete(Path folder) throws IOException {
+    if (Files.exists(folder)) {
+      try (Stream<Path> files = Files.walk(folder)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static String join(List<Integer> ports) {
+    return ports.stream().map(String::valueOf).collect(Collectors.joining(" "));
+  }
+
+  public String masterUrl() {
+    return "http://127.0.0.1:" + masterHttpPort;
+  }
+
+  /** The master's gRPC {@code host:port}. */
+  public String masterGrpc() {
+    return "127.0.0.1:" + masterGrpcPort;
+  }
+
+  public int masterGrpcPort() {
+    return masterGrpcPort;
+  }
+
+  /** The HTTP base URL of worker {@code index} (1-based, as in {@code worker-1}). */
+  public String workerUrl(int index) {
+    return "http://127.0.0.1:" + workerHttpPorts.get(index - 1);
+  }
+
+  /** The HTTP base URL of a server by name: {@code master} or {@code worker-N}. */
+  public String url(String server) {
+    return server.equals("master") ? masterUrl()
+        : workerUrl(Integer.parseInt(server.substring(server.lastIndexOf('-') + 1)));
+  }
+
+  /** Runs the cluster script with this cluster's settings; returns its output. */
+  public String script(String command) throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("scripts/local-cluster.sh").toString(), command)
+        .redirectErrorStream(true);
+    builder.environment().putAll(env);
+    return run(builder, "local-cluster.sh " + command);
+  }
+
+  private static String run(ProcessBuilder builder, String what) throws IOException, InterruptedException {
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes());
+    if (!process.waitFor(SCRIPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException(what + " did not finish within " + SCRIPT_TIMEOUT.toMinutes() + " min:\n"
+          + output);
+    }
+    if (process.exitValue() != 0) {
+      throw new IllegalStateException(what + " failed (exit " + process.exitValue() + "):\n" + output);
+    }
+    return output;
+  }
+
+  public long pid(String server) {
+    try {
+      return Long.parseLong(Files.readString(home.resolve("usr/servers/.pid/" + server + ".pid")).trim());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stops one server the way an operator does (graceful: a worker drains and deregisters). */
+  public void stop(String server) throws IOException, InterruptedException {
+    run(serverCommand("stop", server), "server stop " + server);
+  }
+
+  /** Starts a server again (after {@link #stop} or {@link #kill}) and waits until it is ready. */
+  public void restart(String server) throws IOException, InterruptedException {
+    run(serverCommand("start", server), "server start " + server);
+    awaitReady(url(server));
+  }
+
+  /** Kills the master with SIGKILL and starts it again; returns how long until it was ready. */
+  public Duration killAndRestartMaster() throws IOException, InterruptedException {
+    kill("master");
+    long start = System.nanoTime();
+    restart("master");
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  private ProcessBuilder serverCommand(String action, String server) {
+    ProcessBuilder builder = new ProcessBuilder(root.resolve("target/liberty/wlp/bin/server").toString(), action,
+        server).redirectErrorStream(true);
+    builder.environment().put("WLP_USER_DIR", home.resolve("usr").toString());
+    return builder;
+  }
+
+  private void awaitReady(String baseUrl) throws InterruptedException {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (!ready(baseUrl)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(baseUrl + " not ready " + READY_TIMEOUT.toMinutes() + " min after its start");
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private boolean ready(String baseUrl) throws InterruptedException {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready")).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Kills one server's JVM with SIGKILL: no shutdown hooks, no deregistration. */
+  public void kill(String server) {
+    ProcessHandle.of(pid(server)).ifPresent(p -> {
+      p.destroyForcibly();
+      p.onExit().join();
+    });
+  }
+
+  public Path log(String server) {
+    return home.resolve("usr/servers/" + server + "/logs/messages.log");
+  }
+
+  /** A gauge or counter from the master's /metrics (Prometheus text), summed over its labels. */
+  public double metric(String name) throws IOException, InterruptedException {
+    String body = http.send(HttpRequest.newBuilder(URI.create(masterUrl() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(body);
+    double sum = 0;
+    boolean found = false;
+    while (m.find()) {
+      sum += Double.parseDouble(m.group(2));
+      found = true;
+    }
+    if (!found) {
+      throw new IllegalStateException("the master's /metrics has no " + name);
+    }
+    return sum;
+  }
+
+  /** Waits until the master has no unfinished job. */
+  public void awaitIdle(Duration atMost) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    while (metric("distexec_jobs_unfinished") > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("jobs still unfinished after " + atMost.toSeconds() + " s");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** Stops the cluster ({@code local-cluster.sh down}); kills whatever did not stop. */
+  @Override
+  public void close() throws IOException, InterruptedException {
+    try {
+      script("down");
+    } finally {
+      Path pids = home.resolve("usr/servers/.pid");
+      if (Files.isDirectory(pids)) {
+        try (Stream<Path> files = Files.list(pids)) {
+          files.forEach(p -> {
+            try {
+              ProcessHandle.of(Long.parseLong(Files.readString(p).trim())).ifPresent(ProcessHandle::destroyForcibly);
+            } catch (IOException | NumberFormatException e) {
+              // the server removed its pid file while stopping
+            }
+          });
+        }
+      }
+    }
+  }
+}
