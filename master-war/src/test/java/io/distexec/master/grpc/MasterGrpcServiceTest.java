@@ -27,6 +27,11 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.distexec.master.jobs.ForwardingJobStore;
+import io.distexec.master.store.StoreException;
+import io.grpc.ServerInterceptors;
+import java.sql.SQLException;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,6 +41,7 @@ class MasterGrpcServiceTest {
 
   private final java.util.concurrent.ExecutorService watchers = java.util.concurrent.Executors.newCachedThreadPool();
   private Server server;
+  private volatile boolean storeDown;
   private ManagedChannel channel;
   private MasterServiceGrpc.MasterServiceBlockingStub stub;
 
@@ -44,7 +50,15 @@ class MasterGrpcServiceTest {
     MutableClock clock = new MutableClock();
     JobEvents events = new JobEvents(1024, clock);
     NodeRegistry registry = new NodeRegistry(clock, java.time.Duration.ofSeconds(15));
-    JobStore store = new PublishingJobStore(new InMemoryJobStore(), events);
+    JobStore store = new PublishingJobStore(new ForwardingJobStore(new InMemoryJobStore()) {
+      @Override
+      public Optional<io.distexec.master.jobs.Job> find(String id) {
+        if (storeDown) {
+          throw new StoreException(new SQLException("connection refused (the test's store is down)"));
+        }
+        return super.find(id);
+      }
+    }, events);
     JobQueue queue = new JobQueue(2);
     Dispatcher dispatcher = new Dispatcher(store, queue, registry,
         new Scheduler(new io.distexec.master.balancing.RoundRobinBalancer()),
@@ -52,10 +66,11 @@ class MasterGrpcServiceTest {
           throw new IllegalStateException("no workers in this test");
         })), events, clock);
     JobService jobs = new JobService(store, queue, new JobValidator(() -> Set.of("command")),
-        () -> { }, dispatcher::cancel, events, clock);
+        () -> { }, dispatcher::cancel, events, clock, dispatcher::waiting);
     String name = InProcessServerBuilder.generateName();
     MasterGrpcService service = new MasterGrpcService(jobs, events, registry, dispatcher, watchers);
-    server = InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
+    server = InProcessServerBuilder.forName(name).directExecutor()
+        .addService(ServerInterceptors.intercept(service, new StatusMappingInterceptor())).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     stub = MasterServiceGrpc.newBlockingStub(channel);
   }
@@ -81,6 +96,8 @@ class MasterGrpcServiceTest {
     assertThat(read.getSpec().getArgsList()).containsExactly("hi");
     assertThat(read.getSpec().getEnvMap()).containsOnlyKeys("TOKEN").containsEntry("TOKEN", "");
     assertThat(read.hasExitCode()).isFalse();
+    assertThat(read.getWaiting()).isEqualTo("no worker is registered");
+    assertThat(submitted.getWaiting()).isEqualTo("no worker is registered");
   }
 
   @Test
@@ -99,6 +116,21 @@ class MasterGrpcServiceTest {
     assertThatThrownBy(() -> stub.submit(echo()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+  }
+
+  @Test
+  void answersUnavailableOnEveryCallWhileTheStoreIsDown() {
+    Job submitted = stub.submit(echo()).getJob();
+    storeDown = true;
+    assertThatThrownBy(() -> stub.getJob(GetJobRequest.newBuilder().setJobId(submitted.getId()).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+          assertThat(e.getStatus().getDescription()).isEqualTo(GrpcStatuses.STORE_UNAVAILABLE);
+        });
+    assertThatThrownBy(() -> stub.cancelJob(io.distexec.proto.v1.CancelJobRequest.newBuilder()
+        .setJobId(submitted.getId()).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
   }
 
   @Test
