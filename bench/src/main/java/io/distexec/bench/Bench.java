@@ -1,5 +1,7 @@
 package io.distexec.bench;
 
+import java.util.HashMap;
+
 import io.distexec.client.DistexecClient;
 import io.distexec.client.JobStatus;
 import io.distexec.testing.LocalCluster;
@@ -175,7 +177,7 @@ public final class Bench implements Callable<Integer> {
    * speed, not their start time.
    */
   private LocalCluster cluster(Path home, int workers, Map<String, String> settings) throws Exception {
-    Map<String, String> env = new java.util.HashMap<>(settings);
+    Map<String, String> env = new HashMap<>(settings);
     env.put("FAST_START", "0");
     return LocalCluster.start(root, home, workers, env);
   }

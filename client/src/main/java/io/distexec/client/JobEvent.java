@@ -1,5 +1,7 @@
 package io.distexec.client;
 
+import io.distexec.proto.v1.OutputStream;
+
 import io.distexec.common.ProtoTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -29,7 +31,7 @@ public sealed interface JobEvent permits JobEvent.StateChanged, JobEvent.Output 
     Instant at = ProtoTime.instant(e.getAt());
     if (e.hasOutput()) {
       return new Output(e.getSequence(), at,
-          e.getOutput().getStream() == io.distexec.proto.v1.OutputStream.OUTPUT_STREAM_STDERR,
+          e.getOutput().getStream() == OutputStream.OUTPUT_STREAM_STDERR,
           e.getOutput().getData().toByteArray());
     }
     var s = e.getState();

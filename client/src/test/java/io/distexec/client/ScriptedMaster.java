@@ -1,5 +1,7 @@
 package io.distexec.client;
 
+import com.google.protobuf.ByteString;
+
 import io.distexec.proto.v1.CancelJobRequest;
 import io.distexec.proto.v1.GetJobRequest;
 import io.distexec.proto.v1.Job;
@@ -78,7 +80,7 @@ public final class ScriptedMaster extends MasterServiceGrpc.MasterServiceImplBas
 
   private static JobEvent output(long sequence, OutputStream stream, String text) {
     return JobEvent.newBuilder().setSequence(sequence).setOutput(OutputChunk.newBuilder().setStream(stream)
-        .setData(com.google.protobuf.ByteString.copyFromUtf8(text))).build();
+        .setData(ByteString.copyFromUtf8(text))).build();
   }
 
   private boolean failed(StreamObserver<?> response) {

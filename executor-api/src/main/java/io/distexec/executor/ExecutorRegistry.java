@@ -1,5 +1,8 @@
 package io.distexec.executor;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,8 +39,8 @@ public final class ExecutorRegistry {
    *
    * @return the names of the executors added
    */
-  public java.util.List<String> registerProviders(ClassLoader loader, ExecutorEnvironment environment) {
-    java.util.List<String> added = new java.util.ArrayList<>();
+  public List<String> registerProviders(ClassLoader loader, ExecutorEnvironment environment) {
+    List<String> added = new ArrayList<>();
     for (ExecutorProvider provider : ServiceLoader.load(ExecutorProvider.class, loader)) {
       Executor executor = provider.create(environment);
       register(executor);

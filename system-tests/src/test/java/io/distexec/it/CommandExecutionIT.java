@@ -1,5 +1,8 @@
 package io.distexec.it;
 
+import java.time.Instant;
+import org.junit.jupiter.api.io.TempDir;
+
 import io.distexec.testing.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -63,8 +66,8 @@ class CommandExecutionIT {
     assertThat(job.getString("error")).isEqualTo("timed out after 1 s; 3 process(es) killed");
     assertThat(processesWith(marker)).isEmpty();
     // From the timeout to the result: how long ending the tree took (for the record).
-    Duration runFor = Duration.between(java.time.Instant.parse(job.getString("startedAt")),
-        java.time.Instant.parse(job.getString("finishedAt")));
+    Duration runFor = Duration.between(Instant.parse(job.getString("startedAt")),
+        Instant.parse(job.getString("finishedAt")));
     System.out.printf("timeout of 1 s: job ended %d ms after start, tree gone%n", runFor.toMillis());
     assertThat(runFor).isLessThan(Duration.ofSeconds(10));
   }
@@ -142,7 +145,7 @@ class CommandExecutionIT {
   }
 
   @Test
-  void refusesProgramsOutsideTheAllowList(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+  void refusesProgramsOutsideTheAllowList(@TempDir Path dir) throws Exception {
     Path program = dir.resolve("not-allowed");
     Files.writeString(program, "#!/bin/sh\necho should not run\n");
     Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -1,5 +1,8 @@
 package io.distexec.it;
 
+import java.util.Map;
+import org.awaitility.Awaitility;
+
 import io.distexec.testing.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,7 +36,7 @@ class LocalClusterIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    cluster = Clusters.start("local-cluster-it", 2, java.util.Map.of("LOAD_BALANCER", "round-robin"));
+    cluster = Clusters.start("local-cluster-it", 2, Map.of("LOAD_BALANCER", "round-robin"));
     rest = new Rest(cluster.masterUrl());
   }
 
@@ -154,7 +157,7 @@ class LocalClusterIT {
       Job submitted = master.submit(SubmitRequest.newBuilder()
           .setSpec(TaskSpec.newBuilder().setCommand("echo").addArgs("via grpc")).build()).getJob();
       Job[] last = new Job[1];
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
         last[0] = MasterServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
             .getJob(GetJobRequest.newBuilder().setJobId(submitted.getId()).build());
         return last[0].getStatus() == JobStatus.JOB_STATUS_SUCCEEDED;

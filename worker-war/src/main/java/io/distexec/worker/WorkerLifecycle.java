@@ -1,5 +1,7 @@
 package io.distexec.worker;
 
+import java.time.Duration;
+
 import io.distexec.common.GrpcChannels;
 import io.distexec.common.GrpcEndpoint;
 import io.distexec.executor.ExecutorRegistry;
@@ -158,7 +160,7 @@ public class WorkerLifecycle {
         LOG.warning(() -> runner.active() + " task(s) still running after " + config.drainGrace().toSeconds()
             + " s (DRAIN_GRACE_SECONDS); cancelling them");
         runner.cancelAll("worker shutting down");
-        runner.awaitIdle(java.time.Duration.ofSeconds(10));
+        runner.awaitIdle(Duration.ofSeconds(10));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

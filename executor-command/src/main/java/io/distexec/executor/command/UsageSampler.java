@@ -1,5 +1,7 @@
 package io.distexec.executor.command;
 
+import java.util.stream.Stream;
+
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -34,8 +36,8 @@ final class UsageSampler {
     boolean any = false;
     // The first sample, taken as the task starts, looks at the leader only: it has had no time to
     // fork, and a walk of the descendants reads the whole process table.
-    java.util.stream.Stream<ProcessHandle> tree = first ? java.util.stream.Stream.of(leader)
-        : java.util.stream.Stream.concat(java.util.stream.Stream.of(leader), leader.descendants());
+    Stream<ProcessHandle> tree = first ? Stream.of(leader)
+        : Stream.concat(Stream.of(leader), leader.descendants());
     first = false;
     for (ProcessHandle p : (Iterable<ProcessHandle>) tree::iterator) {
       Optional<ProcStat> stat = ProcStat.read(p.pid());

@@ -1,5 +1,8 @@
 package io.distexec.executor.command;
 
+import io.distexec.executor.StdStream;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -214,12 +217,12 @@ class CommandExecutorTest extends ExecutorContractTest {
   void streamsOutputInOrderWhileTheCommandRuns() throws Exception {
     StringBuilder out = new StringBuilder();
     StringBuilder err = new StringBuilder();
-    java.util.List<Long> firstChunkAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Long> firstChunkAt = new CopyOnWriteArrayList<>();
     long start = System.nanoTime();
     Cancellation context = new Cancellation((stream, data, offset, length) -> {
       firstChunkAt.add(System.nanoTime() - start);
       synchronized (out) {
-        (stream == io.distexec.executor.StdStream.STDOUT ? out : err).append(new String(data, offset, length, UTF_8));
+        (stream == StdStream.STDOUT ? out : err).append(new String(data, offset, length, UTF_8));
       }
     });
     Result result = executor.execute(Task.command(newId(), "sh", "-c",

@@ -1,5 +1,7 @@
 package io.distexec.master.dispatch;
 
+import java.time.Instant;
+
 import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobOutcome;
 import io.distexec.master.jobs.JobStatus;
@@ -33,7 +35,7 @@ public final class AttemptPolicy {
   /** What to do with the job. */
   public sealed interface Decision {
     /** Record that the task runs. */
-    record Start(java.time.Instant at) implements Decision {}
+    record Start(Instant at) implements Decision {}
 
     /** End the job in {@code status}. */
     record Finish(JobStatus status, JobOutcome outcome) implements Decision {}

@@ -1,5 +1,7 @@
 package io.distexec.master.dispatch;
 
+import java.util.Optional;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +48,7 @@ final class RetryTimer {
   }
 
   /** When the job's backoff ends, if it waits one. */
-  synchronized java.util.Optional<Instant> dueAt(String jobId) {
+  synchronized Optional<Instant> dueAt(String jobId) {
     return waiting.stream().filter(d -> d.jobId().equals(jobId)).map(Due::at).findFirst();
   }
 

@@ -1,5 +1,10 @@
 package io.distexec.master.jobs;
 
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
 import io.distexec.executor.StdStream;
 import java.time.Clock;
 import java.time.Instant;
@@ -155,11 +160,11 @@ public final class JobEvents {
   }
 
   /** How long the log of an ended job stays in memory (for watchers that resume right after). */
-  static final java.time.Duration RETAIN_ENDED = java.time.Duration.ofMinutes(1);
+  static final Duration RETAIN_ENDED = Duration.ofMinutes(1);
 
   private record Retired(String jobId, Instant at) {}
 
-  private final java.util.Queue<Retired> retired = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final Queue<Retired> retired = new ConcurrentLinkedQueue<>();
 
   private void retire(String jobId) {
     Instant now = clock.instant();
@@ -235,8 +240,8 @@ public final class JobEvents {
       if (log.totalBytes[0] + log.totalBytes[1] == 0) {
         return Optional.empty();
       }
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-      java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
       for (Event event : log.stored) {
         if (event instanceof OutputEvent o) {
           (o.stream() == StdStream.STDOUT ? out : err).writeBytes(o.data());

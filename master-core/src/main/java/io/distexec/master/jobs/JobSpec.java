@@ -1,5 +1,13 @@
 package io.distexec.master.jobs;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
 import java.util.List;
 import java.util.Map;
 
@@ -51,17 +59,17 @@ public record JobSpec(
   /** A digest of every field, for recognising a repeated request; secrets do not leave it. */
   String fingerprint(RetryPolicy retry) {
     try {
-      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-      java.util.function.Consumer<String> add = text -> {
-        byte[] bytes = (text == null ? "\u0000null" : text).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        digest.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      Consumer<String> add = text -> {
+        byte[] bytes = (text == null ? "\u0000null" : text).getBytes(StandardCharsets.UTF_8);
+        digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
         digest.update(bytes);
       };
       add.accept(type);
       add.accept(command);
       args.forEach(add);
       add.accept("|env");
-      new java.util.TreeMap<>(env).forEach((k, v) -> {
+      new TreeMap<>(env).forEach((k, v) -> {
         add.accept(k);
         add.accept(v);
       });
@@ -69,14 +77,14 @@ public record JobSpec(
       digest.update(stdin);
       add.accept(Long.toString(timeoutSeconds));
       add.accept("|attributes");
-      new java.util.TreeMap<>(attributes).forEach((k, v) -> {
+      new TreeMap<>(attributes).forEach((k, v) -> {
         add.accept(k);
         add.accept(v);
       });
       add.accept(Boolean.toString(shell));
       add.accept(retry.canonical());
-      return java.util.HexFormat.of().formatHex(digest.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
   }

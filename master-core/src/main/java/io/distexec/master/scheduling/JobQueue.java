@@ -1,5 +1,8 @@
 package io.distexec.master.scheduling;
 
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -16,7 +19,7 @@ public final class JobQueue {
   private final Semaphore permits;
   private final Deque<String> waiting = new ArrayDeque<>();
   /** Permits taken beyond the capacity by jobs recovered at start; paid back first as jobs end. */
-  private final java.util.concurrent.atomic.AtomicInteger overdraft = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger overdraft = new AtomicInteger();
 
   public JobQueue(int capacity) {
     if (capacity < 1) {
@@ -63,15 +66,15 @@ public final class JobQueue {
   }
 
   /** How many jobs wait ahead of this one (0 = next), or empty when it is not in the queue. */
-  public synchronized java.util.OptionalInt position(String jobId) {
+  public synchronized OptionalInt position(String jobId) {
     int i = 0;
     for (String id : waiting) {
       if (id.equals(jobId)) {
-        return java.util.OptionalInt.of(i);
+        return OptionalInt.of(i);
       }
       i++;
     }
-    return java.util.OptionalInt.empty();
+    return OptionalInt.empty();
   }
 
   public synchronized boolean remove(String jobId) {

@@ -1,5 +1,8 @@
 package io.distexec.master.jobs;
 
+import java.time.Duration;
+import java.util.ArrayList;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -80,7 +83,7 @@ class JobServiceTest {
   void pagesThroughJobsWithACursorAndFilters() throws Exception {
     JobService roomy = new JobService(store, new JobQueue(100), new JobValidator(() -> Set.of("command")),
         () -> { }, (id, reason) -> { }, events, clock);
-    List<String> ids = new java.util.ArrayList<>();
+    List<String> ids = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       ids.add(roomy.submit(JobSpec.command("true")).id());
     }
@@ -126,9 +129,9 @@ class JobServiceTest {
     Job old = service.submit(JobSpec.command("true"), RetryPolicy.NONE, "old-key").job();
     store.update(old.id(), j -> j.dispatchedTo("w").finished(JobStatus.SUCCEEDED, JobOutcome.NONE, clock.instant()));
     queue.release(); // what the dispatcher does when a job ends
-    clock.advance(java.time.Duration.ofHours(2));
+    clock.advance(Duration.ofHours(2));
     Job running = service.submit(JobSpec.command("true"));
-    assertThat(service.forgetFinishedBefore(clock.instant().minus(java.time.Duration.ofHours(1)))).isEqualTo(1);
+    assertThat(service.forgetFinishedBefore(clock.instant().minus(Duration.ofHours(1)))).isEqualTo(1);
     assertThat(store.find(old.id())).isEmpty();
     assertThat(store.find(running.id())).isPresent(); // unfinished jobs stay, however old
     assertThat(store.history(old.id())).isEmpty();

@@ -1,5 +1,8 @@
 package io.distexec.master.jobs;
 
+import java.util.List;
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -59,8 +62,8 @@ class JobTest {
 
   @Test
   void neverPrintsEnvironmentValues() {
-    JobSpec spec = new JobSpec("command", "env", java.util.List.of(), java.util.Map.of("TOKEN", "s3cret"), null,
-        "also secret".getBytes(), 0, java.util.Map.of(), false);
+    JobSpec spec = new JobSpec("command", "env", List.of(), Map.of("TOKEN", "s3cret"), null,
+        "also secret".getBytes(), 0, Map.of(), false);
     assertThat(spec.toString()).contains("TOKEN").doesNotContain("s3cret").doesNotContain("also secret");
   }
 }

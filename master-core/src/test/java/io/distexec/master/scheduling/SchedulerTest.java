@@ -73,7 +73,7 @@ class SchedulerTest {
 
   @Test
   void seesAFreeSlotOnlyOnAWorkerThatTakesWorkAndIsNotFull() {
-    Scheduler scheduler = new Scheduler(new io.distexec.master.balancing.RoundRobinBalancer());
+    Scheduler scheduler = new Scheduler(new RoundRobinBalancer());
     List<WorkerNode> workers = List.of(worker("full", 2, false, "command"), worker("draining", 2, true, "command"));
     assertThat(scheduler.anyFreeSlot(workers, Map.of("full", 2))).isFalse();
     assertThat(scheduler.anyFreeSlot(workers, Map.of("full", 1))).isTrue();

@@ -1,5 +1,8 @@
 package io.distexec.master.api;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.distexec.executor.StdStream;
 import io.distexec.master.jobs.JobEvents;
 import io.distexec.master.jobs.Transition;
@@ -34,8 +37,8 @@ public final class EventView {
   }
 
   /** A stored history as state events, numbered from 1. */
-  static java.util.List<State> history(java.util.List<Transition> history) {
-    java.util.List<State> states = new java.util.ArrayList<>(history.size());
+  static List<State> history(List<Transition> history) {
+    List<State> states = new ArrayList<>(history.size());
     for (Transition t : history) {
       states.add(new State(states.size() + 1, t.at(), t.status().name(), t.workerId(), t.attempt(),
           t.error().isEmpty() ? null : t.error(), t.exitCode().isPresent() ? t.exitCode().getAsInt() : null));

@@ -1,5 +1,7 @@
 package io.distexec.master.api;
 
+import java.util.TreeSet;
+
 import io.distexec.master.api.Problem.FieldError;
 import io.distexec.master.jobs.JobSpec;
 import io.distexec.master.jobs.RetryPolicy;
@@ -48,7 +50,7 @@ final class JobRequestReader {
     List<FieldError> errors = new ArrayList<>();
     for (String key : json.keySet()) {
       if (!FIELDS.contains(key)) {
-        errors.add(new FieldError(key, "unknown field; known fields are " + new java.util.TreeSet<>(FIELDS)));
+        errors.add(new FieldError(key, "unknown field; known fields are " + new TreeSet<>(FIELDS)));
       }
     }
     String type = string(json, "type", errors);
@@ -132,7 +134,7 @@ final class JobRequestReader {
       errors.add(new FieldError(field, "must be an array of exit codes, e.g. [75]"));
       return Set.of();
     }
-    Set<Integer> values = new java.util.TreeSet<>();
+    Set<Integer> values = new TreeSet<>();
     var array = json.getJsonArray(field);
     for (int i = 0; i < array.size(); i++) {
       if (array.get(i) instanceof JsonNumber n && n.isIntegral()) {

@@ -1,5 +1,7 @@
 package io.distexec.master.api;
 
+import io.distexec.master.store.StoreException;
+
 import io.distexec.master.api.Problem.FieldError;
 import io.distexec.master.jobs.IdempotencyConflictException;
 import io.distexec.master.jobs.InvalidJobException;
@@ -88,9 +90,9 @@ public final class ProblemMappers {
 
   /** The database is down or refused: nothing was done, and the client may try again. */
   @Provider
-  public static final class StoreUnavailable implements ExceptionMapper<io.distexec.master.store.StoreException> {
+  public static final class StoreUnavailable implements ExceptionMapper<StoreException> {
     @Override
-    public Response toResponse(io.distexec.master.store.StoreException e) {
+    public Response toResponse(StoreException e) {
       LOG.log(Level.WARNING, "job store failed", e);
       return Response.fromResponse(problem(Problem.of(503, "Job store unavailable",
           "the master cannot reach its job store; nothing was changed, try again"))).header("Retry-After",

@@ -1,5 +1,8 @@
 package io.distexec.master.grpc;
 
+import io.distexec.proto.v1.JobStatus;
+import java.util.Set;
+
 import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.jobs.IdempotencyConflictException;
 import io.distexec.master.jobs.InvalidCursorException;
@@ -62,7 +65,7 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
   public void submit(SubmitRequest request, StreamObserver<SubmitResponse> response) {
     try {
       RetryPolicy retry = new RetryPolicy(Math.max(1, request.getMaxAttempts()),
-          java.util.Set.copyOf(request.getRetryOnExitCodesList()));
+          Set.copyOf(request.getRetryOnExitCodesList()));
       Job job = jobs.submit(ProtoMapper.toSpec(request.getSpec()), retry, request.getIdempotencyKey()).job();
       response.onNext(SubmitResponse.newBuilder().setJob(ProtoMapper.toProto(job, jobs.waiting(job))).build());
       response.onCompleted();
@@ -84,7 +87,7 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
 
   @Override
   public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> response) {
-    if (request.getStatus() == io.distexec.proto.v1.JobStatus.UNRECOGNIZED) {
+    if (request.getStatus() == JobStatus.UNRECOGNIZED) {
       response.onError(Status.INVALID_ARGUMENT.withDescription("status is not a known JobStatus").asRuntimeException());
       return;
     }

@@ -1,5 +1,9 @@
 package io.distexec.master.grpc;
 
+import io.distexec.proto.v1.JobEvent;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import io.distexec.master.jobs.Job;
@@ -98,7 +102,7 @@ public final class ProtoMapper {
         .setSpec(toProto(job.spec()).toBuilder().clearEnv().clearStdin()
             // env values and stdin may be secrets: only names go back out.
             .putAllEnv(job.spec().env().keySet().stream()
-                .collect(java.util.stream.Collectors.toMap(k -> k, k -> "")))
+                .collect(Collectors.toMap(k -> k, k -> "")))
             .build())
         .setAttempt(job.attempt())
         .setMaxAttempts(job.retry().maxAttempts())
@@ -126,8 +130,8 @@ public final class ProtoMapper {
     return b.build();
   }
 
-  public static io.distexec.proto.v1.JobEvent toProto(JobEvents.Event event) {
-    io.distexec.proto.v1.JobEvent.Builder b = io.distexec.proto.v1.JobEvent.newBuilder()
+  public static JobEvent toProto(JobEvents.Event event) {
+    JobEvent.Builder b = JobEvent.newBuilder()
         .setSequence(event.sequence())
         .setAt(timestamp(event.at()));
     if (event instanceof JobEvents.StateEvent s) {
@@ -157,7 +161,7 @@ public final class ProtoMapper {
         .setDraining(node.takesNoWork())
         .setActiveTasks(inFlight)
         .setMaxConcurrentTasks(node.maxConcurrentTasks())
-        .addAllExecutors(new java.util.TreeSet<>(node.executors()))
+        .addAllExecutors(new TreeSet<>(node.executors()))
         .setRegisteredAt(timestamp(node.registeredAt()))
         .setLastHeartbeatAt(timestamp(node.lastHeartbeatAt()))
         .build();

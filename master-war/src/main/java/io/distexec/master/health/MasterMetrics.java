@@ -1,5 +1,7 @@
 package io.distexec.master.health;
 
+import java.util.function.Supplier;
+
 import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.jobs.JobStore;
 import io.distexec.master.registry.NodeRegistry;
@@ -49,7 +51,7 @@ public class MasterMetrics {
         () -> dispatcher.inFlight().values().stream().mapToInt(Integer::intValue).sum());
   }
 
-  private void gauge(String name, String description, java.util.function.Supplier<Number> value) {
+  private void gauge(String name, String description, Supplier<Number> value) {
     registry.gauge(Metadata.builder().withName(name).withDescription(description).build(), value);
   }
 }

@@ -1,5 +1,8 @@
 package io.distexec.master.store;
 
+import java.io.IOException;
+import java.nio.file.Files;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.distexec.master.jobs.InMemoryJobStore;
@@ -26,8 +29,8 @@ public final class Stores {
     String url = settings.jdbcUrl();
     if (url.startsWith("jdbc:h2:file:")) {
       try {
-        java.nio.file.Files.createDirectories(settings.dataDir());
-      } catch (java.io.IOException e) {
+        Files.createDirectories(settings.dataDir());
+      } catch (IOException e) {
         throw new StoreException(new SQLException("cannot create DATA_DIR " + settings.dataDir() + ": " + e, e));
       }
     }

@@ -1,5 +1,15 @@
 package io.distexec.master.grpc;
 
+import io.distexec.master.jobs.JobAlreadyEndedException;
+import io.distexec.proto.v1.AttachTaskRequest;
+import io.distexec.proto.v1.CancelTaskRequest;
+import io.distexec.proto.v1.CancelTaskResponse;
+import io.distexec.proto.v1.OutputChunk;
+import io.distexec.proto.v1.OutputStream;
+import java.util.ArrayList;
+import java.util.UUID;
+import org.assertj.core.api.Assertions;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -73,8 +83,8 @@ class DispatcherOverGrpcTest {
     final List<String> cancelled = new CopyOnWriteArrayList<>();
 
     @Override
-    public void cancelTask(io.distexec.proto.v1.CancelTaskRequest request,
-        StreamObserver<io.distexec.proto.v1.CancelTaskResponse> response) {
+    public void cancelTask(CancelTaskRequest request,
+        StreamObserver<CancelTaskResponse> response) {
       cancelled.add(request.getTaskId() + ": " + request.getReason());
       for (StreamObserver<TaskEvent> events : hanging) {
         events.onNext(TaskEvent.newBuilder().setResult(TaskResult.newBuilder()
@@ -82,7 +92,7 @@ class DispatcherOverGrpcTest {
         events.onCompleted();
       }
       hanging.clear();
-      response.onNext(io.distexec.proto.v1.CancelTaskResponse.getDefaultInstance());
+      response.onNext(CancelTaskResponse.getDefaultInstance());
       response.onCompleted();
     }
     final List<ExecuteTaskRequest> received = new CopyOnWriteArrayList<>();
@@ -91,7 +101,7 @@ class DispatcherOverGrpcTest {
     final Set<String> ranBefore = ConcurrentHashMap.newKeySet();
 
     @Override
-    public void attachTask(io.distexec.proto.v1.AttachTaskRequest request, StreamObserver<TaskEvent> events) {
+    public void attachTask(AttachTaskRequest request, StreamObserver<TaskEvent> events) {
       if (!ranBefore.contains(request.getTaskId())) {
         events.onError(Status.NOT_FOUND.withDescription("unknown task").asRuntimeException());
         return;
@@ -112,8 +122,8 @@ class DispatcherOverGrpcTest {
         }
         case PRINT_AND_HANG -> {
           events.onNext(TaskEvent.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
-          events.onNext(TaskEvent.newBuilder().setOutput(io.distexec.proto.v1.OutputChunk.newBuilder()
-              .setStream(io.distexec.proto.v1.OutputStream.OUTPUT_STREAM_STDOUT)
+          events.onNext(TaskEvent.newBuilder().setOutput(OutputChunk.newBuilder()
+              .setStream(OutputStream.OUTPUT_STREAM_STDOUT)
               .setData(ByteString.copyFromUtf8("so far\n"))).build());
           hanging.add(events);
         }
@@ -226,7 +236,7 @@ class DispatcherOverGrpcTest {
     worker.hanging.get(0).onNext(ScriptedWorker.result("final"));
     worker.hanging.get(0).onCompleted();
     awaitStatus(job.id(), JobStatus.SUCCEEDED);
-    List<JobEvents.Event> seen = new java.util.ArrayList<>();
+    List<JobEvents.Event> seen = new ArrayList<>();
     events.watch(job.id(), 0, new JobEvents.Watcher() {
       @Override
       public void event(JobEvents.Event event) {
@@ -255,8 +265,8 @@ class DispatcherOverGrpcTest {
     Job cancelled = awaitStatus(running.id(), JobStatus.CANCELLED);
     assertThat(cancelled.outcome().error()).isEqualTo("cancelled: user asked");
     assertThat(worker.cancelled).containsExactly(running.id() + "#1: user asked");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> jobs.cancel(running.id(), "again"))
-        .isInstanceOf(io.distexec.master.jobs.JobAlreadyEndedException.class)
+    Assertions.assertThatThrownBy(() -> jobs.cancel(running.id(), "again"))
+        .isInstanceOf(JobAlreadyEndedException.class)
         .hasMessage("job " + running.id() + " has already ended CANCELLED");
   }
 
@@ -406,8 +416,8 @@ class DispatcherOverGrpcTest {
 
   /** What a previous master left in the store: a job on a worker, in the given state. */
   private Job leftOn(String worker, JobStatus status, int maxAttempts) {
-    Job job = Job.queued(java.util.UUID.randomUUID().toString(), JobSpec.command("true"),
-        new io.distexec.master.jobs.RetryPolicy(maxAttempts, Set.of()), clock.instant());
+    Job job = Job.queued(UUID.randomUUID().toString(), JobSpec.command("true"),
+        new RetryPolicy(maxAttempts, Set.of()), clock.instant());
     store.insert(job);
     store.update(job.id(), j -> j.dispatchedTo(worker));
     if (status == JobStatus.RUNNING) {

@@ -1,5 +1,15 @@
 package io.distexec.master.grpc;
 
+import io.distexec.master.balancing.RoundRobinBalancer;
+import io.distexec.proto.v1.CancelJobRequest;
+import io.distexec.proto.v1.JobEvent;
+import io.distexec.proto.v1.WatchJobRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,7 +49,7 @@ import org.junit.jupiter.api.Test;
 
 class MasterGrpcServiceTest {
 
-  private final java.util.concurrent.ExecutorService watchers = java.util.concurrent.Executors.newCachedThreadPool();
+  private final ExecutorService watchers = Executors.newCachedThreadPool();
   private Server server;
   private volatile boolean storeDown;
   private ManagedChannel channel;
@@ -49,7 +59,7 @@ class MasterGrpcServiceTest {
   void start() throws Exception {
     MutableClock clock = new MutableClock();
     JobEvents events = new JobEvents(1024, clock);
-    NodeRegistry registry = new NodeRegistry(clock, java.time.Duration.ofSeconds(15));
+    NodeRegistry registry = new NodeRegistry(clock, Duration.ofSeconds(15));
     JobStore store = new PublishingJobStore(new ForwardingJobStore(new InMemoryJobStore()) {
       @Override
       public Optional<io.distexec.master.jobs.Job> find(String id) {
@@ -61,7 +71,7 @@ class MasterGrpcServiceTest {
     }, events);
     JobQueue queue = new JobQueue(2);
     Dispatcher dispatcher = new Dispatcher(store, queue, registry,
-        new Scheduler(new io.distexec.master.balancing.RoundRobinBalancer()),
+        new Scheduler(new RoundRobinBalancer()),
         new GrpcWorkerPort(new WorkerChannels(a -> {
           throw new IllegalStateException("no workers in this test");
         })), events, clock);
@@ -127,7 +137,7 @@ class MasterGrpcServiceTest {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
           assertThat(e.getStatus().getDescription()).isEqualTo(GrpcStatuses.STORE_UNAVAILABLE);
         });
-    assertThatThrownBy(() -> stub.cancelJob(io.distexec.proto.v1.CancelJobRequest.newBuilder()
+    assertThatThrownBy(() -> stub.cancelJob(CancelJobRequest.newBuilder()
         .setJobId(submitted.getId()).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
@@ -143,10 +153,10 @@ class MasterGrpcServiceTest {
   @Test
   void cancelsAQueuedJobAndRefusesToCancelItTwice() {
     Job job = stub.submit(echo()).getJob();
-    Job cancelled = stub.cancelJob(io.distexec.proto.v1.CancelJobRequest.newBuilder().setJobId(job.getId()).build());
+    Job cancelled = stub.cancelJob(CancelJobRequest.newBuilder().setJobId(job.getId()).build());
     assertThat(cancelled.getStatus()).isEqualTo(JobStatus.JOB_STATUS_CANCELLED);
     assertThat(cancelled.getError()).isEqualTo("cancelled: cancelled by user");
-    assertThatThrownBy(() -> stub.cancelJob(io.distexec.proto.v1.CancelJobRequest.newBuilder()
+    assertThatThrownBy(() -> stub.cancelJob(CancelJobRequest.newBuilder()
         .setJobId(job.getId()).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
@@ -155,18 +165,18 @@ class MasterGrpcServiceTest {
   @Test
   void watchesAJobFromItsFirstEventToItsEnd() {
     Job job = stub.submit(echo()).getJob();
-    stub.cancelJob(io.distexec.proto.v1.CancelJobRequest.newBuilder().setJobId(job.getId()).setReason("test").build());
-    java.util.List<io.distexec.proto.v1.JobEvent> events = new java.util.ArrayList<>();
-    stub.watchJob(io.distexec.proto.v1.WatchJobRequest.newBuilder().setJobId(job.getId()).build())
+    stub.cancelJob(CancelJobRequest.newBuilder().setJobId(job.getId()).setReason("test").build());
+    List<JobEvent> events = new ArrayList<>();
+    stub.watchJob(WatchJobRequest.newBuilder().setJobId(job.getId()).build())
         .forEachRemaining(events::add);
     assertThat(events).extracting(e -> e.getState().getStatus())
         .containsExactly(JobStatus.JOB_STATUS_QUEUED, JobStatus.JOB_STATUS_CANCELLED);
-    assertThat(events).extracting(io.distexec.proto.v1.JobEvent::getSequence).containsExactly(1L, 2L);
+    assertThat(events).extracting(JobEvent::getSequence).containsExactly(1L, 2L);
     // Resuming after the first event gives only the second.
-    java.util.List<io.distexec.proto.v1.JobEvent> resumed = new java.util.ArrayList<>();
-    stub.watchJob(io.distexec.proto.v1.WatchJobRequest.newBuilder().setJobId(job.getId()).setAfterSequence(1).build())
+    List<JobEvent> resumed = new ArrayList<>();
+    stub.watchJob(WatchJobRequest.newBuilder().setJobId(job.getId()).setAfterSequence(1).build())
         .forEachRemaining(resumed::add);
-    assertThat(resumed).extracting(io.distexec.proto.v1.JobEvent::getSequence).containsExactly(2L);
+    assertThat(resumed).extracting(JobEvent::getSequence).containsExactly(2L);
   }
 
   @Test

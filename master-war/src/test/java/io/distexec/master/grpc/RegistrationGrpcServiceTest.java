@@ -1,5 +1,12 @@
 package io.distexec.master.grpc;
 
+import io.distexec.master.balancing.RoundRobinBalancer;
+import io.distexec.master.dispatch.Dispatcher;
+import io.distexec.master.jobs.InMemoryJobStore;
+import io.distexec.master.jobs.JobEvents;
+import io.distexec.master.scheduling.JobQueue;
+import io.distexec.master.scheduling.Scheduler;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,13 +35,13 @@ class RegistrationGrpcServiceTest {
   private final MasterConfig config =
       new MasterConfig("127.0.0.1", 0, 10, Duration.ofSeconds(15), Duration.ofSeconds(5), "round-robin",
           Duration.ofDays(7), 1024 * 1024);
-  private final io.distexec.master.dispatch.Dispatcher dispatcher = new io.distexec.master.dispatch.Dispatcher(
-      new io.distexec.master.jobs.InMemoryJobStore(), new io.distexec.master.scheduling.JobQueue(10), registry,
-      new io.distexec.master.scheduling.Scheduler(new io.distexec.master.balancing.RoundRobinBalancer()),
+  private final Dispatcher dispatcher = new Dispatcher(
+      new InMemoryJobStore(), new JobQueue(10), registry,
+      new Scheduler(new RoundRobinBalancer()),
       new GrpcWorkerPort(new WorkerChannels(a -> {
         throw new UnsupportedOperationException();
       })),
-      new io.distexec.master.jobs.JobEvents(1024, new MutableClock()), new MutableClock());
+      new JobEvents(1024, new MutableClock()), new MutableClock());
   private Server server;
   private ManagedChannel channel;
   private RegistrationServiceGrpc.RegistrationServiceBlockingStub stub;

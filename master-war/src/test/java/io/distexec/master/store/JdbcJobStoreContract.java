@@ -1,5 +1,8 @@
 package io.distexec.master.store;
 
+import io.distexec.master.jobs.IdempotencyKey;
+import java.time.ZoneOffset;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.distexec.master.jobs.Job;
@@ -45,7 +48,7 @@ abstract class JdbcJobStoreContract extends JobStoreContract {
           + " stdout_bytes, stderr_bytes, processes_killed) VALUES ('old', 'QUEUED', ?, 2, '75', 0, ?, false, '',"
           + " 0, 0, 0)")) {
         s.setBytes(1, spec.toByteArray()); // as that release wrote it: the wire's TaskSpec
-        s.setObject(2, T0.atOffset(java.time.ZoneOffset.UTC));
+        s.setObject(2, T0.atOffset(ZoneOffset.UTC));
         s.executeUpdate();
       }
     }
@@ -67,7 +70,7 @@ abstract class JdbcJobStoreContract extends JobStoreContract {
   void keepsJobsHistoryAndKeysAcrossAReopen() throws Exception {
     Job done = queued(T0);
     Job waiting = queued(T0);
-    store.insert(done, new io.distexec.master.jobs.IdempotencyKey("k", "fp"));
+    store.insert(done, new IdempotencyKey("k", "fp"));
     store.insert(waiting);
     store.update(done.id(), j -> j.dispatchedTo("w"));
     store.update(done.id(), j -> j.finished(JobStatus.SUCCEEDED, JobOutcome.of(0, new byte[] {1, 2}, ""), T0));
@@ -77,7 +80,7 @@ abstract class JdbcJobStoreContract extends JobStoreContract {
     assertThat(store.find(done.id()).orElseThrow().outcome().stdout()).containsExactly(1, 2);
     assertThat(store.history(done.id())).extracting(Transition::status)
         .containsExactly(JobStatus.QUEUED, JobStatus.DISPATCHED, JobStatus.SUCCEEDED);
-    assertThat(store.insert(queued(T0), new io.distexec.master.jobs.IdempotencyKey("k", "fp")).id())
+    assertThat(store.insert(queued(T0), new IdempotencyKey("k", "fp")).id())
         .isEqualTo(done.id());
     assertThat(store.countUnfinished()).isEqualTo(1);
   }

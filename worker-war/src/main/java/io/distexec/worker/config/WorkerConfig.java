@@ -1,5 +1,9 @@
 package io.distexec.worker.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
 import io.distexec.common.HostPort;
 import io.distexec.executor.CappedOutput;
 import java.time.Duration;
@@ -36,8 +40,8 @@ public record WorkerConfig(
     int outputCapBytes,
     String httpUrl,
     String commandAllowList,
-    java.util.Set<String> envPassThrough,
-    java.nio.file.Path pluginsDir,
+    Set<String> envPassThrough,
+    Path pluginsDir,
     int executorThreads) {
 
   public static final String DEFAULT_ADDRESS = "127.0.0.1:50052";
@@ -89,8 +93,8 @@ public record WorkerConfig(
     }
     httpUrl = httpUrl == null ? "" : httpUrl;
     commandAllowList = commandAllowList == null ? "" : commandAllowList;
-    envPassThrough = java.util.Set.copyOf(envPassThrough);
-    if (pluginsDir != null && !java.nio.file.Files.isDirectory(pluginsDir)) {
+    envPassThrough = Set.copyOf(envPassThrough);
+    if (pluginsDir != null && !Files.isDirectory(pluginsDir)) {
       throw new IllegalArgumentException("PLUGINS_DIR is '" + pluginsDir + "', which is not a folder; "
           + "create it or unset PLUGINS_DIR");
     }

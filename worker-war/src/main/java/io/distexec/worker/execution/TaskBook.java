@@ -1,5 +1,7 @@
 package io.distexec.worker.execution;
 
+import java.util.ArrayDeque;
+
 import io.distexec.common.ProtoTime;
 import io.distexec.proto.v1.TaskEvent;
 import io.distexec.proto.v1.TaskResult;
@@ -36,7 +38,7 @@ final class TaskBook {
 
   private final Map<String, Entry> tasks = new LinkedHashMap<>();
   /** Ended tasks, oldest first: eviction looks only at the head (a scan of all was O(n) per task). */
-  private final java.util.ArrayDeque<String> ended = new java.util.ArrayDeque<>();
+  private final ArrayDeque<String> ended = new ArrayDeque<>();
   private final Clock clock;
 
   TaskBook(Clock clock) {

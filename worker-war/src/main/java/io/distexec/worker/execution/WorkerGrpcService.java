@@ -1,5 +1,9 @@
 package io.distexec.worker.execution;
 
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
 import com.google.protobuf.ByteString;
 import io.distexec.common.ProtoTime;
 import io.distexec.executor.OutputSink;
@@ -32,7 +36,7 @@ import java.time.Duration;
 public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
 
   private final TaskRunner runner;
-  private final TaskBook book = new TaskBook(java.time.Clock.systemUTC());
+  private final TaskBook book = new TaskBook(Clock.systemUTC());
 
   @Inject
   public WorkerGrpcService(TaskRunner runner) {
@@ -40,7 +44,7 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
   }
 
   /** Tasks running here and those ended recently, for the master's reconciliation at registration. */
-  public java.util.List<String> taskIds() {
+  public List<String> taskIds() {
     return book.taskIds();
   }
 
@@ -107,7 +111,7 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
           .setData(ByteString.copyFrom(data, offset, length))
           .setOffset(at)).build();
       try {
-        java.util.Optional<EventStream> stream = book.stream(taskId);
+        Optional<EventStream> stream = book.stream(taskId);
         if (stream.isPresent()) {
           stream.get().sendWhenReady(chunk);
         }

@@ -1,5 +1,9 @@
 package io.distexec.worker.execution;
 
+import io.distexec.proto.v1.OutputStream;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -51,7 +55,7 @@ class WorkerGrpcServiceTest {
     server = InProcessServerBuilder.forName(name).executor(threads).addService(service)
         .build().start();
     channel = InProcessChannelBuilder.forName(name).build();
-    stub = WorkerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS);
+    stub = WorkerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
   @AfterEach
@@ -70,11 +74,11 @@ class WorkerGrpcServiceTest {
 
   @Test
   void streamsStartedThenOutputThenTheResult() {
-    List<TaskEvent> events = new java.util.ArrayList<>();
+    List<TaskEvent> events = new ArrayList<>();
     stub.executeTask(task("t1", "echo", "hello", "world")).forEachRemaining(events::add);
     assertThat(events).extracting(TaskEvent::getEventCase)
         .containsExactly(TaskEvent.EventCase.STARTED, TaskEvent.EventCase.OUTPUT, TaskEvent.EventCase.RESULT);
-    assertThat(events.get(1).getOutput().getStream()).isEqualTo(io.distexec.proto.v1.OutputStream.OUTPUT_STREAM_STDOUT);
+    assertThat(events.get(1).getOutput().getStream()).isEqualTo(OutputStream.OUTPUT_STREAM_STDOUT);
     assertThat(events.get(1).getOutput().getData().toString(UTF_8)).isEqualTo("hello world\n");
     assertThat(events.get(1).getOutput().getOffset()).isZero();
     TaskResult result = events.get(2).getResult();

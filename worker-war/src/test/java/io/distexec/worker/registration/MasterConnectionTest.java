@@ -1,5 +1,7 @@
 package io.distexec.worker.registration;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -72,7 +74,7 @@ class MasterConnectionTest {
   private final ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
   private final AtomicBoolean draining = new AtomicBoolean();
-  private final java.util.concurrent.atomic.AtomicInteger drainRequests = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger drainRequests = new AtomicInteger();
   private final WorkerConfig config = new WorkerConfig("w1", new HostPort("127.0.0.1", 50052), "127.0.0.1:50052",
       "127.0.0.1:50051", 4, Duration.ofSeconds(5), Duration.ofSeconds(1), 1 << 20, "", "", Set.of(), null,
       WorkerConfig.DEFAULT_EXECUTOR_THREADS);
