@@ -1,16 +1,16 @@
 package io.distexec.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * What the machine can do without distexec: {@code jobs} runs of {@code echo hello} by
- * {@code parallelism} threads that start each process with ProcessBuilder, read its output and
- * reap it, as a worker does.
+ * What the machine can do without distexec: {@code jobs} runs of {@code echo hello} by {@code
+ * parallelism} threads that start each process with ProcessBuilder, read its output and reap it, as
+ * a worker does.
  */
 final class Baseline {
 
@@ -23,16 +23,19 @@ final class Baseline {
       long start = System.nanoTime();
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < parallelism; t++) {
-        done.add(threads.submit(() -> {
-          while (left.getAndDecrement() > 0) {
-            Process p = new ProcessBuilder("echo", "hello").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            if (p.waitFor() != 0) {
-              throw new IllegalStateException("echo failed");
-            }
-          }
-          return null;
-        }));
+        done.add(
+            threads.submit(
+                () -> {
+                  while (left.getAndDecrement() > 0) {
+                    Process p =
+                        new ProcessBuilder("echo", "hello").redirectErrorStream(true).start();
+                    p.getInputStream().readAllBytes();
+                    if (p.waitFor() != 0) {
+                      throw new IllegalStateException("echo failed");
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get();

@@ -1,13 +1,12 @@
 package io.distexec.bench;
 
-import java.util.HashMap;
-
 import io.distexec.client.DistexecClient;
 import io.distexec.client.JobStatus;
 import io.distexec.testing.LocalCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -20,31 +19,53 @@ import picocli.CommandLine.Option;
  * scripts/local-cluster.sh), measures, prints one line per figure, and stops it; all figures also
  * go to one JSON file.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measures distexec on this machine: baseline, throughput, latency, registry scale, queue depth.")
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Measures distexec on this machine: baseline, throughput, latency, registry scale, queue depth.")
 public final class Bench implements Callable<Integer> {
 
-  enum Part { baseline, throughput, latency, registry, queue }
+  enum Part {
+    baseline,
+    throughput,
+    latency,
+    registry,
+    queue
+  }
 
-  @Option(names = "--parts", split = ",", description = "Parts to run (default: all): ${COMPLETION-CANDIDATES}")
+  @Option(
+      names = "--parts",
+      split = ",",
+      description = "Parts to run (default: all): ${COMPLETION-CANDIDATES}")
   Set<Part> parts = EnumSet.allOf(Part.class);
 
   @Option(names = "--jobs", description = "Jobs per throughput run (default: ${DEFAULT-VALUE})")
   int jobs = 10_000;
 
-  @Option(names = "--clients", description = "Concurrent clients in throughput runs (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--clients",
+      description = "Concurrent clients in throughput runs (default: ${DEFAULT-VALUE})")
   int clients = 8;
 
-  @Option(names = "--latency-jobs", description = "Sequential round trips (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--latency-jobs",
+      description = "Sequential round trips (default: ${DEFAULT-VALUE})")
   int latencyJobs = 500;
 
-  @Option(names = "--simulated-workers", description = "Simulated workers on one master (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--simulated-workers",
+      description = "Simulated workers on one master (default: ${DEFAULT-VALUE})")
   int simulatedWorkers = 1000;
 
-  @Option(names = "--registry-seconds", description = "How long the registry's CPU is sampled (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--registry-seconds",
+      description = "How long the registry's CPU is sampled (default: ${DEFAULT-VALUE})")
   int registrySeconds = 30;
 
-  @Option(names = "--queue-depth", description = "Jobs queued with no worker running (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--queue-depth",
+      description = "Jobs queued with no worker running (default: ${DEFAULT-VALUE})")
   int queueDepth = 1_000_000;
 
   @Option(names = "--out", description = "JSON file of all figures (default: ${DEFAULT-VALUE})")
@@ -55,6 +76,7 @@ public final class Bench implements Callable<Integer> {
 
   /** The workers of the local cluster and the tasks each runs at once (the shipped defaults). */
   static final int WORKERS = 2;
+
   static final int SLOTS_PER_WORKER = 10;
 
   private final Results results = new Results();
@@ -79,12 +101,15 @@ public final class Bench implements Callable<Integer> {
     results.put("machine.cores", Runtime.getRuntime().availableProcessors(), "");
     if (parts.contains(Part.baseline)) {
       double rate = Baseline.jobsPerSecond(jobs, WORKERS * SLOTS_PER_WORKER);
-      results.put("baseline.jobs_per_second", rate, "processes/s (ProcessBuilder, " + WORKERS * SLOTS_PER_WORKER
-          + " threads)");
+      results.put(
+          "baseline.jobs_per_second",
+          rate,
+          "processes/s (ProcessBuilder, " + WORKERS * SLOTS_PER_WORKER + " threads)");
     }
     if (parts.contains(Part.throughput) || parts.contains(Part.latency)) {
       try (LocalCluster cluster = cluster(work.resolve("cluster"), WORKERS, Map.of());
-          DistexecClient client = DistexecClient.connect(cluster.masterGrpc(), Duration.ofSeconds(30))) {
+          DistexecClient client =
+              DistexecClient.connect(cluster.masterGrpc(), Duration.ofSeconds(30))) {
         if (parts.contains(Part.latency)) {
           Latency.Measured measured = Latency.measure(cluster.masterUrl(), latencyJobs);
           Latency.Percentiles p = measured.total();
@@ -92,15 +117,25 @@ public final class Bench implements Callable<Integer> {
           results.put("latency.p95_ms", p.p95(), "ms");
           results.put("latency.p99_ms", p.p99(), "ms");
           results.put("latency.max_ms", p.max(), "ms");
-          measured.phaseMedians().forEach((phase, ms) ->
-              results.put("latency.phase." + phase + "_ms", ms, "ms, median"));
+          measured
+              .phaseMedians()
+              .forEach(
+                  (phase, ms) -> results.put("latency.phase." + phase + "_ms", ms, "ms, median"));
         }
         if (parts.contains(Part.throughput)) {
           long before = Throughput.count(client, JobStatus.SUCCEEDED);
           double grpc = Throughput.jobsPerSecond(cluster, jobs, clients, Throughput.grpc(client));
-          results.put("throughput.grpc.jobs_per_second", grpc, "jobs/s (" + jobs + " jobs, " + clients + " clients)");
-          double rest = Throughput.jobsPerSecond(cluster, jobs, clients, Throughput.rest(cluster.masterUrl()));
-          results.put("throughput.rest.jobs_per_second", rest, "jobs/s (" + jobs + " jobs, " + clients + " clients)");
+          results.put(
+              "throughput.grpc.jobs_per_second",
+              grpc,
+              "jobs/s (" + jobs + " jobs, " + clients + " clients)");
+          double rest =
+              Throughput.jobsPerSecond(
+                  cluster, jobs, clients, Throughput.rest(cluster.masterUrl()));
+          results.put(
+              "throughput.rest.jobs_per_second",
+              rest,
+              "jobs/s (" + jobs + " jobs, " + clients + " clients)");
           long succeeded = Throughput.count(client, JobStatus.SUCCEEDED) - before;
           results.put("throughput.jobs_succeeded", succeeded, "of " + 2 * jobs);
           if (results.get("baseline.jobs_per_second") instanceof Double base) {
@@ -126,7 +161,9 @@ public final class Bench implements Callable<Integer> {
         SimulatedWorkers fleet = new SimulatedWorkers()) {
       long started = System.nanoTime();
       fleet.start(cluster.masterGrpc(), simulatedWorkers);
-      results.put("registry.register_seconds", (System.nanoTime() - started) / 1e9,
+      results.put(
+          "registry.register_seconds",
+          (System.nanoTime() - started) / 1e9,
           "s to register " + simulatedWorkers + " simulated workers");
       long pid = cluster.pid("master");
       // Steady state: every worker has heartbeated a few times and the JIT has compiled the path.
@@ -137,7 +174,9 @@ public final class Bench implements Callable<Integer> {
       ProcessStats after = ProcessStats.of(pid);
       double seconds = (System.nanoTime() - t0) / 1e9;
       results.put("registry.workers", (long) cluster.metric("distexec_workers"), "registered");
-      results.put("registry.master_core_share", after.coreShareSince(before, seconds),
+      results.put(
+          "registry.master_core_share",
+          after.coreShareSince(before, seconds),
           "of one core, idle fleet heartbeating (" + registrySeconds + " s)");
       results.put("registry.master_rss_mib", after.rssBytes() / (1024.0 * 1024), "MiB");
       results.put("registry.heartbeat_failures", fleet.heartbeatFailures.get(), "");
@@ -145,29 +184,47 @@ public final class Bench implements Callable<Integer> {
   }
 
   private void queue(Path work) throws Exception {
-    Map<String, String> settings = Map.of("MAX_CONCURRENT_JOBS", Integer.toString(queueDepth + 1000));
+    Map<String, String> settings =
+        Map.of("MAX_CONCURRENT_JOBS", Integer.toString(queueDepth + 1000));
     try (LocalCluster cluster = cluster(work.resolve("queue"), 0, settings);
-        DistexecClient client = DistexecClient.connect(cluster.masterGrpc(), Duration.ofSeconds(60))) {
+        DistexecClient client =
+            DistexecClient.connect(cluster.masterGrpc(), Duration.ofSeconds(60))) {
       Throughput.Submitter grpc = Throughput.grpc(client);
       long start = System.nanoTime();
       // The capacity is above the depth: a full queue here is a defect, not a reason to wait.
-      Throughput.submitAll(queueDepth, clients, () -> {
-        if (!grpc.submit()) {
-          throw new IllegalStateException("the master refused a job as the queue was full");
-        }
-        return true;
-      });
+      Throughput.submitAll(
+          queueDepth,
+          clients,
+          () -> {
+            if (!grpc.submit()) {
+              throw new IllegalStateException("the master refused a job as the queue was full");
+            }
+            return true;
+          });
       double seconds = (System.nanoTime() - start) / 1e9;
-      results.put("queue.submit_jobs_per_second", queueDepth / seconds, "jobs/s (" + queueDepth + " jobs, gRPC, "
-          + clients + " clients)");
+      results.put(
+          "queue.submit_jobs_per_second",
+          queueDepth / seconds,
+          "jobs/s (" + queueDepth + " jobs, gRPC, " + clients + " clients)");
       results.put("queue.queued", (long) cluster.metric("distexec_jobs_queued"), "jobs");
-      results.put("queue.master_heap_mib", cluster.metric("memory_usedHeap_bytes") / (1024.0 * 1024),
+      results.put(
+          "queue.master_heap_mib",
+          cluster.metric("memory_usedHeap_bytes") / (1024.0 * 1024),
           "MiB used heap (garbage included)");
-      results.put("queue.master_rss_mib", ProcessStats.of(cluster.pid("master")).rssBytes() / (1024.0 * 1024), "MiB");
+      results.put(
+          "queue.master_rss_mib",
+          ProcessStats.of(cluster.pid("master")).rssBytes() / (1024.0 * 1024),
+          "MiB");
       Duration restart = cluster.killAndRestartMaster();
-      results.put("queue.restart_seconds", restart.toMillis() / 1000.0, "s from kill -9 to ready, all reloaded");
-      results.put("queue.queued_after_restart", (long) cluster.metric("distexec_jobs_queued"), "jobs");
-      results.put("queue.master_heap_after_restart_mib", cluster.metric("memory_usedHeap_bytes") / (1024.0 * 1024),
+      results.put(
+          "queue.restart_seconds",
+          restart.toMillis() / 1000.0,
+          "s from kill -9 to ready, all reloaded");
+      results.put(
+          "queue.queued_after_restart", (long) cluster.metric("distexec_jobs_queued"), "jobs");
+      results.put(
+          "queue.master_heap_after_restart_mib",
+          cluster.metric("memory_usedHeap_bytes") / (1024.0 * 1024),
           "MiB used heap (garbage included)");
     }
   }
@@ -176,7 +233,8 @@ public final class Bench implements Callable<Integer> {
    * A local cluster as users start it, with full JIT ({@code FAST_START=0}): the servers' peak
    * speed, not their start time.
    */
-  private LocalCluster cluster(Path home, int workers, Map<String, String> settings) throws Exception {
+  private LocalCluster cluster(Path home, int workers, Map<String, String> settings)
+      throws Exception {
     Map<String, String> env = new HashMap<>(settings);
     env.put("FAST_START", "0");
     return LocalCluster.start(root, home, workers, env);

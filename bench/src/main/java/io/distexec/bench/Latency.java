@@ -40,9 +40,13 @@ final class Latency {
 
   static Measured measure(String masterUrl, int jobs) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
-    HttpRequest request = HttpRequest.newBuilder(URI.create(masterUrl + "/api/v1/jobs"))
-        .header("Content-Type", "application/json").header("Prefer", "wait=10")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"command\":\"echo\",\"args\":[\"hello\"]}")).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(masterUrl + "/api/v1/jobs"))
+            .header("Content-Type", "application/json")
+            .header("Prefer", "wait=10")
+            .POST(
+                HttpRequest.BodyPublishers.ofString("{\"command\":\"echo\",\"args\":[\"hello\"]}"))
+            .build();
     for (int i = 0; i < Math.min(100, jobs); i++) {
       send(http, request); // warm-up: JIT, connections
     }
@@ -53,7 +57,8 @@ final class Latency {
       JsonObject job = send(http, request);
       nanos[i] = System.nanoTime() - start;
       // The submit's answer has no history; read it outside the timed part.
-      split(get(http, masterUrl + "/api/v1/jobs/" + job.getString("id")), nanos[i] / 1e6, phases, i);
+      split(
+          get(http, masterUrl + "/api/v1/jobs/" + job.getString("id")), nanos[i] / 1e6, phases, i);
     }
     Arrays.sort(nanos);
     Map<String, Double> medians = new LinkedHashMap<>();
@@ -61,7 +66,8 @@ final class Latency {
       Arrays.sort(phases[p]);
       medians.put(PHASES[p], phases[p][jobs / 2]);
     }
-    return new Measured(new Percentiles(ms(nanos, 0.50), ms(nanos, 0.95), ms(nanos, 0.99), nanos[jobs - 1] / 1e6),
+    return new Measured(
+        new Percentiles(ms(nanos, 0.50), ms(nanos, 0.95), ms(nanos, 0.99), nanos[jobs - 1] / 1e6),
         medians);
   }
 
@@ -76,7 +82,7 @@ final class Latency {
         case "QUEUED" -> queued = at;
         case "DISPATCHED" -> dispatched = at;
         case "SUCCEEDED" -> stored = at;
-        default -> { }
+        default -> {}
       }
     }
     Instant started = Instant.parse(job.getString("startedAt"));
@@ -95,16 +101,19 @@ final class Latency {
   private static JsonObject send(HttpClient http, HttpRequest request) throws Exception {
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200 || !response.body().contains("\"SUCCEEDED\"")) {
-      throw new IllegalStateException("job did not succeed in time: " + response.statusCode() + " " + response.body());
+      throw new IllegalStateException(
+          "job did not succeed in time: " + response.statusCode() + " " + response.body());
     }
     return parse(response.body());
   }
 
   private static JsonObject get(HttpClient http, String url) throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IllegalStateException("GET " + url + ": " + response.statusCode() + " " + response.body());
+      throw new IllegalStateException(
+          "GET " + url + ": " + response.statusCode() + " " + response.body());
     }
     return parse(response.body());
   }

@@ -15,7 +15,8 @@ final class Results {
   /** Records and prints a figure, e.g. {@code throughput.grpc.jobs_per_second}. */
   void put(String name, Object value, String unit) {
     figures.put(name, value);
-    String shown = value instanceof Double d ? String.format(Locale.ROOT, "%.2f", d) : String.valueOf(value);
+    String shown =
+        value instanceof Double d ? String.format(Locale.ROOT, "%.2f", d) : String.valueOf(value);
     System.out.printf(Locale.ROOT, "%-44s %14s %s%n", name, shown, unit);
   }
 
@@ -36,7 +37,9 @@ final class Results {
       if (v instanceof Number || v instanceof Boolean) {
         json.append(v instanceof Double d ? String.format(Locale.ROOT, "%.4f", d) : v);
       } else {
-        json.append('"').append(String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        json.append('"')
+            .append(String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\""))
+            .append('"');
       }
       json.append(++i < figures.size() ? ",\n" : "\n");
     }

@@ -47,9 +47,15 @@ final class SimulatedWorkers implements AutoCloseable {
     @Override
     public void executeTask(ExecuteTaskRequest request, StreamObserver<TaskEvent> events) {
       events.onNext(TaskEvent.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
-      events.onNext(TaskEvent.newBuilder().setResult(TaskResult.newBuilder().setOutcome(
-          TaskOutcome.TASK_OUTCOME_SUCCEEDED).setExitCode(0).setStdout(ByteString.copyFromUtf8("hello\n"))
-          .setStdoutTotalBytes(6)).build());
+      events.onNext(
+          TaskEvent.newBuilder()
+              .setResult(
+                  TaskResult.newBuilder()
+                      .setOutcome(TaskOutcome.TASK_OUTCOME_SUCCEEDED)
+                      .setExitCode(0)
+                      .setStdout(ByteString.copyFromUtf8("hello\n"))
+                      .setStdoutTotalBytes(6))
+              .build());
       events.onCompleted();
       tasksAnswered.incrementAndGet();
     }
@@ -66,10 +72,14 @@ final class SimulatedWorkers implements AutoCloseable {
   }
 
   SimulatedWorkers() throws Exception {
-    endpoint = GrpcEndpoint.start("simulated-workers", new HostPort("127.0.0.1", 0), List.of(new Answering()));
+    endpoint =
+        GrpcEndpoint.start(
+            "simulated-workers", new HostPort("127.0.0.1", 0), List.of(new Answering()));
   }
 
-  /** Registers {@code count} workers and keeps them heartbeating; returns once all are registered. */
+  /**
+   * Registers {@code count} workers and keeps them heartbeating; returns once all are registered.
+   */
   void start(String master, int count) {
     for (int i = 0; i < 4; i++) {
       masterChannels.add(channels.open(master));
@@ -79,17 +89,29 @@ final class SimulatedWorkers implements AutoCloseable {
       String id = "sim-" + i;
       RegistrationServiceGrpc.RegistrationServiceBlockingStub stub =
           RegistrationServiceGrpc.newBlockingStub(masterChannels.get(i % masterChannels.size()));
-      RegisterResponse registered = stub.withDeadlineAfter(30, TimeUnit.SECONDS).register(RegisterRequest.newBuilder()
-          .setWorkerId(id).setAddress(address).setMaxConcurrentTasks(10).addExecutors("command").build());
+      RegisterResponse registered =
+          stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+              .register(
+                  RegisterRequest.newBuilder()
+                      .setWorkerId(id)
+                      .setAddress(address)
+                      .setMaxConcurrentTasks(10)
+                      .addExecutors("command")
+                      .build());
       long interval = Math.max(1, registered.getHeartbeatIntervalSeconds()) * 1000L;
       // Spread over the interval, as independently started workers would be.
-      heartbeats.scheduleAtFixedRate(() -> {
-        try {
-          stub.withDeadlineAfter(5, TimeUnit.SECONDS).heartbeat(HeartbeatRequest.newBuilder().setWorkerId(id).build());
-        } catch (RuntimeException e) {
-          heartbeatFailures.incrementAndGet();
-        }
-      }, ThreadLocalRandom.current().nextLong(interval), interval, TimeUnit.MILLISECONDS);
+      heartbeats.scheduleAtFixedRate(
+          () -> {
+            try {
+              stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+                  .heartbeat(HeartbeatRequest.newBuilder().setWorkerId(id).build());
+            } catch (RuntimeException e) {
+              heartbeatFailures.incrementAndGet();
+            }
+          },
+          ThreadLocalRandom.current().nextLong(interval),
+          interval,
+          TimeUnit.MILLISECONDS);
     }
   }
 

@@ -1,10 +1,10 @@
 package io.distexec.bench;
 
-import io.distexec.testing.LocalCluster;
 import io.distexec.client.DistexecClient;
+import io.distexec.client.DistexecException.QueueFullException;
 import io.distexec.client.JobRequest;
 import io.distexec.client.JobStatus;
-import io.distexec.client.DistexecException.QueueFullException;
+import io.distexec.testing.LocalCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,7 +32,8 @@ final class Throughput {
     boolean submit() throws Exception;
   }
 
-  static double jobsPerSecond(LocalCluster cluster, int jobs, int clients, Submitter submitter) throws Exception {
+  static double jobsPerSecond(LocalCluster cluster, int jobs, int clients, Submitter submitter)
+      throws Exception {
     long start = System.nanoTime();
     submitAll(jobs, clients, submitter);
     cluster.awaitIdle(Duration.ofMinutes(30));
@@ -40,8 +41,8 @@ final class Throughput {
   }
 
   /**
-   * Submits {@code jobs} jobs from {@code clients} threads, waiting briefly and submitting again when
-   * the queue is full; prints progress every 100,000 jobs.
+   * Submits {@code jobs} jobs from {@code clients} threads, waiting briefly and submitting again
+   * when the queue is full; prints progress every 100,000 jobs.
    */
   static void submitAll(int jobs, int clients, Submitter submitter) throws Exception {
     AtomicInteger left = new AtomicInteger(jobs);
@@ -49,18 +50,21 @@ final class Throughput {
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < clients; t++) {
-        done.add(threads.submit(() -> {
-          int n;
-          while ((n = left.getAndDecrement()) > 0) {
-            while (!submitter.submit()) {
-              Thread.sleep(5); // a client's back-off after 429 / RESOURCE_EXHAUSTED, not synchronisation
-            }
-            if (n % 100_000 == 0 && n < jobs) {
-              System.out.printf("  %d submitted%n", jobs - n);
-            }
-          }
-          return null;
-        }));
+        done.add(
+            threads.submit(
+                () -> {
+                  int n;
+                  while ((n = left.getAndDecrement()) > 0) {
+                    while (!submitter.submit()) {
+                      Thread.sleep(5); // a client's back-off after 429 / RESOURCE_EXHAUSTED, not
+                      // synchronisation
+                    }
+                    if (n % 100_000 == 0 && n < jobs) {
+                      System.out.printf("  %d submitted%n", jobs - n);
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get();
@@ -84,9 +88,12 @@ final class Throughput {
 
   static Submitter rest(String masterUrl) {
     HttpClient http = HttpClient.newHttpClient();
-    HttpRequest request = HttpRequest.newBuilder(URI.create(masterUrl + "/api/v1/jobs"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"command\":\"echo\",\"args\":[\"hello\"]}")).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(masterUrl + "/api/v1/jobs"))
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString("{\"command\":\"echo\",\"args\":[\"hello\"]}"))
+            .build();
     return () -> {
       int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
       if (status == 429) {

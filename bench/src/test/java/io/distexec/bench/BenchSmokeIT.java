@@ -7,21 +7,47 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A small run of every part of the harness, so that it keeps working; the figures are not judged. */
+/**
+ * A small run of every part of the harness, so that it keeps working; the figures are not judged.
+ */
 class BenchSmokeIT {
 
   @Test
   void everyPartRunsAndReportsItsFigures() throws Exception {
     Path root = Path.of(System.getProperty("distexec.root", "..")).toAbsolutePath().normalize();
     Path out = root.resolve("bench/target/smoke/results.json");
-    Map<String, Object> figures = Bench.run("--root", root.toString(), "--out", out.toString(), "--jobs", "60",
-        "--clients", "4", "--latency-jobs", "20", "--simulated-workers", "50", "--registry-seconds", "2",
-        "--queue-depth", "300");
+    Map<String, Object> figures =
+        Bench.run(
+            "--root",
+            root.toString(),
+            "--out",
+            out.toString(),
+            "--jobs",
+            "60",
+            "--clients",
+            "4",
+            "--latency-jobs",
+            "20",
+            "--simulated-workers",
+            "50",
+            "--registry-seconds",
+            "2",
+            "--queue-depth",
+            "300");
 
-    assertThat(figures).containsKeys("baseline.jobs_per_second", "throughput.grpc.jobs_per_second",
-        "throughput.rest.jobs_per_second", "throughput.grpc.ratio_to_baseline", "latency.p50_ms", "latency.p99_ms",
-        "registry.master_core_share", "registry.master_rss_mib", "queue.submit_jobs_per_second",
-        "queue.master_heap_mib", "queue.restart_seconds");
+    assertThat(figures)
+        .containsKeys(
+            "baseline.jobs_per_second",
+            "throughput.grpc.jobs_per_second",
+            "throughput.rest.jobs_per_second",
+            "throughput.grpc.ratio_to_baseline",
+            "latency.p50_ms",
+            "latency.p99_ms",
+            "registry.master_core_share",
+            "registry.master_rss_mib",
+            "queue.submit_jobs_per_second",
+            "queue.master_heap_mib",
+            "queue.restart_seconds");
     // Each phase of a round trip is a real duration, and together they are the round trip.
     double phases = 0;
     for (String phase : Latency.PHASES) {

@@ -15,43 +15,75 @@ import picocli.CommandLine.Parameters;
 /** What to run: shared by run and submit. */
 final class JobOptions {
 
-  @Option(names = {"-t", "--timeout"}, paramLabel = "SECONDS", description = "Kill the command after this long.")
+  @Option(
+      names = {"-t", "--timeout"},
+      paramLabel = "SECONDS",
+      description = "Kill the command after this long.")
   Integer timeoutSeconds;
 
-  @Option(names = {"-e", "--env"}, paramLabel = "NAME=VALUE", description = "Set a variable (repeatable).")
+  @Option(
+      names = {"-e", "--env"},
+      paramLabel = "NAME=VALUE",
+      description = "Set a variable (repeatable).")
   Map<String, String> env = new LinkedHashMap<>();
 
-  @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "Working directory on the worker.")
+  @Option(
+      names = {"-w", "--workdir"},
+      paramLabel = "DIR",
+      description = "Working directory on the worker.")
   String workdir;
 
   @Option(names = "--stdin", paramLabel = "FILE", description = "Send this file as standard input.")
   Path stdin;
 
-  @Option(names = "--shell", description = "Run COMMAND as a /bin/sh -c script; ARGS become $1, $2, ...")
+  @Option(
+      names = "--shell",
+      description = "Run COMMAND as a /bin/sh -c script; ARGS become $1, $2, ...")
   boolean shell;
 
-  @Option(names = "--type", paramLabel = "EXECUTOR", description = "The executor (default command).")
+  @Option(
+      names = "--type",
+      paramLabel = "EXECUTOR",
+      description = "The executor (default command).")
   String type;
 
-  @Option(names = "--attr", paramLabel = "NAME=VALUE", description = "An executor attribute, e.g. script=... (repeatable).")
+  @Option(
+      names = "--attr",
+      paramLabel = "NAME=VALUE",
+      description = "An executor attribute, e.g. script=... (repeatable).")
   Map<String, String> attributes = new LinkedHashMap<>();
 
-  @Option(names = "--max-attempts", paramLabel = "N",
-      description = "Run again (up to N times in all) if the worker dies or on a --retry-on exit code.")
+  @Option(
+      names = "--max-attempts",
+      paramLabel = "N",
+      description =
+          "Run again (up to N times in all) if the worker dies or on a --retry-on exit code.")
   Integer maxAttempts;
 
-  @Option(names = "--retry-on", paramLabel = "EXIT_CODE", split = ",",
+  @Option(
+      names = "--retry-on",
+      paramLabel = "EXIT_CODE",
+      split = ",",
       description = "Exit codes that mean \"try again\" (with --max-attempts), e.g. 75.")
   List<Integer> retryOn = new ArrayList<>();
 
-  @Option(names = "--idempotency-key", paramLabel = "KEY",
-      description = "Makes the submit safe to repeat: the same key and command give back the first job.")
+  @Option(
+      names = "--idempotency-key",
+      paramLabel = "KEY",
+      description =
+          "Makes the submit safe to repeat: the same key and command give back the first job.")
   String idempotencyKey;
 
-  @Parameters(index = "0", paramLabel = "COMMAND", description = "The program to run (put -- before it).")
+  @Parameters(
+      index = "0",
+      paramLabel = "COMMAND",
+      description = "The program to run (put -- before it).")
   String command;
 
-  @Parameters(index = "1..*", paramLabel = "ARGS", description = "Its arguments, passed as they are.")
+  @Parameters(
+      index = "1..*",
+      paramLabel = "ARGS",
+      description = "Its arguments, passed as they are.")
   List<String> args = new ArrayList<>();
 
   JobRequest toRequest() {

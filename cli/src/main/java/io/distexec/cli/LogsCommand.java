@@ -6,22 +6,24 @@ import io.distexec.client.JobEvent;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "logs", description = "Prints a job's stdout and stderr; with -f, follows them until the job ends.")
+@Command(
+    name = "logs",
+    description = "Prints a job's stdout and stderr; with -f, follows them until the job ends.")
 final class LogsCommand implements Callable<Integer> {
 
-  @ParentCommand
-  Distctl parent;
+  @ParentCommand Distctl parent;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = {"-f", "--follow"}, description = "Keep printing output as it comes, until the job ends.")
+  @Option(
+      names = {"-f", "--follow"},
+      description = "Keep printing output as it comes, until the job ends.")
   boolean follow;
 
   @Parameters(paramLabel = "ID")
@@ -33,13 +35,16 @@ final class LogsCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try (DistexecClient client = parent.client()) {
       if (follow) {
-        client.watch(id, 0, event -> {
-          if (event instanceof JobEvent.Output o) {
-            PrintWriter target = o.stderr() ? err : out;
-            target.print(o.text());
-            target.flush();
-          }
-        });
+        client.watch(
+            id,
+            0,
+            event -> {
+              if (event instanceof JobEvent.Output o) {
+                PrintWriter target = o.stderr() ? err : out;
+                target.print(o.text());
+                target.flush();
+              }
+            });
         return 0;
       }
       Job job = client.get(id);

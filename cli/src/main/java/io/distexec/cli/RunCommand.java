@@ -10,24 +10,25 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Submits a command, streams its output live, and exits with its exit code. */
-@Command(name = "run", description = {"Runs a command on the cluster: its stdout and stderr appear here as it",
-    "prints them, and distctl exits with its exit code (124 timed out, 130 cancelled). Ctrl-C cancels it.",
-    "Example: distctl run -- sh -c 'echo hi; exit 3'"})
+@Command(
+    name = "run",
+    description = {
+      "Runs a command on the cluster: its stdout and stderr appear here as it",
+      "prints them, and distctl exits with its exit code (124 timed out, 130 cancelled). Ctrl-C cancels it.",
+      "Example: distctl run -- sh -c 'echo hi; exit 3'"
+    })
 final class RunCommand implements Callable<Integer> {
 
-  @ParentCommand
-  Distctl parent;
+  @ParentCommand Distctl parent;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  JobOptions job;
+  @Mixin JobOptions job;
 
   @Override
   public Integer call() {
@@ -36,31 +37,40 @@ final class RunCommand implements Callable<Integer> {
     try (DistexecClient client = parent.client()) {
       Job submitted = client.submit(job.toRequest());
       AtomicBoolean ended = new AtomicBoolean();
-      Thread cancelOnInterrupt = new Thread(() -> {
-        if (!ended.get()) {
-          try {
-            client.cancel(submitted.id(), "interrupted (Ctrl-C)");
-            err.println("\ndistctl: cancelled job " + submitted.id());
-          } catch (DistexecException e) {
-            err.println("\ndistctl: could not cancel job " + submitted.id() + ": " + e.getMessage());
-          }
-          err.flush();
-        }
-      });
+      Thread cancelOnInterrupt =
+          new Thread(
+              () -> {
+                if (!ended.get()) {
+                  try {
+                    client.cancel(submitted.id(), "interrupted (Ctrl-C)");
+                    err.println("\ndistctl: cancelled job " + submitted.id());
+                  } catch (DistexecException e) {
+                    err.println(
+                        "\ndistctl: could not cancel job "
+                            + submitted.id()
+                            + ": "
+                            + e.getMessage());
+                  }
+                  err.flush();
+                }
+              });
       Runtime.getRuntime().addShutdownHook(cancelOnInterrupt);
       Spinner spinner = Spinner.start(err, "job " + submitted.id() + " waiting for a worker");
       try {
-        client.watch(submitted.id(), 0, event -> {
-          if (event instanceof JobEvent.StateChanged s && s.status() != JobStatus.QUEUED) {
-            spinner.stop();
-          }
-          if (event instanceof JobEvent.Output o) {
-            spinner.stop();
-            PrintWriter target = o.stderr() ? err : out;
-            target.print(o.text());
-            target.flush();
-          }
-        });
+        client.watch(
+            submitted.id(),
+            0,
+            event -> {
+              if (event instanceof JobEvent.StateChanged s && s.status() != JobStatus.QUEUED) {
+                spinner.stop();
+              }
+              if (event instanceof JobEvent.Output o) {
+                spinner.stop();
+                PrintWriter target = o.stderr() ? err : out;
+                target.print(o.text());
+                target.flush();
+              }
+            });
       } finally {
         spinner.stop();
         ended.set(true);

@@ -3,7 +3,9 @@ package io.distexec.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A spinner on the terminal while a job waits in the queue; silent when stderr is not a terminal. */
+/**
+ * A spinner on the terminal while a job waits in the queue; silent when stderr is not a terminal.
+ */
 final class Spinner {
 
   private static final String FRAMES = "|/-\\";
@@ -13,25 +15,35 @@ final class Spinner {
 
   private Spinner(PrintWriter err, String message) {
     this.err = err;
-    this.thread = new Thread(() -> {
-      long start = System.currentTimeMillis();
-      int frame = 0;
-      // Wait a moment first: most jobs start at once, and then nothing should flicker.
-      while (running.get()) {
-        long waited = System.currentTimeMillis() - start;
-        if (waited > 300) {
-          synchronized (err) {
-            err.print("\r" + FRAMES.charAt(frame++ % FRAMES.length()) + " " + message + " (" + waited / 1000 + " s)");
-            err.flush();
-          }
-        }
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "distctl-spinner");
+    this.thread =
+        new Thread(
+            () -> {
+              long start = System.currentTimeMillis();
+              int frame = 0;
+              // Wait a moment first: most jobs start at once, and then nothing should flicker.
+              while (running.get()) {
+                long waited = System.currentTimeMillis() - start;
+                if (waited > 300) {
+                  synchronized (err) {
+                    err.print(
+                        "\r"
+                            + FRAMES.charAt(frame++ % FRAMES.length())
+                            + " "
+                            + message
+                            + " ("
+                            + waited / 1000
+                            + " s)");
+                    err.flush();
+                  }
+                }
+                try {
+                  Thread.sleep(100);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "distctl-spinner");
     thread.setDaemon(true);
   }
 

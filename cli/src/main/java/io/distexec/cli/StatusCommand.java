@@ -5,19 +5,17 @@ import io.distexec.client.Job;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "status", description = "Shows a job: state, worker, exit code, times, error.")
 final class StatusCommand implements Callable<Integer> {
 
-  @ParentCommand
-  Distctl parent;
+  @ParentCommand Distctl parent;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "ID")
   String id;
@@ -37,7 +35,10 @@ final class StatusCommand implements Callable<Integer> {
       Table.row(out, "COMMAND", Table.commandLine(job));
       Table.row(out, "WORKER", job.worker().orElse("-"));
       Table.row(out, "ATTEMPT", Integer.toString(job.attempt()));
-      Table.row(out, "EXIT CODE", job.exitCode().isPresent() ? Integer.toString(job.exitCode().getAsInt()) : "-");
+      Table.row(
+          out,
+          "EXIT CODE",
+          job.exitCode().isPresent() ? Integer.toString(job.exitCode().getAsInt()) : "-");
       Table.row(out, "CREATED", job.createdAt().toString());
       Table.row(out, "STARTED", job.startedAt().map(Object::toString).orElse("-"));
       Table.row(out, "FINISHED", job.finishedAt().map(Object::toString).orElse("-"));

@@ -8,18 +8,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "workers", description = "Lists the registered workers.")
 final class WorkersCommand implements Callable<Integer> {
 
-  @ParentCommand
-  Distctl parent;
+  @ParentCommand Distctl parent;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -34,8 +32,14 @@ final class WorkersCommand implements Callable<Integer> {
       out.printf(format, "ID", "STATE", "TASKS", "EXECUTORS", "ADDRESS", "LAST SEEN");
       Instant now = Instant.now();
       for (Worker w : workers) {
-        out.printf(format, w.id(), w.draining() ? "DRAINING" : "READY", w.activeTasks() + "/" + w.maxConcurrentTasks(),
-            String.join(",", w.executors()), w.address(), Table.age(Duration.between(w.lastHeartbeatAt(), now)) + " ago");
+        out.printf(
+            format,
+            w.id(),
+            w.draining() ? "DRAINING" : "READY",
+            w.activeTasks() + "/" + w.maxConcurrentTasks(),
+            String.join(",", w.executors()),
+            w.address(),
+            Table.age(Duration.between(w.lastHeartbeatAt(), now)) + " ago");
       }
       return 0;
     }

@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Test;
 /** distctl builds on the client library only, and the two form no cycle. */
 class ClientArchitectureTest {
 
-  private static final JavaClasses CLIENT_SIDE = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      // test-jars of other modules (fixtures such as MutableClock) are tests too
-      .withImportOption(location -> !location.contains("-tests.jar"))
-      .importPackages("io.distexec.cli", "io.distexec.client", "io.distexec.common");
+  private static final JavaClasses CLIENT_SIDE =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          // test-jars of other modules (fixtures such as MutableClock) are tests too
+          .withImportOption(location -> !location.contains("-tests.jar"))
+          .importPackages("io.distexec.cli", "io.distexec.client", "io.distexec.common");
 
   @Test
   void theClientSideFormsNoCycle() {
@@ -24,7 +25,12 @@ class ClientArchitectureTest {
 
   @Test
   void theClientDoesNotReachIntoTheCli() {
-    noClasses().that().resideInAPackage("io.distexec.client..").should().dependOnClassesThat()
-        .resideInAPackage("io.distexec.cli..").check(CLIENT_SIDE);
+    noClasses()
+        .that()
+        .resideInAPackage("io.distexec.client..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.distexec.cli..")
+        .check(CLIENT_SIDE);
   }
 }

@@ -23,7 +23,9 @@ class DistctlTest {
 
   DistctlTest() throws Exception {
     master = new ScriptedMaster();
-    cli = Distctl.commandLine(address -> DistexecClient.over(master.channel(), Duration.ofSeconds(5)));
+    cli =
+        Distctl.commandLine(
+            address -> DistexecClient.over(master.channel(), Duration.ofSeconds(5)));
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
   }
@@ -40,15 +42,41 @@ class DistctlTest {
   @Test
   void helpNamesEveryCommandAndTheExitCodes() {
     assertThat(run("--help")).isZero();
-    assertThat(out.toString()).contains("run", "submit", "status", "list", "logs", "cancel", "workers", "drain",
-        "generate-completion", "124 timed out");
+    assertThat(out.toString())
+        .contains(
+            "run",
+            "submit",
+            "status",
+            "list",
+            "logs",
+            "cancel",
+            "workers",
+            "drain",
+            "generate-completion",
+            "124 timed out");
   }
 
   @Test
   void runPrintsBothStreamsAndExitsWithTheCommandsCode() {
     master.scriptRun(JobStatus.JOB_STATUS_FAILED, "out\n", "err\n", 3, "exited with code 3");
-    assertThat(run("run", "--env", "A=1", "--timeout", "5", "--max-attempts", "2", "--retry-on", "75,76",
-        "--idempotency-key", "k9", "--", "sh", "-c", "echo out; echo err >&2; exit 3")).isEqualTo(3);
+    assertThat(
+            run(
+                "run",
+                "--env",
+                "A=1",
+                "--timeout",
+                "5",
+                "--max-attempts",
+                "2",
+                "--retry-on",
+                "75,76",
+                "--idempotency-key",
+                "k9",
+                "--",
+                "sh",
+                "-c",
+                "echo out; echo err >&2; exit 3"))
+        .isEqualTo(3);
     assertThat(out).hasToString("out\n");
     assertThat(err).hasToString("err\n");
     var spec = master.submitted.get(0).getSpec();
@@ -62,7 +90,8 @@ class DistctlTest {
 
   @Test
   void runExits124WhenTimedOutAnd130WhenCancelled() {
-    master.scriptRun(JobStatus.JOB_STATUS_TIMED_OUT, "", "", null, "timed out after 1 s; 1 process(es) killed");
+    master.scriptRun(
+        JobStatus.JOB_STATUS_TIMED_OUT, "", "", null, "timed out after 1 s; 1 process(es) killed");
     assertThat(run("run", "--", "sleep", "9")).isEqualTo(124);
     assertThat(err.toString()).contains("timed out after 1 s");
     master.scriptRun(JobStatus.JOB_STATUS_CANCELLED, "", "", null, "cancelled: by user");
@@ -71,7 +100,8 @@ class DistctlTest {
 
   @Test
   void runExits125WhenDistexecCouldNotRunTheCommand() {
-    master.scriptRun(JobStatus.JOB_STATUS_LOST, "", "", null, "worker w1 missed heartbeats for 15 s");
+    master.scriptRun(
+        JobStatus.JOB_STATUS_LOST, "", "", null, "worker w1 missed heartbeats for 15 s");
     assertThat(run("run", "--", "make")).isEqualTo(125);
     assertThat(err.toString()).contains("LOST: worker w1 missed heartbeats for 15 s");
   }
@@ -102,10 +132,13 @@ class DistctlTest {
 
   @Test
   void saysWhereItLookedWhenTheMasterIsDown() {
-    CommandLine real = Distctl.commandLine(address -> DistexecClient.connect(address, Duration.ofSeconds(2)));
+    CommandLine real =
+        Distctl.commandLine(address -> DistexecClient.connect(address, Duration.ofSeconds(2)));
     real.setErr(new PrintWriter(err));
     assertThat(real.execute("--master", "127.0.0.1:1", "workers")).isEqualTo(69);
-    assertThat(err.toString()).contains("cannot reach the master at 127.0.0.1:1").contains("DISTEXEC_MASTER");
+    assertThat(err.toString())
+        .contains("cannot reach the master at 127.0.0.1:1")
+        .contains("DISTEXEC_MASTER");
   }
 
   @Test

@@ -1,7 +1,7 @@
 package io.distexec.client;
 
-import io.distexec.common.ProtoTime;
 import io.distexec.common.GrpcChannels;
+import io.distexec.common.ProtoTime;
 import io.distexec.proto.v1.CancelJobRequest;
 import io.distexec.proto.v1.DrainWorkerRequest;
 import io.distexec.proto.v1.GetJobRequest;
@@ -34,8 +34,10 @@ public final class DistexecClient implements AutoCloseable {
 
   /** The deadline of each unary call unless one is given. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
+
   /** The largest page {@link #list} may ask for: the master's limit. */
   public static final int MAX_LIST_LIMIT = 1000;
+
   private static final int WATCH_RETRIES = 5;
 
   private final String master;
@@ -59,24 +61,29 @@ public final class DistexecClient implements AutoCloseable {
     String target = master.startsWith("grpc://") ? master.substring("grpc://".length()) : master;
     GrpcChannels channels = new GrpcChannels("distexec-client");
     ManagedChannel channel = channels.open(target);
-    return new DistexecClient(target, channel, deadline, () -> {
-      channel.shutdownNow();
-      try {
-        channel.awaitTermination(2, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      channels.close();
-    });
+    return new DistexecClient(
+        target,
+        channel,
+        deadline,
+        () -> {
+          channel.shutdownNow();
+          try {
+            channel.awaitTermination(2, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          channels.close();
+        });
   }
 
   /** Uses a channel that the caller owns (and closes), e.g. an in-process one in tests. */
   public static DistexecClient over(Channel channel, Duration deadline) {
-    return new DistexecClient(channel.authority(), channel, deadline, () -> { });
+    return new DistexecClient(channel.authority(), channel, deadline, () -> {});
   }
 
   private MasterServiceGrpc.MasterServiceBlockingStub stub() {
-    return MasterServiceGrpc.newBlockingStub(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    return MasterServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private <T> T call(Supplier<T> call) {
@@ -104,7 +111,8 @@ public final class DistexecClient implements AutoCloseable {
     options.since().ifPresent(s -> request.setSince(ProtoTime.timestamp(s)));
     options.cursor().ifPresent(request::setCursor);
     ListJobsResponse page = call(() -> stub().listJobs(request.build()));
-    return new JobPage(page.getJobsList().stream().map(Job::new).toList(),
+    return new JobPage(
+        page.getJobsList().stream().map(Job::new).toList(),
         page.getNextCursor().isEmpty() ? Optional.empty() : Optional.of(page.getNextCursor()));
   }
 
@@ -115,8 +123,15 @@ public final class DistexecClient implements AutoCloseable {
    * @throws DistexecException.JobEndedException when it has already ended
    */
   public Job cancel(String jobId, String reason) {
-    return call(() -> new Job(stub().cancelJob(CancelJobRequest.newBuilder().setJobId(jobId)
-        .setReason(reason == null ? "" : reason).build())));
+    return call(
+        () ->
+            new Job(
+                stub()
+                    .cancelJob(
+                        CancelJobRequest.newBuilder()
+                            .setJobId(jobId)
+                            .setReason(reason == null ? "" : reason)
+                            .build())));
   }
 
   /**
@@ -130,8 +145,15 @@ public final class DistexecClient implements AutoCloseable {
       long from = last;
       // The context ends the call if the consumer throws and we leave early.
       try (Context.CancellableContext context = Context.current().withCancellation()) {
-        Iterator<io.distexec.proto.v1.JobEvent> events = context.call(() -> MasterServiceGrpc.newBlockingStub(channel)
-            .watchJob(WatchJobRequest.newBuilder().setJobId(jobId).setAfterSequence(from).build()));
+        Iterator<io.distexec.proto.v1.JobEvent> events =
+            context.call(
+                () ->
+                    MasterServiceGrpc.newBlockingStub(channel)
+                        .watchJob(
+                            WatchJobRequest.newBuilder()
+                                .setJobId(jobId)
+                                .setAfterSequence(from)
+                                .build()));
         while (events.hasNext()) {
           JobEvent event = JobEvent.of(events.next());
           last = event.sequence();
@@ -165,13 +187,19 @@ public final class DistexecClient implements AutoCloseable {
   }
 
   public List<Worker> workers() {
-    return call(() -> stub().listWorkers(ListWorkersRequest.getDefaultInstance()).getWorkersList().stream()
-        .map(Worker::of).toList());
+    return call(
+        () ->
+            stub().listWorkers(ListWorkersRequest.getDefaultInstance()).getWorkersList().stream()
+                .map(Worker::of)
+                .toList());
   }
 
   /** Drains a worker: no new work; it finishes what runs, then deregisters. */
   public Worker drain(String workerId) {
-    return call(() -> Worker.of(stub().drainWorker(DrainWorkerRequest.newBuilder().setWorkerId(workerId).build())));
+    return call(
+        () ->
+            Worker.of(
+                stub().drainWorker(DrainWorkerRequest.newBuilder().setWorkerId(workerId).build())));
   }
 
   /** The master's address, as given. */
@@ -202,10 +230,15 @@ public final class DistexecClient implements AutoCloseable {
    * @param limit page size (1 to {@link #MAX_LIST_LIMIT}; 0 for the master's default of 100)
    * @param cursor the previous page's {@link JobPage#nextCursor()}
    */
-  public record ListOptions(Optional<JobStatus> status, Optional<String> worker, Optional<Instant> since, int limit,
+  public record ListOptions(
+      Optional<JobStatus> status,
+      Optional<String> worker,
+      Optional<Instant> since,
+      int limit,
       Optional<String> cursor) {
     public static ListOptions all(int limit) {
-      return new ListOptions(Optional.empty(), Optional.empty(), Optional.empty(), limit, Optional.empty());
+      return new ListOptions(
+          Optional.empty(), Optional.empty(), Optional.empty(), limit, Optional.empty());
     }
 
     public ListOptions withStatus(JobStatus s) {

@@ -70,17 +70,26 @@ public class DistexecException extends RuntimeException {
 
   static DistexecException from(StatusRuntimeException e, String master) {
     Status status = e.getStatus();
-    String detail = status.getDescription() == null ? status.getCode().toString() : status.getDescription();
+    String detail =
+        status.getDescription() == null ? status.getCode().toString() : status.getDescription();
     return switch (status.getCode()) {
       case INVALID_ARGUMENT -> new InvalidJobException(detail, e);
       case NOT_FOUND -> new NotFoundException(detail, e);
       case RESOURCE_EXHAUSTED -> new QueueFullException(detail, e);
       case FAILED_PRECONDITION -> new JobEndedException(detail, e);
       case ALREADY_EXISTS -> new IdempotencyConflictException(detail, e);
-      case UNAVAILABLE, DEADLINE_EXCEEDED -> new MasterUnavailableException("cannot reach the master at " + master
-          + " (" + status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription())
-          + "); is it running?", e);
-      default -> new DistexecException("the master at " + master + " failed: " + status.getCode() + " " + detail, e);
+      case UNAVAILABLE, DEADLINE_EXCEEDED ->
+          new MasterUnavailableException(
+              "cannot reach the master at "
+                  + master
+                  + " ("
+                  + status.getCode()
+                  + (status.getDescription() == null ? "" : ": " + status.getDescription())
+                  + "); is it running?",
+              e);
+      default ->
+          new DistexecException(
+              "the master at " + master + " failed: " + status.getCode() + " " + detail, e);
     };
   }
 }

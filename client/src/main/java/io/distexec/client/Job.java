@@ -1,8 +1,8 @@
 package io.distexec.client;
 
-import io.distexec.common.ProtoTime;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.distexec.common.ProtoTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -83,11 +83,15 @@ public final class Job {
   }
 
   public Optional<Instant> startedAt() {
-    return proto.hasStartedAt() ? Optional.of(ProtoTime.instant(proto.getStartedAt())) : Optional.empty();
+    return proto.hasStartedAt()
+        ? Optional.of(ProtoTime.instant(proto.getStartedAt()))
+        : Optional.empty();
   }
 
   public Optional<Instant> finishedAt() {
-    return proto.hasFinishedAt() ? Optional.of(ProtoTime.instant(proto.getFinishedAt())) : Optional.empty();
+    return proto.hasFinishedAt()
+        ? Optional.of(ProtoTime.instant(proto.getFinishedAt()))
+        : Optional.empty();
   }
 
   /** The job as JSON (the protobuf JSON mapping: lowerCamelCase names, bytes in base64). */

@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** A job to submit; build one with {@link #command(String, String...)} or {@link #shell(String)}. */
+/**
+ * A job to submit; build one with {@link #command(String, String...)} or {@link #shell(String)}.
+ */
 public final class JobRequest {
 
   private final SubmitRequest request;
@@ -36,7 +38,10 @@ public final class JobRequest {
     private final TaskSpec.Builder spec = TaskSpec.newBuilder();
     private final SubmitRequest.Builder submit = SubmitRequest.newBuilder();
 
-    /** Run again, up to {@code maxAttempts} times in all, when the worker dies or on a listed exit code. */
+    /**
+     * Run again, up to {@code maxAttempts} times in all, when the worker dies or on a listed exit
+     * code.
+     */
     public Builder maxAttempts(int maxAttempts) {
       submit.setMaxAttempts(maxAttempts);
       return this;

@@ -1,8 +1,8 @@
 package io.distexec.client;
 
-import io.distexec.common.ProtoTime;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.distexec.common.ProtoTime;
 import java.time.Instant;
 import java.util.List;
 
@@ -17,8 +17,15 @@ import java.util.List;
  * @param executors the task types it runs
  * @param lastHeartbeatAt when the master last heard from it
  */
-public record Worker(String id, String address, boolean draining, int activeTasks, int maxConcurrentTasks,
-    List<String> executors, Instant lastHeartbeatAt, String json) {
+public record Worker(
+    String id,
+    String address,
+    boolean draining,
+    int activeTasks,
+    int maxConcurrentTasks,
+    List<String> executors,
+    Instant lastHeartbeatAt,
+    String json) {
 
   static Worker of(io.distexec.proto.v1.Worker w) {
     String json;
@@ -27,7 +34,14 @@ public record Worker(String id, String address, boolean draining, int activeTask
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException(e);
     }
-    return new Worker(w.getId(), w.getAddress(), w.getDraining(), w.getActiveTasks(), w.getMaxConcurrentTasks(),
-        List.copyOf(w.getExecutorsList()), ProtoTime.instant(w.getLastHeartbeatAt()), json);
+    return new Worker(
+        w.getId(),
+        w.getAddress(),
+        w.getDraining(),
+        w.getActiveTasks(),
+        w.getMaxConcurrentTasks(),
+        List.copyOf(w.getExecutorsList()),
+        ProtoTime.instant(w.getLastHeartbeatAt()),
+        json);
   }
 }

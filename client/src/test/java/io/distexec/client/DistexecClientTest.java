@@ -31,9 +31,16 @@ class DistexecClientTest {
 
   @Test
   void sendsTheWholeRequest() {
-    client.submit(JobRequest.command("tar", "-czf", "out.tgz", ".").env("K", "v").workdir("/srv")
-        .timeout(Duration.ofSeconds(30)).stdin("in").maxAttempts(3).retryOnExitCodes(75).idempotencyKey("k1")
-        .build());
+    client.submit(
+        JobRequest.command("tar", "-czf", "out.tgz", ".")
+            .env("K", "v")
+            .workdir("/srv")
+            .timeout(Duration.ofSeconds(30))
+            .stdin("in")
+            .maxAttempts(3)
+            .retryOnExitCodes(75)
+            .idempotencyKey("k1")
+            .build());
     var submit = master.submitted.get(0);
     var spec = submit.getSpec();
     assertThat(spec.getCommand()).isEqualTo("tar");
@@ -52,11 +59,14 @@ class DistexecClientTest {
   void runsAJobDeliveringItsOutputAndReturningTheFinishedJob() {
     master.scriptRun(JobStatus.JOB_STATUS_FAILED, "out\n", "err\n", 3, "exited with code 3");
     List<String> seen = new ArrayList<>();
-    Job job = client.run(JobRequest.shell("echo out; echo err >&2; exit 3").build(), event -> {
-      if (event instanceof JobEvent.Output o) {
-        seen.add((o.stderr() ? "err: " : "out: ") + o.text());
-      }
-    });
+    Job job =
+        client.run(
+            JobRequest.shell("echo out; echo err >&2; exit 3").build(),
+            event -> {
+              if (event instanceof JobEvent.Output o) {
+                seen.add((o.stderr() ? "err: " : "out: ") + o.text());
+              }
+            });
     assertThat(seen).containsExactly("out: out\n", "err: err\n");
     assertThat(job.status()).isEqualTo(io.distexec.client.JobStatus.FAILED);
     assertThat(job.exitCode()).hasValue(3);
@@ -75,17 +85,22 @@ class DistexecClientTest {
   @Test
   void turnsStatusesIntoExceptionsThatSayWhatHappened() {
     master.error = Status.NOT_FOUND.withDescription("no job with id x");
-    assertThatThrownBy(() -> client.get("x")).isInstanceOf(DistexecException.NotFoundException.class)
+    assertThatThrownBy(() -> client.get("x"))
+        .isInstanceOf(DistexecException.NotFoundException.class)
         .hasMessage("no job with id x");
     master.error = Status.RESOURCE_EXHAUSTED.withDescription("full");
     assertThatThrownBy(() -> client.submit(JobRequest.command("true").build()))
         .isInstanceOf(DistexecException.QueueFullException.class);
     master.error = Status.INVALID_ARGUMENT.withDescription("command: must not be empty");
     assertThatThrownBy(() -> client.submit(JobRequest.command("").build()))
-        .isInstanceOf(DistexecException.InvalidJobException.class).hasMessage("command: must not be empty");
+        .isInstanceOf(DistexecException.InvalidJobException.class)
+        .hasMessage("command: must not be empty");
     master.error = Status.FAILED_PRECONDITION.withDescription("job x has already ended SUCCEEDED");
-    assertThatThrownBy(() -> client.cancel("x", null)).isInstanceOf(DistexecException.JobEndedException.class);
-    master.error = Status.ALREADY_EXISTS.withDescription("Idempotency-Key 'k' was used for a different request");
+    assertThatThrownBy(() -> client.cancel("x", null))
+        .isInstanceOf(DistexecException.JobEndedException.class);
+    master.error =
+        Status.ALREADY_EXISTS.withDescription(
+            "Idempotency-Key 'k' was used for a different request");
     assertThatThrownBy(() -> client.submit(JobRequest.command("true").idempotencyKey("k").build()))
         .isInstanceOf(DistexecException.IdempotencyConflictException.class);
   }
@@ -93,7 +108,8 @@ class DistexecClientTest {
   @Test
   void saysWhenTheMasterCannotBeReached() {
     try (DistexecClient nowhere = DistexecClient.connect("127.0.0.1:1", Duration.ofSeconds(2))) {
-      assertThatThrownBy(nowhere::workers).isInstanceOf(DistexecException.MasterUnavailableException.class)
+      assertThatThrownBy(nowhere::workers)
+          .isInstanceOf(DistexecException.MasterUnavailableException.class)
           .hasMessageStartingWith("cannot reach the master at 127.0.0.1:1 (UNAVAILABLE");
     }
   }
@@ -101,9 +117,15 @@ class DistexecClientTest {
   /** The README's example is this file's code: if it stops compiling or drifts, this fails. */
   @Test
   void theReadmeShowsTheExampleThatCompilesHere() throws Exception {
-    String example = Files.readString(Path.of("src/test/java/io/distexec/client/ReadmeExample.java"));
-    String snippet = example.substring(example.indexOf("// README:begin") + "// README:begin".length(),
-        example.indexOf("// README:end")).stripIndent().strip();
+    String example =
+        Files.readString(Path.of("src/test/java/io/distexec/client/ReadmeExample.java"));
+    String snippet =
+        example
+            .substring(
+                example.indexOf("// README:begin") + "// README:begin".length(),
+                example.indexOf("// README:end"))
+            .stripIndent()
+            .strip();
     String readme = Files.readString(Path.of("../README.md"));
     assertThat(readme.replace("\r", "")).contains(snippet);
   }

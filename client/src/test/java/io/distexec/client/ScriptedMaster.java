@@ -1,7 +1,6 @@
 package io.distexec.client;
 
 import com.google.protobuf.ByteString;
-
 import io.distexec.proto.v1.CancelJobRequest;
 import io.distexec.proto.v1.GetJobRequest;
 import io.distexec.proto.v1.Job;
@@ -31,14 +30,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A stand-in for the master's gRPC API over in-process gRPC, scripted by each test: it answers with
  * one job, a list of events, or an error. Not the real master (the system tests use that).
  */
-public final class ScriptedMaster extends MasterServiceGrpc.MasterServiceImplBase implements AutoCloseable {
+public final class ScriptedMaster extends MasterServiceGrpc.MasterServiceImplBase
+    implements AutoCloseable {
 
   public final List<SubmitRequest> submitted = new CopyOnWriteArrayList<>();
   public final List<String> cancelled = new CopyOnWriteArrayList<>();
   public final List<Long> watchedAfter = new CopyOnWriteArrayList<>();
-  public volatile Job job = Job.newBuilder().setId("job-1").setStatus(JobStatus.JOB_STATUS_QUEUED).build();
+  public volatile Job job =
+      Job.newBuilder().setId("job-1").setStatus(JobStatus.JOB_STATUS_QUEUED).build();
   public volatile List<JobEvent> events = new ArrayList<>();
   public volatile Status error;
+
   /** Breaks the first watch after this many events, to test resuming; -1 never. */
   public volatile int breakWatchAfter = -1;
 
@@ -56,7 +58,8 @@ public final class ScriptedMaster extends MasterServiceGrpc.MasterServiceImplBas
   }
 
   /** A job that ends in {@code status}, with stdout, stderr and (if not null) an exit code. */
-  public void scriptRun(JobStatus status, String stdout, String stderr, Integer exitCode, String error) {
+  public void scriptRun(
+      JobStatus status, String stdout, String stderr, Integer exitCode, String error) {
     Job.Builder done = job.toBuilder().setStatus(status).setError(error);
     if (exitCode != null) {
       done.setExitCode(exitCode);
@@ -66,21 +69,28 @@ public final class ScriptedMaster extends MasterServiceGrpc.MasterServiceImplBas
     if (exitCode != null) {
       end.setExitCode(exitCode);
     }
-    events = List.of(
-        state(1, JobStatus.JOB_STATUS_QUEUED),
-        state(2, JobStatus.JOB_STATUS_RUNNING),
-        output(3, OutputStream.OUTPUT_STREAM_STDOUT, stdout),
-        output(4, OutputStream.OUTPUT_STREAM_STDERR, stderr),
-        JobEvent.newBuilder().setSequence(5).setState(end).build());
+    events =
+        List.of(
+            state(1, JobStatus.JOB_STATUS_QUEUED),
+            state(2, JobStatus.JOB_STATUS_RUNNING),
+            output(3, OutputStream.OUTPUT_STREAM_STDOUT, stdout),
+            output(4, OutputStream.OUTPUT_STREAM_STDERR, stderr),
+            JobEvent.newBuilder().setSequence(5).setState(end).build());
   }
 
   private static JobEvent state(long sequence, JobStatus status) {
-    return JobEvent.newBuilder().setSequence(sequence).setState(JobStateChange.newBuilder().setStatus(status)).build();
+    return JobEvent.newBuilder()
+        .setSequence(sequence)
+        .setState(JobStateChange.newBuilder().setStatus(status))
+        .build();
   }
 
   private static JobEvent output(long sequence, OutputStream stream, String text) {
-    return JobEvent.newBuilder().setSequence(sequence).setOutput(OutputChunk.newBuilder().setStream(stream)
-        .setData(ByteString.copyFromUtf8(text))).build();
+    return JobEvent.newBuilder()
+        .setSequence(sequence)
+        .setOutput(
+            OutputChunk.newBuilder().setStream(stream).setData(ByteString.copyFromUtf8(text)))
+        .build();
   }
 
   private boolean failed(StreamObserver<?> response) {
@@ -95,7 +105,8 @@ public final class ScriptedMaster extends MasterServiceGrpc.MasterServiceImplBas
   public void submit(SubmitRequest request, StreamObserver<SubmitResponse> response) {
     submitted.add(request);
     if (!failed(response)) {
-      response.onNext(SubmitResponse.newBuilder().setJob(job.toBuilder().setSpec(request.getSpec())).build());
+      response.onNext(
+          SubmitResponse.newBuilder().setJob(job.toBuilder().setSpec(request.getSpec())).build());
       response.onCompleted();
     }
   }
@@ -127,7 +138,8 @@ public final class ScriptedMaster extends MasterServiceGrpc.MasterServiceImplBas
       }
       if (sent++ == breakWatchAfter) {
         breakWatchAfter = -1;
-        response.onError(Status.UNAVAILABLE.withDescription("connection broke").asRuntimeException());
+        response.onError(
+            Status.UNAVAILABLE.withDescription("connection broke").asRuntimeException());
         return;
       }
       response.onNext(event);
@@ -136,10 +148,18 @@ public final class ScriptedMaster extends MasterServiceGrpc.MasterServiceImplBas
   }
 
   @Override
-  public void listWorkers(ListWorkersRequest request, StreamObserver<ListWorkersResponse> response) {
+  public void listWorkers(
+      ListWorkersRequest request, StreamObserver<ListWorkersResponse> response) {
     if (!failed(response)) {
-      response.onNext(ListWorkersResponse.newBuilder().addWorkers(io.distexec.proto.v1.Worker.newBuilder()
-          .setId("worker-1").setAddress("127.0.0.1:50052").setMaxConcurrentTasks(10).addExecutors("command")).build());
+      response.onNext(
+          ListWorkersResponse.newBuilder()
+              .addWorkers(
+                  io.distexec.proto.v1.Worker.newBuilder()
+                      .setId("worker-1")
+                      .setAddress("127.0.0.1:50052")
+                      .setMaxConcurrentTasks(10)
+                      .addExecutors("command"))
+              .build());
       response.onCompleted();
     }
   }

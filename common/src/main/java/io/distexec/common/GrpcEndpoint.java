@@ -1,8 +1,8 @@
 package io.distexec.common;
 
 import io.grpc.BindableService;
-import io.grpc.ServerInterceptor;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -36,8 +36,13 @@ public final class GrpcEndpoint implements AutoCloseable {
   private final ExecutorService handlers;
   private final HealthStatusManager health;
 
-  private GrpcEndpoint(String name, Server server, EventLoopGroup boss, EventLoopGroup workers,
-      ExecutorService handlers, HealthStatusManager health) {
+  private GrpcEndpoint(
+      String name,
+      Server server,
+      EventLoopGroup boss,
+      EventLoopGroup workers,
+      ExecutorService handlers,
+      HealthStatusManager health) {
     this.name = name;
     this.server = server;
     this.boss = boss;
@@ -51,7 +56,8 @@ public final class GrpcEndpoint implements AutoCloseable {
    *
    * @throws IOException when the address cannot be bound (in use, not a local interface)
    */
-  public static GrpcEndpoint start(String name, HostPort bind, List<BindableService> services) throws IOException {
+  public static GrpcEndpoint start(String name, HostPort bind, List<BindableService> services)
+      throws IOException {
     return start(name, bind, services, List.of());
   }
 
@@ -60,21 +66,29 @@ public final class GrpcEndpoint implements AutoCloseable {
    *
    * @throws IOException when the address cannot be bound (in use, not a local interface)
    */
-  public static GrpcEndpoint start(String name, HostPort bind, List<BindableService> services,
-      List<ServerInterceptor> interceptors) throws IOException {
-    EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory(name + "-grpc-boss", true));
-    EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory(name + "-grpc", true));
+  public static GrpcEndpoint start(
+      String name,
+      HostPort bind,
+      List<BindableService> services,
+      List<ServerInterceptor> interceptors)
+      throws IOException {
+    EventLoopGroup boss =
+        new NioEventLoopGroup(1, new DefaultThreadFactory(name + "-grpc-boss", true));
+    EventLoopGroup workers =
+        new NioEventLoopGroup(0, new DefaultThreadFactory(name + "-grpc", true));
     // Like grpc-java's default: a cached pool, since handlers are short and never block on I/O.
-    ExecutorService handlers = Executors.newCachedThreadPool(new DefaultThreadFactory(name + "-grpc-handler", true));
+    ExecutorService handlers =
+        Executors.newCachedThreadPool(new DefaultThreadFactory(name + "-grpc-handler", true));
     HealthStatusManager health = new HealthStatusManager();
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bind.host(), bind.port()))
-        .bossEventLoopGroup(boss)
-        .workerEventLoopGroup(workers)
-        .channelType(NioServerSocketChannel.class)
-        .executor(handlers)
-        .permitKeepAliveTime(10, TimeUnit.SECONDS)
-        .permitKeepAliveWithoutCalls(true)
-        .addService(health.getHealthService());
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress(bind.host(), bind.port()))
+            .bossEventLoopGroup(boss)
+            .workerEventLoopGroup(workers)
+            .channelType(NioServerSocketChannel.class)
+            .executor(handlers)
+            .permitKeepAliveTime(10, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .addService(health.getHealthService());
     services.forEach(builder::addService);
     interceptors.forEach(builder::intercept);
     Server server;
@@ -87,7 +101,8 @@ public final class GrpcEndpoint implements AutoCloseable {
       throw new IOException("cannot serve gRPC on " + bind + ": " + e.getMessage(), e);
     }
     for (BindableService service : services) {
-      health.setStatus(service.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
+      health.setStatus(
+          service.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
     }
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
     LOG.info(() -> name + " gRPC endpoint listening on " + bind.host() + ":" + server.getPort());

@@ -2,7 +2,8 @@ package io.distexec.common;
 
 /**
  * A {@code host:port} address as the spec writes it. An empty host ({@code ":50051"}, as in Go)
- * means every interface; distexec's defaults name 127.0.0.1 so that nothing is exposed unless asked.
+ * means every interface; distexec's defaults name 127.0.0.1 so that nothing is exposed unless
+ * asked.
  */
 public record HostPort(String host, int port) {
 
@@ -14,7 +15,8 @@ public record HostPort(String host, int port) {
     String v = value == null ? "" : value.trim();
     int colon = v.lastIndexOf(':');
     if (colon < 0) {
-      throw new IllegalArgumentException(setting + " is '" + value + "'; expected host:port, e.g. 127.0.0.1:50051");
+      throw new IllegalArgumentException(
+          setting + " is '" + value + "'; expected host:port, e.g. 127.0.0.1:50051");
     }
     String host = v.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {
@@ -24,7 +26,8 @@ public record HostPort(String host, int port) {
     try {
       port = Integer.parseInt(v.substring(colon + 1));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(setting + " is '" + value + "'; the port must be a number");
+      throw new IllegalArgumentException(
+          setting + " is '" + value + "'; the port must be a number");
     }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException(setting + " is '" + value + "'; the port must be 0-65535");

@@ -9,7 +9,10 @@ public final class ProtoTime {
   private ProtoTime() {}
 
   public static Timestamp timestamp(Instant instant) {
-    return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    return Timestamp.newBuilder()
+        .setSeconds(instant.getEpochSecond())
+        .setNanos(instant.getNano())
+        .build();
   }
 
   public static Instant instant(Timestamp timestamp) {

@@ -9,12 +9,14 @@ class HostPortTest {
 
   @Test
   void parsesHostAndPort() {
-    assertThat(HostPort.parse("MASTER_ADDRESS", "127.0.0.1:50051")).isEqualTo(new HostPort("127.0.0.1", 50051));
+    assertThat(HostPort.parse("MASTER_ADDRESS", "127.0.0.1:50051"))
+        .isEqualTo(new HostPort("127.0.0.1", 50051));
   }
 
   @Test
   void readsAnEmptyHostAsEveryInterfaceAsTheSpecDoes() {
-    assertThat(HostPort.parse("MASTER_ADDRESS", ":50051")).isEqualTo(new HostPort("0.0.0.0", 50051));
+    assertThat(HostPort.parse("MASTER_ADDRESS", ":50051"))
+        .isEqualTo(new HostPort("0.0.0.0", 50051));
   }
 
   @Test

@@ -66,7 +66,8 @@ public final class CappedOutput {
     out.writeBytes(head.toByteArray());
     if (truncated()) {
       long dropped = total - head.size() - tailLength;
-      out.writeBytes(("\n[distexec: " + dropped + " bytes omitted]\n").getBytes(StandardCharsets.UTF_8));
+      out.writeBytes(
+          ("\n[distexec: " + dropped + " bytes omitted]\n").getBytes(StandardCharsets.UTF_8));
     }
     for (int i = 0; i < tailLength; i++) {
       out.write(tail[(tailStart + i) % tail.length]);

@@ -2,8 +2,8 @@ package io.distexec.executor;
 
 /**
  * What an executor is told while it runs a task: whether it has been cancelled, and where its
- * output goes while it runs. Executors must stop promptly once cancelled and return a
- * {@link Outcome#CANCELLED} result.
+ * output goes while it runs. Executors must stop promptly once cancelled and return a {@link
+ * Outcome#CANCELLED} result.
  */
 public interface ExecutionContext {
 

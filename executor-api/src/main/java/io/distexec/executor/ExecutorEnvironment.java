@@ -18,6 +18,8 @@ public interface ExecutorEnvironment {
   /** Bytes of output to keep per stream and task. */
   int outputCapBytes();
 
-  /** A worker setting by name (MicroProfile Config: environment variables work), for plugin options. */
+  /**
+   * A worker setting by name (MicroProfile Config: environment variables work), for plugin options.
+   */
   Optional<String> setting(String name);
 }

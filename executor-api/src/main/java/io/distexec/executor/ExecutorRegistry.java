@@ -1,10 +1,9 @@
 package io.distexec.executor;
 
 import java.util.ArrayList;
-import java.util.List;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -13,7 +12,8 @@ import java.util.Set;
 /** The executors a worker has, by name. Thread-safe. */
 public final class ExecutorRegistry {
 
-  private final Map<String, Executor> executors = Collections.synchronizedMap(new LinkedHashMap<>());
+  private final Map<String, Executor> executors =
+      Collections.synchronizedMap(new LinkedHashMap<>());
 
   /**
    * Adds an executor.
@@ -27,8 +27,13 @@ public final class ExecutorRegistry {
     }
     Executor previous = executors.putIfAbsent(name, executor);
     if (previous != null) {
-      throw new IllegalArgumentException("two executors are named '" + name + "': "
-          + previous.getClass().getName() + " and " + executor.getClass().getName());
+      throw new IllegalArgumentException(
+          "two executors are named '"
+              + name
+              + "': "
+              + previous.getClass().getName()
+              + " and "
+              + executor.getClass().getName());
     }
     return this;
   }

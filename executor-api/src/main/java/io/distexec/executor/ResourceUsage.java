@@ -12,9 +12,11 @@ import java.util.OptionalLong;
  * @param processesKilled processes that had to be signalled to end the task (timeout, cancel, or
  *     left behind when the command exited)
  */
-public record ResourceUsage(Optional<Duration> cpuTime, OptionalLong peakRssBytes, int processesKilled) {
+public record ResourceUsage(
+    Optional<Duration> cpuTime, OptionalLong peakRssBytes, int processesKilled) {
 
-  public static final ResourceUsage UNKNOWN = new ResourceUsage(Optional.empty(), OptionalLong.empty(), 0);
+  public static final ResourceUsage UNKNOWN =
+      new ResourceUsage(Optional.empty(), OptionalLong.empty(), 0);
 
   public ResourceUsage {
     cpuTime = cpuTime == null ? Optional.empty() : cpuTime;

@@ -49,7 +49,17 @@ public record Task(
 
   /** A command task with defaults for everything but the program and its arguments. */
   public static Task command(String id, String command, String... args) {
-    return new Task(id, DEFAULT_TYPE, command, List.of(args), Map.of(), null, null, Duration.ZERO, Map.of(), false);
+    return new Task(
+        id,
+        DEFAULT_TYPE,
+        command,
+        List.of(args),
+        Map.of(),
+        null,
+        null,
+        Duration.ZERO,
+        Map.of(),
+        false);
   }
 
   /** The standard input; a copy, since arrays are mutable. */
@@ -89,7 +99,22 @@ public record Task(
   @Override
   public String toString() {
     // Never print env values or stdin: they may hold secrets.
-    return "Task[id=" + id + ", type=" + type + ", command=" + command + ", args=" + args.size()
-        + ", env=" + env.keySet() + ", workdir=" + workdir + ", timeout=" + timeout + ", shell=" + shell + "]";
+    return "Task[id="
+        + id
+        + ", type="
+        + type
+        + ", command="
+        + command
+        + ", args="
+        + args.size()
+        + ", env="
+        + env.keySet()
+        + ", workdir="
+        + workdir
+        + ", timeout="
+        + timeout
+        + ", shell="
+        + shell
+        + "]";
   }
 }

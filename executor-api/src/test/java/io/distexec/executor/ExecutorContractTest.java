@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link Executor} must do. A plugin's test extends this class and says how to build
- * the executor and a task that succeeds, one that fails, and one that runs until stopped.
+ * What every {@link Executor} must do. A plugin's test extends this class and says how to build the
+ * executor and a task that succeeds, one that fails, and one that runs until stopped.
  */
 public abstract class ExecutorContractTest {
 
@@ -59,8 +59,12 @@ public abstract class ExecutorContractTest {
   @Test
   void rejectsAnInvalidTaskNamingTheField() {
     assertThatThrownBy(() -> executor().validate(invalidTask(newId())))
-        .isInstanceOfSatisfying(InvalidTaskException.class,
-            e -> assertThat(e.violations()).isNotEmpty().allSatisfy(v -> assertThat(v.field()).isNotBlank()));
+        .isInstanceOfSatisfying(
+            InvalidTaskException.class,
+            e ->
+                assertThat(e.violations())
+                    .isNotEmpty()
+                    .allSatisfy(v -> assertThat(v.field()).isNotBlank()));
   }
 
   @Test
@@ -76,7 +80,8 @@ public abstract class ExecutorContractTest {
   void stopsWhenCancelled() throws Exception {
     Cancellation cancellation = new Cancellation();
     // Cancel while the task runs (an earlier cancel is doesNotStartACancelledTask's case).
-    CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(() -> cancellation.cancel("test"));
+    CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS)
+        .execute(() -> cancellation.cancel("test"));
     Result result = executor().execute(longTask(newId()), cancellation);
     assertThat(result.outcome()).isEqualTo(Outcome.CANCELLED);
     assertThat(result.error()).contains("test");
@@ -86,7 +91,8 @@ public abstract class ExecutorContractTest {
   void doesNotStartACancelledTask() throws Exception {
     Cancellation cancellation = new Cancellation();
     cancellation.cancel("early");
-    assertThat(executor().execute(longTask(newId()), cancellation).outcome()).isEqualTo(Outcome.CANCELLED);
+    assertThat(executor().execute(longTask(newId()), cancellation).outcome())
+        .isEqualTo(Outcome.CANCELLED);
   }
 
   @Test

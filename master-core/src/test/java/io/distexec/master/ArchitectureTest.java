@@ -15,16 +15,26 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
 
-  private static final JavaClasses CORE = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      // test-jars of other modules (fixtures such as MutableClock) are tests too
-      .withImportOption(location -> !location.contains("-tests.jar"))
-      .importPackages("io.distexec.master");
+  private static final JavaClasses CORE =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          // test-jars of other modules (fixtures such as MutableClock) are tests too
+          .withImportOption(location -> !location.contains("-tests.jar"))
+          .importPackages("io.distexec.master");
 
   @Test
   void theCoreUsesNoContainerWireOrConfigurationTypes() {
-    noClasses().should().dependOnClassesThat().resideInAnyPackage("jakarta..", "javax.enterprise..", "io.grpc..",
-        "com.google.protobuf..", "io.distexec.proto..", "org.eclipse.microprofile..", "io.distexec.common..")
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "jakarta..",
+            "javax.enterprise..",
+            "io.grpc..",
+            "com.google.protobuf..",
+            "io.distexec.proto..",
+            "org.eclipse.microprofile..",
+            "io.distexec.common..")
         .because("master-core is plain Java; adapters live in master-war")
         .check(CORE);
   }

@@ -2,16 +2,16 @@ package io.distexec.master;
 
 import io.distexec.common.GrpcChannels;
 import io.distexec.common.HostPort;
+import io.distexec.master.balancing.LoadBalancer;
+import io.distexec.master.balancing.LoadBalancers;
+import io.distexec.master.config.MasterConfig;
+import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.grpc.GrpcWorkerPort;
 import io.distexec.master.grpc.WorkerChannels;
-import io.distexec.master.balancing.LoadBalancer;
-import io.distexec.master.config.MasterConfig;
-import io.distexec.master.balancing.LoadBalancers;
-import io.distexec.master.dispatch.Dispatcher;
+import io.distexec.master.jobs.JobEvents;
 import io.distexec.master.jobs.JobService;
 import io.distexec.master.jobs.JobStore;
 import io.distexec.master.jobs.JobValidator;
-import io.distexec.master.jobs.JobEvents;
 import io.distexec.master.jobs.PublishingJobStore;
 import io.distexec.master.registry.NodeRegistry;
 import io.distexec.master.registry.WorkerNode;
@@ -26,8 +26,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.time.Clock;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -42,8 +42,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 @ApplicationScoped
 public class MasterBeans {
 
-  @Resource
-  ManagedExecutorService managedExecutor;
+  @Resource ManagedExecutorService managedExecutor;
 
   /** Short background work (sending watchers their events): the application's managed executor. */
   @Produces
@@ -56,20 +55,36 @@ public class MasterBeans {
   @Singleton
   MasterConfig config() {
     Config config = ConfigProvider.getConfig();
-    HostPort address = HostPort.parse("MASTER_ADDRESS",
-        config.getOptionalValue("MASTER_ADDRESS", String.class).orElse(MasterConfig.DEFAULT_ADDRESS));
+    HostPort address =
+        HostPort.parse(
+            "MASTER_ADDRESS",
+            config
+                .getOptionalValue("MASTER_ADDRESS", String.class)
+                .orElse(MasterConfig.DEFAULT_ADDRESS));
     return new MasterConfig(
         address.host(),
         address.port(),
-        config.getOptionalValue("MAX_CONCURRENT_JOBS", Integer.class).orElse(MasterConfig.DEFAULT_MAX_CONCURRENT_JOBS),
-        Duration.ofSeconds(config.getOptionalValue("HEARTBEAT_TIMEOUT_SECONDS", Integer.class)
-            .orElse(MasterConfig.DEFAULT_HEARTBEAT_TIMEOUT_SECONDS)),
-        Duration.ofSeconds(config.getOptionalValue("HEARTBEAT_INTERVAL_SECONDS", Integer.class)
-            .orElse(MasterConfig.DEFAULT_HEARTBEAT_INTERVAL_SECONDS)),
-        config.getOptionalValue("LOAD_BALANCER", String.class).orElse(MasterConfig.DEFAULT_LOAD_BALANCER),
-        Duration.ofHours(config.getOptionalValue("JOB_RETENTION_HOURS", Integer.class)
-            .orElse(MasterConfig.DEFAULT_JOB_RETENTION_HOURS)),
-        config.getOptionalValue("OUTPUT_CAP_BYTES", Integer.class).orElse(MasterConfig.DEFAULT_OUTPUT_CAP_BYTES));
+        config
+            .getOptionalValue("MAX_CONCURRENT_JOBS", Integer.class)
+            .orElse(MasterConfig.DEFAULT_MAX_CONCURRENT_JOBS),
+        Duration.ofSeconds(
+            config
+                .getOptionalValue("HEARTBEAT_TIMEOUT_SECONDS", Integer.class)
+                .orElse(MasterConfig.DEFAULT_HEARTBEAT_TIMEOUT_SECONDS)),
+        Duration.ofSeconds(
+            config
+                .getOptionalValue("HEARTBEAT_INTERVAL_SECONDS", Integer.class)
+                .orElse(MasterConfig.DEFAULT_HEARTBEAT_INTERVAL_SECONDS)),
+        config
+            .getOptionalValue("LOAD_BALANCER", String.class)
+            .orElse(MasterConfig.DEFAULT_LOAD_BALANCER),
+        Duration.ofHours(
+            config
+                .getOptionalValue("JOB_RETENTION_HOURS", Integer.class)
+                .orElse(MasterConfig.DEFAULT_JOB_RETENTION_HOURS)),
+        config
+            .getOptionalValue("OUTPUT_CAP_BYTES", Integer.class)
+            .orElse(MasterConfig.DEFAULT_OUTPUT_CAP_BYTES));
   }
 
   @Produces
@@ -96,8 +111,13 @@ public class MasterBeans {
         config.getOptionalValue("STORE_URL", String.class).orElse(""),
         config.getOptionalValue("STORE_USER", String.class).orElse(""),
         config.getOptionalValue("STORE_PASSWORD", String.class).orElse(""),
-        Path.of(config.getOptionalValue("DATA_DIR", String.class).orElse(StoreSettings.DEFAULT_DATA_DIR)),
-        config.getOptionalValue("STORE_POOL_SIZE", Integer.class).orElse(StoreSettings.DEFAULT_POOL_SIZE));
+        Path.of(
+            config
+                .getOptionalValue("DATA_DIR", String.class)
+                .orElse(StoreSettings.DEFAULT_DATA_DIR)),
+        config
+            .getOptionalValue("STORE_POOL_SIZE", Integer.class)
+            .orElse(StoreSettings.DEFAULT_POOL_SIZE));
   }
 
   @Produces
@@ -110,7 +130,9 @@ public class MasterBeans {
     store.close();
   }
 
-  /** Events and output of every job, for watchers; output kept up to OUTPUT_CAP_BYTES per stream. */
+  /**
+   * Events and output of every job, for watchers; output kept up to OUTPUT_CAP_BYTES per stream.
+   */
   @Produces
   @Singleton
   JobEvents events(MasterConfig config, Clock clock, OpenedStore opened) {
@@ -158,9 +180,21 @@ public class MasterBeans {
 
   @Produces
   @Singleton
-  Dispatcher dispatcher(JobStore store, JobQueue queue, NodeRegistry registry, LoadBalancer balancer,
-      WorkerChannels channels, JobEvents events, Clock clock) {
-    return new Dispatcher(store, queue, registry, new Scheduler(balancer), new GrpcWorkerPort(channels), events,
+  Dispatcher dispatcher(
+      JobStore store,
+      JobQueue queue,
+      NodeRegistry registry,
+      LoadBalancer balancer,
+      WorkerChannels channels,
+      JobEvents events,
+      Clock clock) {
+    return new Dispatcher(
+        store,
+        queue,
+        registry,
+        new Scheduler(balancer),
+        new GrpcWorkerPort(channels),
+        events,
         clock);
   }
 
@@ -170,14 +204,28 @@ public class MasterBeans {
 
   @Produces
   @Singleton
-  JobService jobService(JobStore store, JobQueue queue, NodeRegistry registry, Dispatcher dispatcher, JobEvents events,
+  JobService jobService(
+      JobStore store,
+      JobQueue queue,
+      NodeRegistry registry,
+      Dispatcher dispatcher,
+      JobEvents events,
       Clock clock) {
-    JobValidator validator = new JobValidator(() -> {
-      Set<String> types = new HashSet<>();
-      registry.snapshot().stream().map(WorkerNode::executors).forEach(types::addAll);
-      return types;
-    });
-    return new JobService(store, queue, validator, dispatcher::wake, dispatcher::cancel, events, clock,
+    JobValidator validator =
+        new JobValidator(
+            () -> {
+              Set<String> types = new HashSet<>();
+              registry.snapshot().stream().map(WorkerNode::executors).forEach(types::addAll);
+              return types;
+            });
+    return new JobService(
+        store,
+        queue,
+        validator,
+        dispatcher::wake,
+        dispatcher::cancel,
+        events,
+        clock,
         dispatcher::waiting);
   }
 }

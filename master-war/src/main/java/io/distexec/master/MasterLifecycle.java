@@ -35,18 +35,19 @@ import java.util.logging.Logger;
 public class MasterLifecycle {
 
   private static final Logger LOG = Logger.getLogger(MasterLifecycle.class.getName());
+
   /** How often workers past their heartbeat timeout are looked for. */
   static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+
   /** How often jobs past JOB_RETENTION_HOURS are forgotten. */
   static final Duration RETENTION_INTERVAL = Duration.ofMinutes(1);
+
   /** How long calls in progress get to finish when the master stops. */
   static final Duration GRPC_SHUTDOWN_GRACE = Duration.ofSeconds(2);
 
-  @Resource
-  ManagedExecutorService executor;
+  @Resource ManagedExecutorService executor;
 
-  @Resource
-  ManagedScheduledExecutorService scheduler;
+  @Resource ManagedScheduledExecutorService scheduler;
 
   private final MasterConfig config;
   private final Dispatcher dispatcher;
@@ -61,8 +62,14 @@ public class MasterLifecycle {
   private volatile ScheduledFuture<?> retention;
 
   @Inject
-  MasterLifecycle(MasterConfig config, Dispatcher dispatcher, NodeRegistry registry,
-      MasterGrpcService masterService, RegistrationGrpcService registrationService, JobService jobs, Clock clock) {
+  MasterLifecycle(
+      MasterConfig config,
+      Dispatcher dispatcher,
+      NodeRegistry registry,
+      MasterGrpcService masterService,
+      RegistrationGrpcService registrationService,
+      JobService jobs,
+      Clock clock) {
     this.config = config;
     this.dispatcher = dispatcher;
     this.registry = registry;
@@ -81,25 +88,55 @@ public class MasterLifecycle {
     // Before workers can register: the jobs of the previous master, which they may report on.
     // Workers re-register within a heartbeat interval of noticing the restart; those that do not
     // within the heartbeat timeout are as dead as if they had stopped heartbeating.
-    Dispatcher.Recovered recovered = dispatcher.recover(config.heartbeatTimeout().plus(config.heartbeatInterval()));
+    Dispatcher.Recovered recovered =
+        dispatcher.recover(config.heartbeatTimeout().plus(config.heartbeatInterval()));
     if (recovered.queued() + recovered.onWorkers() > 0) {
-      LOG.info(() -> "recovered " + recovered.queued() + " queued job(s) and " + recovered.onWorkers()
-          + " job(s) that were on workers when the master last stopped");
+      LOG.info(
+          () ->
+              "recovered "
+                  + recovered.queued()
+                  + " queued job(s) and "
+                  + recovered.onWorkers()
+                  + " job(s) that were on workers when the master last stopped");
     }
     try {
-      endpoint = GrpcEndpoint.start("master", new HostPort(config.grpcHost(), config.grpcPort()),
-          List.of(masterService, registrationService), List.of(new StatusMappingInterceptor()));
+      endpoint =
+          GrpcEndpoint.start(
+              "master",
+              new HostPort(config.grpcHost(), config.grpcPort()),
+              List.of(masterService, registrationService),
+              List.of(new StatusMappingInterceptor()));
     } catch (IOException e) {
-      throw new UncheckedIOException(e.getMessage() + " (set MASTER_ADDRESS to a free host:port)", e);
+      throw new UncheckedIOException(
+          e.getMessage() + " (set MASTER_ADDRESS to a free host:port)", e);
     }
     dispatcher.start(executor);
-    sweep = scheduler.scheduleAtFixedRate(this::expireWorkers, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(),
-        TimeUnit.MILLISECONDS);
-    retention = scheduler.scheduleAtFixedRate(this::forgetOldJobs, RETENTION_INTERVAL.toMillis(),
-        RETENTION_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-    LOG.info(() -> "master started: gRPC on " + config.grpcHost() + ":" + endpoint.port() + ", "
-        + config.loadBalancer() + " balancing, at most " + config.maxConcurrentJobs() + " unfinished jobs, "
-        + "workers dead after " + config.heartbeatTimeout().toSeconds() + " s without heartbeat");
+    sweep =
+        scheduler.scheduleAtFixedRate(
+            this::expireWorkers,
+            SWEEP_INTERVAL.toMillis(),
+            SWEEP_INTERVAL.toMillis(),
+            TimeUnit.MILLISECONDS);
+    retention =
+        scheduler.scheduleAtFixedRate(
+            this::forgetOldJobs,
+            RETENTION_INTERVAL.toMillis(),
+            RETENTION_INTERVAL.toMillis(),
+            TimeUnit.MILLISECONDS);
+    LOG.info(
+        () ->
+            "master started: gRPC on "
+                + config.grpcHost()
+                + ":"
+                + endpoint.port()
+                + ", "
+                + config.loadBalancer()
+                + " balancing, at most "
+                + config.maxConcurrentJobs()
+                + " unfinished jobs, "
+                + "workers dead after "
+                + config.heartbeatTimeout().toSeconds()
+                + " s without heartbeat");
   }
 
   private void expireWorkers() {
@@ -115,8 +152,13 @@ public class MasterLifecycle {
     try {
       int removed = jobs.forgetFinishedBefore(clock.instant().minus(config.jobRetention()));
       if (removed > 0) {
-        LOG.info(() -> "forgot " + removed + " job(s) finished more than " + config.jobRetention().toHours()
-            + " h ago (JOB_RETENTION_HOURS)");
+        LOG.info(
+            () ->
+                "forgot "
+                    + removed
+                    + " job(s) finished more than "
+                    + config.jobRetention().toHours()
+                    + " h ago (JOB_RETENTION_HOURS)");
       }
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "job retention sweep failed", e);

@@ -1,8 +1,8 @@
 package io.distexec.it;
 
-import io.distexec.testing.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.distexec.testing.LocalCluster;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,15 +20,23 @@ class BusyWorkersIT {
 
   @Test
   void workersWithEverySlotBusyKeepHeartbeatingAndFinishEveryJob() throws Exception {
-    Map<String, String> fast = Map.of("HEARTBEAT_INTERVAL_SECONDS", "1", "HEARTBEAT_TIMEOUT_SECONDS", "3",
-        "MAX_CONCURRENT_TASKS", "10");
+    Map<String, String> fast =
+        Map.of(
+            "HEARTBEAT_INTERVAL_SECONDS",
+            "1",
+            "HEARTBEAT_TIMEOUT_SECONDS",
+            "3",
+            "MAX_CONCURRENT_TASKS",
+            "10");
     try (LocalCluster cluster = Clusters.start("busy-workers-it", 2, fast)) {
       Rest rest = new Rest(cluster.masterUrl());
       // 20 slots in all; each job holds a runner thread and two output copiers for 6 s (twice the
       // heartbeat timeout).
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
-        ids.add(rest.submit("{\"command\":\"sh\",\"args\":[\"-c\",\"echo start; sleep 6; echo end\"]}"));
+        ids.add(
+            rest.submit(
+                "{\"command\":\"sh\",\"args\":[\"-c\",\"echo start; sleep 6; echo end\"]}"));
       }
       for (String id : ids) {
         JsonObject job = rest.awaitEnd(id, Duration.ofSeconds(60));

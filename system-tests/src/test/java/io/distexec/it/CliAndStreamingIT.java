@@ -1,6 +1,5 @@
 package io.distexec.it;
 
-import io.distexec.testing.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,6 +8,7 @@ import io.distexec.client.Job;
 import io.distexec.client.JobEvent;
 import io.distexec.client.JobRequest;
 import io.distexec.client.JobStatus;
+import io.distexec.testing.LocalCluster;
 import jakarta.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -51,7 +51,9 @@ class CliAndStreamingIT {
   private record Ran(int exit, String stdout, String stderr) {}
 
   private static Process distctl(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(DISTCTL.toString(), "--master", "127.0.0.1:" + cluster.masterGrpcPort()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(DISTCTL.toString(), "--master", "127.0.0.1:" + cluster.masterGrpcPort()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command).start();
   }
@@ -61,7 +63,10 @@ class CliAndStreamingIT {
     var stdout = p.getInputStream().readAllBytes();
     var stderr = p.getErrorStream().readAllBytes();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Ran(p.exitValue(), new String(stdout, StandardCharsets.UTF_8), new String(stderr, StandardCharsets.UTF_8));
+    return new Ran(
+        p.exitValue(),
+        new String(stdout, StandardCharsets.UTF_8),
+        new String(stderr, StandardCharsets.UTF_8));
   }
 
   @Test
@@ -89,20 +94,30 @@ class CliAndStreamingIT {
       sleepers.add(rest.submit("{\"command\":\"sleep\",\"args\":[\"30\"]}"));
     }
     try {
-      await().atMost(Duration.ofSeconds(30)).until(() -> sleepers.stream().allMatch(id -> {
-        try {
-          return rest.get("/api/v1/jobs/" + id).json().getString("status").equals("RUNNING");
-        } catch (Exception e) {
-          return false;
-        }
-      }));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  sleepers.stream()
+                      .allMatch(
+                          id -> {
+                            try {
+                              return rest.get("/api/v1/jobs/" + id)
+                                  .json()
+                                  .getString("status")
+                                  .equals("RUNNING");
+                            } catch (Exception e) {
+                              return false;
+                            }
+                          }));
       String waiting = rest.submit("{\"command\":\"echo\",\"args\":[\"my turn\"]}");
       JsonObject job = rest.get("/api/v1/jobs/" + waiting).json().asJsonObject();
       assertThat(job.getString("status")).isEqualTo("QUEUED");
       assertThat(job.getString("waiting")).isEqualTo("all 2 workers busy (20 of 20 slots)");
       Ran status = run("status", waiting);
       assertThat(status.exit()).isZero();
-      assertThat(status.stdout()).containsPattern("WAITING +all 2 workers busy \\(20 of 20 slots\\)");
+      assertThat(status.stdout())
+          .containsPattern("WAITING +all 2 workers busy \\(20 of 20 slots\\)");
 
       rest.post("/api/v1/jobs/" + sleepers.get(0) + "/cancel", "");
       JsonObject done = rest.awaitEnd(waiting, Duration.ofSeconds(30));
@@ -119,10 +134,16 @@ class CliAndStreamingIT {
   void ctrlCCancelsTheJobAndExits130() throws Exception {
     String marker = "44" + System.nanoTime() % 1000;
     Process p = distctl("run", "--", "sleep", marker);
-    await().atMost(Duration.ofSeconds(20)).until(() -> rest.get("/api/v1/jobs?status=RUNNING").body().contains(marker));
-    String id = rest.get("/api/v1/jobs?status=RUNNING").json().getJsonArray("jobs").stream()
-        .map(j -> (JsonObject) j).filter(j -> j.getJsonArray("args").getString(0).equals(marker))
-        .findFirst().orElseThrow().getString("id");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> rest.get("/api/v1/jobs?status=RUNNING").body().contains(marker));
+    String id =
+        rest.get("/api/v1/jobs?status=RUNNING").json().getJsonArray("jobs").stream()
+            .map(j -> (JsonObject) j)
+            .filter(j -> j.getJsonArray("args").getString(0).equals(marker))
+            .findFirst()
+            .orElseThrow()
+            .getString("id");
     new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(130);
@@ -135,10 +156,13 @@ class CliAndStreamingIT {
   @Test
   void logsFollowShowsLinesAsTheyArePrinted() throws Exception {
     // Each line carries the worker's clock at the moment it was printed.
-    String id = rest.submit("{\"command\":\"sh\",\"args\":[\"-c\",\"for i in 1 2 3 4 5 6; do date +%s%N; sleep 0.5; done\"]}");
+    String id =
+        rest.submit(
+            "{\"command\":\"sh\",\"args\":[\"-c\",\"for i in 1 2 3 4 5 6; do date +%s%N; sleep 0.5; done\"]}");
     Process logs = distctl("logs", "-f", id);
     List<Long> delaysMillis = new ArrayList<>();
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(logs.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(logs.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = lines.readLine()) != null) {
         long printedAt = Long.parseLong(line.trim());
@@ -149,14 +173,17 @@ class CliAndStreamingIT {
     assertThat(logs.exitValue()).isZero();
     assertThat(delaysMillis).hasSize(6);
     List<Long> sorted = delaysMillis.stream().sorted().toList();
-    System.out.printf("logs -f: printed-to-shown delay ms: %s (median %d)%n", delaysMillis, sorted.get(3));
+    System.out.printf(
+        "logs -f: printed-to-shown delay ms: %s (median %d)%n", delaysMillis, sorted.get(3));
     // Lines came while the job ran (it takes 3 s), not all at its end.
     assertThat(sorted.get(3)).isLessThan(1000);
   }
 
   @Test
   void anEventStreamResumedWithLastEventIdMissesNothingAndRepeatsNothing() throws Exception {
-    String id = rest.submit("{\"command\":\"sh\",\"args\":[\"-c\",\"for i in $(seq 1 20); do echo line $i; sleep 0.1; done\"]}");
+    String id =
+        rest.submit(
+            "{\"command\":\"sh\",\"args\":[\"-c\",\"for i in $(seq 1 20); do echo line $i; sleep 0.1; done\"]}");
     HttpClient http = HttpClient.newHttpClient();
     List<Long> ids = new ArrayList<>();
     StringBuilder output = new StringBuilder();
@@ -174,15 +201,26 @@ class CliAndStreamingIT {
     assertThat(ids.get(0)).isEqualTo(1);
   }
 
-  /** Reads SSE events until {@code max} were read or the stream ended; returns the last event id. */
-  private static String readEvents(HttpClient http, String jobId, String lastEventId, List<Long> ids,
-      StringBuilder output, int max) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.masterUrl() + "/api/v1/jobs/" + jobId
-        + "/events")).header("Accept", "text/event-stream");
+  /**
+   * Reads SSE events until {@code max} were read or the stream ended; returns the last event id.
+   */
+  private static String readEvents(
+      HttpClient http,
+      String jobId,
+      String lastEventId,
+      List<Long> ids,
+      StringBuilder output,
+      int max)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                URI.create(cluster.masterUrl() + "/api/v1/jobs/" + jobId + "/events"))
+            .header("Accept", "text/event-stream");
     if (lastEventId != null) {
       request.header("Last-Event-ID", lastEventId);
     }
-    HttpResponse<Stream<String>> response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+    HttpResponse<Stream<String>> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
     assertThat(response.statusCode()).isEqualTo(200);
     String last = lastEventId;
     int read = 0;
@@ -211,11 +249,14 @@ class CliAndStreamingIT {
   void theJavaClientRunsAJobAndStreamsItsOutput() {
     try (DistexecClient client = DistexecClient.connect("127.0.0.1:" + cluster.masterGrpcPort())) {
       StringBuilder live = new StringBuilder();
-      Job job = client.run(JobRequest.command("sh", "-c", "echo one; echo two").build(), event -> {
-        if (event instanceof JobEvent.Output o) {
-          live.append(o.text());
-        }
-      });
+      Job job =
+          client.run(
+              JobRequest.command("sh", "-c", "echo one; echo two").build(),
+              event -> {
+                if (event instanceof JobEvent.Output o) {
+                  live.append(o.text());
+                }
+              });
       assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
       assertThat(live).hasToString("one\ntwo\n");
       assertThat(job.stdout()).isEqualTo("one\ntwo\n");
@@ -230,7 +271,8 @@ class CliAndStreamingIT {
     Ran status = run("status", id);
     assertThat(status.stdout()).contains("STATUS     SUCCEEDED").contains("COMMAND    echo listed");
     Ran json = run("-o", "json", "status", id);
-    assertThat(((JsonObject) Rest.parse(json.stdout())).getString("status")).isEqualTo("JOB_STATUS_SUCCEEDED");
+    assertThat(((JsonObject) Rest.parse(json.stdout())).getString("status"))
+        .isEqualTo("JOB_STATUS_SUCCEEDED");
     assertThat(run("list", "--status", "SUCCEEDED", "-n", "50").stdout()).contains(id);
     assertThat(run("workers").stdout()).contains("worker-1").contains("worker-2").contains("READY");
     assertThat(run("logs", id).stdout()).isEqualTo("listed\n");

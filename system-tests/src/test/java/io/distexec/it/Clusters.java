@@ -8,14 +8,20 @@ import java.util.Map;
 /** Where the system tests keep their local clusters: one folder per test class under target/. */
 final class Clusters {
 
-  static final Path ROOT = Path.of(System.getProperty("distexec.root", "..")).toAbsolutePath().normalize();
+  static final Path ROOT =
+      Path.of(System.getProperty("distexec.root", "..")).toAbsolutePath().normalize();
 
   private Clusters() {}
 
-  /** Starts a master and {@code workers} workers with extra settings; returns once all are ready. */
+  /**
+   * Starts a master and {@code workers} workers with extra settings; returns once all are ready.
+   */
   static LocalCluster start(String name, int workers, Map<String, String> settings)
       throws IOException, InterruptedException {
-    Path home = Path.of(System.getProperty("distexec.it.home", "target/it-clusters")).resolve(name).toAbsolutePath();
+    Path home =
+        Path.of(System.getProperty("distexec.it.home", "target/it-clusters"))
+            .resolve(name)
+            .toAbsolutePath();
     return LocalCluster.start(ROOT, home, workers, settings);
   }
 }

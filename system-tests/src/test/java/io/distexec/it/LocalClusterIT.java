@@ -1,9 +1,5 @@
 package io.distexec.it;
 
-import java.util.Map;
-import org.awaitility.Awaitility;
-
-import io.distexec.testing.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.distexec.proto.v1.GetJobRequest;
@@ -12,6 +8,7 @@ import io.distexec.proto.v1.JobStatus;
 import io.distexec.proto.v1.MasterServiceGrpc;
 import io.distexec.proto.v1.SubmitRequest;
 import io.distexec.proto.v1.TaskSpec;
+import io.distexec.testing.LocalCluster;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -22,8 +19,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,11 +48,13 @@ class LocalClusterIT {
 
   @Test
   void runsEchoHelloWorldToSuccess() throws Exception {
-    Rest.Answer accepted = rest.post("/api/v1/jobs", "{\"command\":\"echo\",\"args\":[\"hello\",\"world\"]}");
+    Rest.Answer accepted =
+        rest.post("/api/v1/jobs", "{\"command\":\"echo\",\"args\":[\"hello\",\"world\"]}");
     assertThat(accepted.status()).isEqualTo(202);
     assertThat(accepted.json().getString("status")).isEqualTo("QUEUED");
     String id = accepted.json().getString("id");
-    assertThat(accepted.raw().headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/api/v1/jobs/" + id));
+    assertThat(accepted.raw().headers().firstValue("Location"))
+        .hasValueSatisfying(l -> assertThat(l).endsWith("/api/v1/jobs/" + id));
 
     JsonObject job = rest.awaitEnd(id, Duration.ofSeconds(30));
     assertThat(job.getString("status")).isEqualTo("SUCCEEDED");
@@ -62,13 +63,17 @@ class LocalClusterIT {
     assertThat(job.getString("worker")).startsWith("worker-");
     assertThat(job.getString("startedAt")).isNotBlank();
     assertThat(job.getString("finishedAt")).isNotBlank();
-    assertThat(job.getJsonArray("history").stream().map(h -> ((JsonObject) h).getString("status")).toList())
+    assertThat(
+            job.getJsonArray("history").stream()
+                .map(h -> ((JsonObject) h).getString("status"))
+                .toList())
         .containsExactly("QUEUED", "DISPATCHED", "RUNNING", "SUCCEEDED");
   }
 
   @Test
   void waitsForTheResultWhenAskedTo() throws Exception {
-    Rest.Answer answer = rest.post("/api/v1/jobs", "{\"command\":\"echo\",\"args\":[\"waited\"]}", "wait=20");
+    Rest.Answer answer =
+        rest.post("/api/v1/jobs", "{\"command\":\"echo\",\"args\":[\"waited\"]}", "wait=20");
     assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     assertThat(answer.raw().headers().firstValue("Preference-Applied")).contains("wait=20");
     assertThat(answer.json().getString("status")).isEqualTo("SUCCEEDED");
@@ -78,12 +83,15 @@ class LocalClusterIT {
   @Test
   void aRepeatedSubmitWithTheSameIdempotencyKeyGivesTheFirstJob() throws Exception {
     String key = "it-" + System.nanoTime();
-    Rest.Answer first = rest.post("/api/v1/jobs", "{\"command\":\"echo\",\"args\":[\"once\"]}", null, key);
-    Rest.Answer again = rest.post("/api/v1/jobs", "{\"command\":\"echo\",\"args\":[\"once\"]}", null, key);
+    Rest.Answer first =
+        rest.post("/api/v1/jobs", "{\"command\":\"echo\",\"args\":[\"once\"]}", null, key);
+    Rest.Answer again =
+        rest.post("/api/v1/jobs", "{\"command\":\"echo\",\"args\":[\"once\"]}", null, key);
     assertThat(first.status()).isEqualTo(202);
     assertThat(again.json().getString("id")).isEqualTo(first.json().getString("id"));
     assertThat(again.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
-    Rest.Answer different = rest.post("/api/v1/jobs", "{\"command\":\"echo\",\"args\":[\"twice\"]}", null, key);
+    Rest.Answer different =
+        rest.post("/api/v1/jobs", "{\"command\":\"echo\",\"args\":[\"twice\"]}", null, key);
     assertThat(different.status()).isEqualTo(409);
     assertThat(different.json().getString("detail")).contains("was used for a different request");
   }
@@ -92,12 +100,17 @@ class LocalClusterIT {
   void listsBothWorkers() throws Exception {
     Rest.Answer answer = rest.get("/api/v1/workers");
     assertThat(answer.status()).isEqualTo(200);
-    assertThat(answer.array()).extracting(w -> ((JsonObject) w).getString("id")).containsExactly("worker-1", "worker-2");
-    assertThat(answer.array()).allSatisfy(w -> {
-      assertThat(((JsonObject) w).getString("state")).isEqualTo("READY");
-      assertThat(((JsonObject) w).getJsonArray("executors")).extracting(e -> ((JsonString) e).getString())
-          .contains("command");
-    });
+    assertThat(answer.array())
+        .extracting(w -> ((JsonObject) w).getString("id"))
+        .containsExactly("worker-1", "worker-2");
+    assertThat(answer.array())
+        .allSatisfy(
+            w -> {
+              assertThat(((JsonObject) w).getString("state")).isEqualTo("READY");
+              assertThat(((JsonObject) w).getJsonArray("executors"))
+                  .extracting(e -> ((JsonString) e).getString())
+                  .contains("command");
+            });
   }
 
   @Test
@@ -118,7 +131,9 @@ class LocalClusterIT {
 
   @Test
   void reportsAMissingCommandAsFailedWith127() throws Exception {
-    JsonObject job = rest.awaitEnd(rest.submit("{\"command\":\"no-such-command-here\"}"), Duration.ofSeconds(30));
+    JsonObject job =
+        rest.awaitEnd(
+            rest.submit("{\"command\":\"no-such-command-here\"}"), Duration.ofSeconds(30));
     assertThat(job.getString("status")).isEqualTo("FAILED");
     assertThat(job.getInt("exitCode")).isEqualTo(127);
     assertThat(job.getString("error")).isEqualTo("command not found: no-such-command-here");
@@ -126,8 +141,10 @@ class LocalClusterIT {
 
   @Test
   void endsATimedOutCommand() throws Exception {
-    JsonObject job = rest.awaitEnd(rest.submit("{\"command\":\"sleep\",\"args\":[\"60\"],\"timeoutSeconds\":1}"),
-        Duration.ofSeconds(30));
+    JsonObject job =
+        rest.awaitEnd(
+            rest.submit("{\"command\":\"sleep\",\"args\":[\"60\"],\"timeoutSeconds\":1}"),
+            Duration.ofSeconds(30));
     assertThat(job.getString("status")).isEqualTo("TIMED_OUT");
     assertThat(job.getString("error")).contains("timed out after 1 s");
   }
@@ -137,7 +154,8 @@ class LocalClusterIT {
     Rest.Answer answer = rest.post("/api/v1/jobs", "{\"command\":\"ls\",\"env\":{\"1BAD\":\"x\"}}");
     assertThat(answer.status()).isEqualTo(400);
     assertThat(answer.contentType()).startsWith("application/problem+json");
-    assertThat(answer.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("env.1BAD");
+    assertThat(answer.json().getJsonArray("errors").getJsonObject(0).getString("field"))
+        .isEqualTo("env.1BAD");
 
     Rest.Answer notJson = rest.post("/api/v1/jobs", "{oops");
     assertThat(notJson.status()).isEqualTo(400);
@@ -150,22 +168,38 @@ class LocalClusterIT {
 
   @Test
   void runsACommandSubmittedThroughGrpc() throws Exception {
-    ManagedChannel channel = io.grpc.Grpc.newChannelBuilder(cluster.masterGrpc(), io.grpc.InsecureChannelCredentials.create()).build();
+    ManagedChannel channel =
+        io.grpc.Grpc.newChannelBuilder(
+                cluster.masterGrpc(), io.grpc.InsecureChannelCredentials.create())
+            .build();
     try {
       MasterServiceGrpc.MasterServiceBlockingStub master =
           MasterServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-      Job submitted = master.submit(SubmitRequest.newBuilder()
-          .setSpec(TaskSpec.newBuilder().setCommand("echo").addArgs("via grpc")).build()).getJob();
+      Job submitted =
+          master
+              .submit(
+                  SubmitRequest.newBuilder()
+                      .setSpec(TaskSpec.newBuilder().setCommand("echo").addArgs("via grpc"))
+                      .build())
+              .getJob();
       Job[] last = new Job[1];
-      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-        last[0] = MasterServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-            .getJob(GetJobRequest.newBuilder().setJobId(submitted.getId()).build());
-        return last[0].getStatus() == JobStatus.JOB_STATUS_SUCCEEDED;
-      });
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                last[0] =
+                    MasterServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .getJob(GetJobRequest.newBuilder().setJobId(submitted.getId()).build());
+                return last[0].getStatus() == JobStatus.JOB_STATUS_SUCCEEDED;
+              });
       assertThat(last[0].getStdout().toStringUtf8()).isEqualTo("via grpc\n");
 
-      HealthCheckResponse health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-          .check(HealthCheckRequest.newBuilder().setService("distexec.v1.MasterService").build());
+      HealthCheckResponse health =
+          HealthGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(5, TimeUnit.SECONDS)
+              .check(
+                  HealthCheckRequest.newBuilder().setService("distexec.v1.MasterService").build());
       assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
     } finally {
       channel.shutdownNow();
@@ -188,11 +222,15 @@ class LocalClusterIT {
   void everyServerServesPrometheusMetrics() throws Exception {
     Rest.Answer master = new Rest(cluster.masterUrl()).get("/metrics");
     assertThat(master.status()).isEqualTo(200);
-    assertThat(master.body()).containsPattern("distexec_workers\\{mp_scope=\"application\",?} 2(\\.0)?\n")
-        .contains("distexec_jobs_queued").contains("distexec_tasks_in_flight").contains("jvm_uptime_seconds");
+    assertThat(master.body())
+        .containsPattern("distexec_workers\\{mp_scope=\"application\",?} 2(\\.0)?\n")
+        .contains("distexec_jobs_queued")
+        .contains("distexec_tasks_in_flight")
+        .contains("jvm_uptime_seconds");
     Rest.Answer worker = new Rest(cluster.workerUrl(1)).get("/metrics");
     assertThat(worker.status()).isEqualTo(200);
-    assertThat(worker.body()).containsPattern("distexec_tasks_slots\\{mp_scope=\"application\",?} 10(\\.0)?\n")
+    assertThat(worker.body())
+        .containsPattern("distexec_tasks_slots\\{mp_scope=\"application\",?} 10(\\.0)?\n")
         .contains("distexec_tasks_active");
   }
 }

@@ -1,9 +1,9 @@
 package io.distexec.it;
 
-import io.distexec.testing.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.distexec.testing.LocalCluster;
 import io.distexec.testing.PostgresServer;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -26,9 +26,10 @@ import org.junit.jupiter.api.Test;
  */
 class MasterRestartIT {
 
-  private static final Map<String, String> FAST = Map.of(
-      "HEARTBEAT_INTERVAL_SECONDS", "1",
-      "HEARTBEAT_TIMEOUT_SECONDS", "5");
+  private static final Map<String, String> FAST =
+      Map.of(
+          "HEARTBEAT_INTERVAL_SECONDS", "1",
+          "HEARTBEAT_TIMEOUT_SECONDS", "5");
 
   @Test
   void aKilledMasterOnTheEmbeddedStoreLosesNoAcceptedJobAndRunsNoneTwice() throws Exception {
@@ -43,16 +44,21 @@ class MasterRestartIT {
     killMasterWithJobsAndRestart("master-restart-pg-it", settings, 200);
   }
 
-  private static void killMasterWithJobsAndRestart(String name, Map<String, String> settings, int jobCount)
-      throws Exception {
+  private static void killMasterWithJobsAndRestart(
+      String name, Map<String, String> settings, int jobCount) throws Exception {
     try (LocalCluster cluster = Clusters.start(name, 2, settings)) {
       Rest rest = new Rest(cluster.masterUrl());
       Path effects = Files.createTempFile("distexec-effects", ".txt");
       Map<String, Integer> indexOf = new HashMap<>();
       for (int i = 0; i < jobCount; i++) {
         // Each job appends its index to the file: the side effect the test counts afterwards.
-        String id = rest.submit("{\"command\":\"sh\",\"args\":[\"-c\",\"sleep 0.4; echo $0 >> $1\",\"" + i + "\",\""
-            + effects + "\"]}");
+        String id =
+            rest.submit(
+                "{\"command\":\"sh\",\"args\":[\"-c\",\"sleep 0.4; echo $0 >> $1\",\""
+                    + i
+                    + "\",\""
+                    + effects
+                    + "\"]}");
         indexOf.put(id, i);
       }
       Map<String, Long> atKill = countByStatus(jobs(rest));
@@ -61,8 +67,12 @@ class MasterRestartIT {
       assertThat(indexOf).hasSize(jobCount);
 
       cluster.restart("master");
-      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
-          jobs(rest).stream().allMatch(j -> Rest.TERMINAL.contains(j.getString("status"))));
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(
+              () ->
+                  jobs(rest).stream().allMatch(j -> Rest.TERMINAL.contains(j.getString("status"))));
 
       List<JsonObject> jobs = jobs(rest);
       assertThat(jobs).hasSize(jobCount);
@@ -72,8 +82,10 @@ class MasterRestartIT {
       assertThat(after).containsExactly(Map.entry("SUCCEEDED", (long) jobCount));
       assertThat(jobs).allSatisfy(j -> assertThat(j.getInt("attempt")).isEqualTo(1));
 
-      Map<Integer, Long> effectsPerJob = Files.readAllLines(effects).stream()
-          .collect(Collectors.groupingBy(Integer::valueOf, TreeMap::new, Collectors.counting()));
+      Map<Integer, Long> effectsPerJob =
+          Files.readAllLines(effects).stream()
+              .collect(
+                  Collectors.groupingBy(Integer::valueOf, TreeMap::new, Collectors.counting()));
       assertThat(effectsPerJob).hasSize(jobCount);
       assertThat(effectsPerJob.values()).allMatch(n -> n == 1);
       assertThat(jobs.stream().map(j -> indexOf.get(j.getString("id")))).doesNotContainNull();
@@ -86,7 +98,8 @@ class MasterRestartIT {
     List<JsonObject> all = new ArrayList<>();
     String cursor = null;
     do {
-      JsonObject page = rest.get("/api/v1/jobs?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor)).json();
+      JsonObject page =
+          rest.get("/api/v1/jobs?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor)).json();
       page.getJsonArray("jobs").forEach(j -> all.add((JsonObject) j));
       JsonValue next = page.get("nextCursor");
       cursor = next == null || next == JsonValue.NULL ? null : page.getString("nextCursor");
@@ -95,8 +108,8 @@ class MasterRestartIT {
   }
 
   private static Map<String, Long> countByStatus(List<JsonObject> jobs) {
-    return jobs.stream().collect(Collectors.groupingBy(j -> j.getString("status"), TreeMap::new,
-        Collectors.counting()));
+    return jobs.stream()
+        .collect(
+            Collectors.groupingBy(j -> j.getString("status"), TreeMap::new, Collectors.counting()));
   }
-
 }

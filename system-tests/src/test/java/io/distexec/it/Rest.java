@@ -18,9 +18,11 @@ import java.util.Set;
 /** A small REST client for the tests: JSON in, JSON out. */
 final class Rest {
 
-  static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELLED", "LOST");
+  static final Set<String> TERMINAL =
+      Set.of("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELLED", "LOST");
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
 
   Rest(String base) {
@@ -48,8 +50,10 @@ final class Rest {
   }
 
   Answer post(String path, String json) throws Exception {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)));
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   /** POST with an RFC 7240 Prefer header. */
@@ -59,8 +63,10 @@ final class Rest {
 
   /** POST with optional Prefer and Idempotency-Key headers. */
   Answer post(String path, String json, String prefer, String idempotencyKey) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
     if (prefer != null) {
       request.header("Prefer", prefer);
     }
@@ -71,10 +77,14 @@ final class Rest {
   }
 
   private Answer send(HttpRequest.Builder request) throws Exception {
-    HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-        response.body(), response);
+    HttpResponse<String> response =
+        http.send(
+            request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    return new Answer(
+        response.statusCode(),
+        response.headers().firstValue("Content-Type").orElse(""),
+        response.body(),
+        response);
   }
 
   /** Submits a job; asserts it was accepted; returns its id. */
@@ -87,10 +97,14 @@ final class Rest {
   /** Waits until the job is in a terminal state and returns it. */
   JsonObject awaitEnd(String id, Duration atMost) {
     JsonObject[] last = new JsonObject[1];
-    await().atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> {
-      last[0] = get("/api/v1/jobs/" + id).json();
-      return TERMINAL.contains(last[0].getString("status"));
-    });
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              last[0] = get("/api/v1/jobs/" + id).json();
+              return TERMINAL.contains(last[0].getString("status"));
+            });
     return last[0];
   }
 }

@@ -1,9 +1,9 @@
 package io.distexec.it;
 
-import io.distexec.testing.LocalCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.distexec.testing.LocalCluster;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,43 +20,58 @@ import org.junit.jupiter.api.Test;
 class WorkerFailoverIT {
 
   /** Fast heartbeats so that a dead worker is noticed within seconds. */
-  private static final Map<String, String> FAST = Map.of(
-      "HEARTBEAT_INTERVAL_SECONDS", "1",
-      "HEARTBEAT_TIMEOUT_SECONDS", "3",
-      "LOAD_BALANCER", "least-connections");
+  private static final Map<String, String> FAST =
+      Map.of(
+          "HEARTBEAT_INTERVAL_SECONDS", "1",
+          "HEARTBEAT_TIMEOUT_SECONDS", "3",
+          "LOAD_BALANCER", "least-connections");
 
   /** Submits one long job per worker and returns the id of the one on {@code worker}. */
   private static String longJobOn(Rest rest, String worker, int seconds) throws Exception {
     return longJobOn(rest, worker, seconds, 1);
   }
 
-  private static String longJobOn(Rest rest, String worker, int seconds, int maxAttempts) throws Exception {
+  private static String longJobOn(Rest rest, String worker, int seconds, int maxAttempts)
+      throws Exception {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      ids.add(rest.submit("{\"command\":\"sleep\",\"args\":[\"" + seconds + "\"],\"maxAttempts\":" + maxAttempts
-          + "}"));
+      ids.add(
+          rest.submit(
+              "{\"command\":\"sleep\",\"args\":[\""
+                  + seconds
+                  + "\"],\"maxAttempts\":"
+                  + maxAttempts
+                  + "}"));
     }
     String[] found = new String[1];
-    await().atMost(Duration.ofSeconds(20)).until(() -> {
-      for (String id : ids) {
-        JsonObject job = rest.get("/api/v1/jobs/" + id).json();
-        if (job.getString("status").equals("RUNNING") && worker.equals(job.getString("worker", null))) {
-          found[0] = id;
-          return true;
-        }
-      }
-      return false;
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              for (String id : ids) {
+                JsonObject job = rest.get("/api/v1/jobs/" + id).json();
+                if (job.getString("status").equals("RUNNING")
+                    && worker.equals(job.getString("worker", null))) {
+                  found[0] = id;
+                  return true;
+                }
+              }
+              return false;
+            });
     return found[0];
   }
 
   private static List<String> workerIds(Rest rest) throws Exception {
-    return rest.get("/api/v1/workers").array().stream().map(w -> ((JsonObject) w).getString("id")).toList();
+    return rest.get("/api/v1/workers").array().stream()
+        .map(w -> ((JsonObject) w).getString("id"))
+        .toList();
   }
 
   private static void newJobsGoTo(Rest rest, String worker) throws Exception {
     for (int i = 0; i < 5; i++) {
-      JsonObject job = rest.awaitEnd(rest.submit("{\"command\":\"echo\",\"args\":[\"after\"]}"), Duration.ofSeconds(30));
+      JsonObject job =
+          rest.awaitEnd(
+              rest.submit("{\"command\":\"echo\",\"args\":[\"after\"]}"), Duration.ofSeconds(30));
       assertThat(job.getString("status")).isEqualTo("SUCCEEDED");
       assertThat(job.getString("worker")).isEqualTo(worker);
     }
@@ -68,22 +83,30 @@ class WorkerFailoverIT {
       Rest rest = new Rest(cluster.masterUrl());
       String running = longJobOn(rest, "worker-2", 4);
 
-      CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
-        try {
-          cluster.stop("worker-2");
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<Void> stopping =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  cluster.stop("worker-2");
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
       // While it drains, the master sees it as draining or gone, never as a target.
-      await().atMost(Duration.ofSeconds(10)).until(() -> rest.get("/api/v1/workers").body().contains("DRAINING")
-          || !workerIds(rest).contains("worker-2"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  rest.get("/api/v1/workers").body().contains("DRAINING")
+                      || !workerIds(rest).contains("worker-2"));
       JsonObject job = rest.awaitEnd(running, Duration.ofSeconds(60));
       assertThat(job.getString("status")).as(job.toString()).isEqualTo("SUCCEEDED");
       assertThat(job.getString("worker")).isEqualTo("worker-2");
       stopping.get();
 
-      await().atMost(Duration.ofSeconds(10)).until(() -> workerIds(rest).equals(List.of("worker-1")));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> workerIds(rest).equals(List.of("worker-1")));
       newJobsGoTo(rest, "worker-1");
     }
   }
@@ -101,10 +124,13 @@ class WorkerFailoverIT {
 
       JsonObject job = rest.awaitEnd(running, Duration.ofSeconds(30));
       assertThat(job.getString("status")).isEqualTo("SUCCEEDED");
-      await().atMost(Duration.ofSeconds(15)).until(() -> workerIds(rest).equals(List.of("worker-1")));
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> workerIds(rest).equals(List.of("worker-1")));
       newJobsGoTo(rest, "worker-1");
       // The drained worker's server keeps running, idle, until an operator stops it.
-      assertThat(ProcessHandle.of(cluster.pid("worker-2"))).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+      assertThat(ProcessHandle.of(cluster.pid("worker-2")))
+          .hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
     }
   }
 
@@ -117,13 +143,22 @@ class WorkerFailoverIT {
         ids.add(rest.submit("{\"command\":\"sleep\",\"args\":[\"3\"],\"maxAttempts\":2}"));
       }
       // Least connections spreads them: two on each worker, all running.
-      await().atMost(Duration.ofSeconds(20)).until(() -> ids.stream().allMatch(id -> {
-        try {
-          return rest.get("/api/v1/jobs/" + id).json().getString("status").equals("RUNNING");
-        } catch (Exception e) {
-          return false;
-        }
-      }));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  ids.stream()
+                      .allMatch(
+                          id -> {
+                            try {
+                              return rest.get("/api/v1/jobs/" + id)
+                                  .json()
+                                  .getString("status")
+                                  .equals("RUNNING");
+                            } catch (Exception e) {
+                              return false;
+                            }
+                          }));
       cluster.kill("worker-2");
 
       int retried = 0;
@@ -133,12 +168,16 @@ class WorkerFailoverIT {
         if (job.getInt("attempt") == 2) {
           retried++;
           assertThat(job.getString("worker")).isEqualTo("worker-1");
-          assertThat(job.getJsonArray("history").stream().map(h -> ((JsonObject) h).getString("status")).toList())
+          assertThat(
+                  job.getJsonArray("history").stream()
+                      .map(h -> ((JsonObject) h).getString("status"))
+                      .toList())
               .containsSubsequence("RUNNING", "QUEUED", "DISPATCHED", "RUNNING", "SUCCEEDED");
         }
       }
       assertThat(retried).isEqualTo(2);
-      System.out.printf("kill -9 of a worker with maxAttempts 2: %d of %d jobs retried on worker-1, all SUCCEEDED%n",
+      System.out.printf(
+          "kill -9 of a worker with maxAttempts 2: %d of %d jobs retried on worker-1, all SUCCEEDED%n",
           retried, ids.size());
     }
   }
@@ -159,18 +198,25 @@ class WorkerFailoverIT {
       } finally {
         signal("CONT", paused);
       }
-      // worker-2 wakes up, finishes its stale attempt and re-registers; nothing of it reaches the job.
+      // worker-2 wakes up, finishes its stale attempt and re-registers; nothing of it reaches the
+      // job.
       await().atMost(Duration.ofSeconds(20)).until(() -> workerIds(rest).contains("worker-2"));
-      await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8)).until(() -> {
-        JsonObject job = rest.get("/api/v1/jobs/" + running).json();
-        return job.getString("worker").equals("worker-1") && job.getInt("attempt") == 2
-            && job.getString("status").equals("SUCCEEDED");
-      });
+      await()
+          .during(Duration.ofSeconds(5))
+          .atMost(Duration.ofSeconds(8))
+          .until(
+              () -> {
+                JsonObject job = rest.get("/api/v1/jobs/" + running).json();
+                return job.getString("worker").equals("worker-1")
+                    && job.getInt("attempt") == 2
+                    && job.getString("status").equals("SUCCEEDED");
+              });
     }
   }
 
   private static void signal(String signal, long pid) throws Exception {
-    assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor()).isZero();
+    assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor())
+        .isZero();
   }
 
   @Test
@@ -184,7 +230,9 @@ class WorkerFailoverIT {
       JsonObject job = rest.awaitEnd(running, Duration.ofSeconds(30));
       assertThat(job.getString("status")).isEqualTo("LOST");
       assertThat(job.getString("error")).contains("worker-2");
-      await().atMost(Duration.ofSeconds(15)).until(() -> workerIds(rest).equals(List.of("worker-1")));
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> workerIds(rest).equals(List.of("worker-1")));
       newJobsGoTo(rest, "worker-1");
     }
   }

@@ -37,7 +37,12 @@ public final class LocalCluster implements AutoCloseable {
   private final List<Integer> workerHttpPorts;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private LocalCluster(Path root, Path home, Map<String, String> env, int masterHttpPort, int masterGrpcPort,
+  private LocalCluster(
+      Path root,
+      Path home,
+      Map<String, String> env,
+      int masterHttpPort,
+      int masterGrpcPort,
       List<Integer> workerHttpPorts) {
     this.root = root;
     this.home = home;
@@ -52,8 +57,8 @@ public final class LocalCluster implements AutoCloseable {
    * ready.
    *
    * @param root the distexec checkout (holds {@code scripts/} and the built {@code target/})
-   * @param settings extra environment for the servers, e.g. {@code FAST_START=0} or
-   *     {@code LOAD_BALANCER=round-robin}
+   * @param settings extra environment for the servers, e.g. {@code FAST_START=0} or {@code
+   *     LOAD_BALANCER=round-robin}
    * @throws IllegalStateException with the script's output when the cluster does not start
    */
   public static LocalCluster start(Path root, Path home, int workers, Map<String, String> settings)
@@ -70,11 +75,13 @@ public final class LocalCluster implements AutoCloseable {
     env.put("MASTER_GRPC_PORT", ports.get(1).toString());
     env.put("WORKER_HTTP_PORTS", join(workerHttp));
     env.put("WORKER_GRPC_PORTS", join(ports.subList(2 + workers, 2 + 2 * workers)));
-    LocalCluster cluster = new LocalCluster(root, home, env, ports.get(0), ports.get(1), List.copyOf(workerHttp));
+    LocalCluster cluster =
+        new LocalCluster(root, home, env, ports.get(0), ports.get(1), List.copyOf(workerHttp));
     try {
       String output = cluster.script("up");
       if (!output.contains("ready in")) {
-        throw new IllegalStateException("local-cluster.sh up did not report the cluster ready:\n" + output);
+        throw new IllegalStateException(
+            "local-cluster.sh up did not report the cluster ready:\n" + output);
       }
     } catch (IOException | InterruptedException | RuntimeException startFailed) {
       // Stop whatever did start, or it outlives the caller.
@@ -120,35 +127,40 @@ public final class LocalCluster implements AutoCloseable {
 
   /** The HTTP base URL of a server by name: {@code master} or {@code worker-N}. */
   public String url(String server) {
-    return server.equals("master") ? masterUrl()
+    return server.equals("master")
+        ? masterUrl()
         : workerUrl(Integer.parseInt(server.substring(server.lastIndexOf('-') + 1)));
   }
 
   /** Runs the cluster script with this cluster's settings; returns its output. */
   public String script(String command) throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("scripts/local-cluster.sh").toString(), command)
-        .redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder("bash", root.resolve("scripts/local-cluster.sh").toString(), command)
+            .redirectErrorStream(true);
     builder.environment().putAll(env);
     return run(builder, "local-cluster.sh " + command);
   }
 
-  private static String run(ProcessBuilder builder, String what) throws IOException, InterruptedException {
+  private static String run(ProcessBuilder builder, String what)
+      throws IOException, InterruptedException {
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes());
     if (!process.waitFor(SCRIPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
-      throw new IllegalStateException(what + " did not finish within " + SCRIPT_TIMEOUT.toMinutes() + " min:\n"
-          + output);
+      throw new IllegalStateException(
+          what + " did not finish within " + SCRIPT_TIMEOUT.toMinutes() + " min:\n" + output);
     }
     if (process.exitValue() != 0) {
-      throw new IllegalStateException(what + " failed (exit " + process.exitValue() + "):\n" + output);
+      throw new IllegalStateException(
+          what + " failed (exit " + process.exitValue() + "):\n" + output);
     }
     return output;
   }
 
   public long pid(String server) {
     try {
-      return Long.parseLong(Files.readString(home.resolve("usr/servers/.pid/" + server + ".pid")).trim());
+      return Long.parseLong(
+          Files.readString(home.resolve("usr/servers/.pid/" + server + ".pid")).trim());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -174,8 +186,9 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private ProcessBuilder serverCommand(String action, String server) {
-    ProcessBuilder builder = new ProcessBuilder(root.resolve("target/liberty/wlp/bin/server").toString(), action,
-        server).redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(root.resolve("target/liberty/wlp/bin/server").toString(), action, server)
+            .redirectErrorStream(true);
     builder.environment().put("WLP_USER_DIR", home.resolve("usr").toString());
     return builder;
   }
@@ -184,7 +197,8 @@ public final class LocalCluster implements AutoCloseable {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (!ready(baseUrl)) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(baseUrl + " not ready " + READY_TIMEOUT.toMinutes() + " min after its start");
+        throw new IllegalStateException(
+            baseUrl + " not ready " + READY_TIMEOUT.toMinutes() + " min after its start");
       }
       Thread.sleep(200);
     }
@@ -192,8 +206,11 @@ public final class LocalCluster implements AutoCloseable {
 
   private boolean ready(String baseUrl) throws InterruptedException {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready")).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      return http.send(
+                  HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready")).build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
     } catch (IOException e) {
       return false;
     }
@@ -201,10 +218,12 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Kills one server's JVM with SIGKILL: no shutdown hooks, no deregistration. */
   public void kill(String server) {
-    ProcessHandle.of(pid(server)).ifPresent(p -> {
-      p.destroyForcibly();
-      p.onExit().join();
-    });
+    ProcessHandle.of(pid(server))
+        .ifPresent(
+            p -> {
+              p.destroyForcibly();
+              p.onExit().join();
+            });
   }
 
   public Path log(String server) {
@@ -213,9 +232,14 @@ public final class LocalCluster implements AutoCloseable {
 
   /** A gauge or counter from the master's /metrics (Prometheus text), summed over its labels. */
   public double metric(String name) throws IOException, InterruptedException {
-    String body = http.send(HttpRequest.newBuilder(URI.create(masterUrl() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(body);
+    String body =
+        http.send(
+                HttpRequest.newBuilder(URI.create(masterUrl() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Matcher m =
+        Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$")
+            .matcher(body);
     double sum = 0;
     boolean found = false;
     while (m.find()) {
@@ -248,13 +272,15 @@ public final class LocalCluster implements AutoCloseable {
       Path pids = home.resolve("usr/servers/.pid");
       if (Files.isDirectory(pids)) {
         try (Stream<Path> files = Files.list(pids)) {
-          files.forEach(p -> {
-            try {
-              ProcessHandle.of(Long.parseLong(Files.readString(p).trim())).ifPresent(ProcessHandle::destroyForcibly);
-            } catch (IOException | NumberFormatException e) {
-              // the server removed its pid file while stopping
-            }
-          });
+          files.forEach(
+              p -> {
+                try {
+                  ProcessHandle.of(Long.parseLong(Files.readString(p).trim()))
+                      .ifPresent(ProcessHandle::destroyForcibly);
+                } catch (IOException | NumberFormatException e) {
+                  // the server removed its pid file while stopping
+                }
+              });
         }
       }
     }

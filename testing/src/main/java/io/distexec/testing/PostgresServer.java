@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real PostgreSQL server for tests: a fresh cluster in a temporary folder on a free loopback port,
- * started once per test JVM and stopped when it exits. Uses the server binaries of Debian's
+ * A real PostgreSQL server for tests: a fresh cluster in a temporary folder on a free loopback
+ * port, started once per test JVM and stopped when it exits. Uses the server binaries of Debian's
  * {@code postgresql} package (.ci/run installs it), or those in {@code PG_BIN}. As root, the server
  * runs as the {@code postgres} user, because PostgreSQL refuses to run as root.
  */
@@ -43,7 +43,8 @@ public final class PostgresServer {
       try {
         instance = start();
       } catch (IOException | InterruptedException e) {
-        throw new IllegalStateException("could not start PostgreSQL for the tests: " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "could not start PostgreSQL for the tests: " + e.getMessage(), e);
       }
       Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "postgres-stop"));
     }
@@ -57,7 +58,8 @@ public final class PostgresServer {
         Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
-      throw new IllegalStateException("could not create database " + name + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "could not create database " + name + ": " + e.getMessage(), e);
     }
     return url(name);
   }
@@ -76,23 +78,58 @@ public final class PostgresServer {
     }
     int port = FreePorts.take(1).get(0);
     PostgresServer server = new PostgresServer(bin, data, port, runAs);
-    run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "distexec", "--auth=trust",
-        "-E", "UTF8", "--no-sync"), runAs);
+    run(
+        List.of(
+            bin.resolve("initdb").toString(),
+            "-D",
+            data.toString(),
+            "-U",
+            "distexec",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync"),
+        runAs);
     // fsync off: the tests kill masters, not machines, so the OS page cache is durable enough.
-    run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60", "-l",
-        dir.resolve("server.log").toString(), "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1"
-            + " -c fsync=off -c max_connections=200", "start"), runAs);
+    run(
+        List.of(
+            bin.resolve("pg_ctl").toString(),
+            "-D",
+            data.toString(),
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            dir.resolve("server.log").toString(),
+            "-o",
+            "-p "
+                + port
+                + " -k "
+                + dir
+                + " -c listen_addresses=127.0.0.1"
+                + " -c fsync=off -c max_connections=200",
+            "start"),
+        runAs);
     return server;
   }
 
   private void stop() {
     try {
-      run(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "immediate", "stop"), runAs);
+      run(
+          List.of(
+              bin.resolve("pg_ctl").toString(),
+              "-D",
+              dataDir.toString(),
+              "-m",
+              "immediate",
+              "stop"),
+          runAs);
       try (var files = Files.walk(dataDir.getParent())) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     } catch (IOException | InterruptedException | IllegalStateException e) {
-      System.err.println("could not stop the test PostgreSQL in " + dataDir + ": " + e.getMessage());
+      System.err.println(
+          "could not stop the test PostgreSQL in " + dataDir + ": " + e.getMessage());
     }
   }
 
@@ -104,7 +141,8 @@ public final class PostgresServer {
     Path debian = Path.of("/usr/lib/postgresql");
     String[] versions = debian.toFile().list();
     if (versions != null) {
-      return Arrays.stream(versions).filter(v -> v.matches("\\d+"))
+      return Arrays.stream(versions)
+          .filter(v -> v.matches("\\d+"))
           .max(Comparator.comparingInt(Integer::parseInt))
           .map(v -> debian.resolve(v).resolve("bin"))
           .filter(p -> Files.isExecutable(p.resolve("pg_ctl")))
@@ -114,11 +152,13 @@ public final class PostgresServer {
   }
 
   private static IllegalStateException missing() {
-    return new IllegalStateException("PostgreSQL server binaries not found: install Debian's postgresql package"
-        + " (.ci/run does) or set PG_BIN to the folder holding initdb and pg_ctl");
+    return new IllegalStateException(
+        "PostgreSQL server binaries not found: install Debian's postgresql package"
+            + " (.ci/run does) or set PG_BIN to the folder holding initdb and pg_ctl");
   }
 
-  private static void run(List<String> command, String runAs) throws IOException, InterruptedException {
+  private static void run(List<String> command, String runAs)
+      throws IOException, InterruptedException {
     List<String> full = new ArrayList<>();
     if (runAs != null) {
       full.addAll(List.of("runuser", "-u", runAs, "--"));

@@ -1,7 +1,5 @@
 package io.distexec.worker;
 
-import java.time.Duration;
-
 import io.distexec.common.GrpcChannels;
 import io.distexec.common.GrpcEndpoint;
 import io.distexec.executor.ExecutorRegistry;
@@ -20,6 +18,7 @@ import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,12 +36,10 @@ public class WorkerLifecycle {
   private static final Logger LOG = Logger.getLogger(WorkerLifecycle.class.getName());
 
   /** Runs a drain the master asked for (it waits for running tasks). */
-  @Resource
-  ManagedScheduledExecutorService scheduler;
+  @Resource ManagedScheduledExecutorService scheduler;
 
   /** Makes the one thread registration and heartbeats run on. */
-  @Resource
-  ManagedThreadFactory threadFactory;
+  @Resource ManagedThreadFactory threadFactory;
 
   private final WorkerConfig config;
   private final TaskRunner runner;
@@ -56,7 +53,11 @@ public class WorkerLifecycle {
   private volatile ScheduledExecutorService membership;
 
   @Inject
-  WorkerLifecycle(WorkerConfig config, TaskRunner runner, ExecutorRegistry executors, WorkerGrpcService workerService) {
+  WorkerLifecycle(
+      WorkerConfig config,
+      TaskRunner runner,
+      ExecutorRegistry executors,
+      WorkerGrpcService workerService) {
     this.config = config;
     this.runner = runner;
     this.executors = executors;
@@ -72,28 +73,55 @@ public class WorkerLifecycle {
     try {
       endpoint = GrpcEndpoint.start("worker", config.bind(), List.of(workerService));
     } catch (IOException e) {
-      throw new UncheckedIOException(e.getMessage() + " (set WORKER_ADDRESS to a free host:port)", e);
+      throw new UncheckedIOException(
+          e.getMessage() + " (set WORKER_ADDRESS to a free host:port)", e);
     }
     channels = new GrpcChannels("worker");
     masterChannel = channels.open(config.masterAddress());
     // Heartbeats get a thread of their own: if they queued behind busy work in a shared pool, the
     // master would declare a worker dead for being busy.
     membership = Executors.newSingleThreadScheduledExecutor(threadFactory);
-    master = new MasterConnection(config, executors.names(), runner::active, workerService::taskIds, runner::draining,
-        () -> scheduler.execute(this::drainAndLeave), masterChannel, membership);
+    master =
+        new MasterConnection(
+            config,
+            executors.names(),
+            runner::active,
+            workerService::taskIds,
+            runner::draining,
+            () -> scheduler.execute(this::drainAndLeave),
+            masterChannel,
+            membership);
     master.start();
     warnIfThePoolIsTooSmall();
-    LOG.info(() -> "worker " + config.workerId() + " started: gRPC on " + config.bind().host() + ":" + endpoint.port()
-        + ", " + config.maxConcurrentTasks() + " slots, executors " + executors.names() + ", master "
-        + config.masterAddress());
+    LOG.info(
+        () ->
+            "worker "
+                + config.workerId()
+                + " started: gRPC on "
+                + config.bind().host()
+                + ":"
+                + endpoint.port()
+                + ", "
+                + config.maxConcurrentTasks()
+                + " slots, executors "
+                + executors.names()
+                + ", master "
+                + config.masterAddress());
   }
 
   private void warnIfThePoolIsTooSmall() {
     int needed = WorkerConfig.executorThreadsNeeded(config.maxConcurrentTasks());
     if (!config.executorThreadsSuffice()) {
-      LOG.warning(() -> "EXECUTOR_THREADS is " + config.executorThreads() + ", too few for " + config.maxConcurrentTasks()
-          + " slots (MAX_CONCURRENT_TASKS): set it to " + needed + ", or tasks and their output will wait for"
-          + " Liberty to grow its thread pool (one step every 1.5 s)");
+      LOG.warning(
+          () ->
+              "EXECUTOR_THREADS is "
+                  + config.executorThreads()
+                  + ", too few for "
+                  + config.maxConcurrentTasks()
+                  + " slots (MAX_CONCURRENT_TASKS): set it to "
+                  + needed
+                  + ", or tasks and their output will wait for"
+                  + " Liberty to grow its thread pool (one step every 1.5 s)");
     }
   }
 
@@ -149,7 +177,10 @@ public class WorkerLifecycle {
     }
   }
 
-  /** Takes no new work, tells the master, and waits for running tasks (cancelling them after the grace). */
+  /**
+   * Takes no new work, tells the master, and waits for running tasks (cancelling them after the
+   * grace).
+   */
   private synchronized void finishRunningTasks() {
     runner.drain();
     if (master != null) {
@@ -157,8 +188,12 @@ public class WorkerLifecycle {
     }
     try {
       if (!runner.awaitIdle(config.drainGrace())) {
-        LOG.warning(() -> runner.active() + " task(s) still running after " + config.drainGrace().toSeconds()
-            + " s (DRAIN_GRACE_SECONDS); cancelling them");
+        LOG.warning(
+            () ->
+                runner.active()
+                    + " task(s) still running after "
+                    + config.drainGrace().toSeconds()
+                    + " s (DRAIN_GRACE_SECONDS); cancelling them");
         runner.cancelAll("worker shutting down");
         runner.awaitIdle(Duration.ofSeconds(10));
       }

@@ -42,26 +42,33 @@ import java.util.regex.Pattern;
  * nothing in the arguments is ever interpreted (a shell only with {@link Task#shell()}). The
  * process leads a session of its own; when it exits, times out or is cancelled, every process left
  * in that session is ended (SIGTERM, a grace period, then SIGKILL). Standard output and error are
- * streamed to the context's sink as they come and kept separately, each up to a cap (head and tail).
+ * streamed to the context's sink as they come and kept separately, each up to a cap (head and
+ * tail).
  */
 public final class CommandExecutor implements Executor {
 
   /** The type name tasks use to choose this executor. */
   public static final String NAME = Task.DEFAULT_TYPE;
+
   /** Exit code reported when the program does not exist, as shells do. */
   public static final int EXIT_COMMAND_NOT_FOUND = 127;
+
   /** Exit code reported when the program exists but may not be executed, as shells do. */
   public static final int EXIT_NOT_EXECUTABLE = 126;
+
   /** The shell used in shell mode. */
   public static final String SHELL = "/bin/sh";
+
   /** Variables a task inherits from the worker by default; anything else must be set per task. */
   public static final Set<String> DEFAULT_PASSTHROUGH =
       Set.of("PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LC_ALL", "TZ", "TMPDIR");
 
   private static final Logger LOG = Logger.getLogger(CommandExecutor.class.getName());
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
   /** How long to wait for output pipes once the task's processes are gone. */
   private static final Duration PIPE_DRAIN = Duration.ofSeconds(2);
+
   private static final int CHUNK_BYTES = 16 * 1024;
 
   /**
@@ -72,14 +79,18 @@ public final class CommandExecutor implements Executor {
    * @param baseEnvironment environment every task starts from; task variables override it
    * @param policy which programs may run
    */
-  public record Settings(int outputCapBytes, Duration killGrace, Map<String, String> baseEnvironment,
+  public record Settings(
+      int outputCapBytes,
+      Duration killGrace,
+      Map<String, String> baseEnvironment,
       CommandPolicy policy) {
     public static final int DEFAULT_OUTPUT_CAP_BYTES = CappedOutput.DEFAULT_CAP_BYTES;
     public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
 
     public Settings {
       if (outputCapBytes < 2) {
-        throw new IllegalArgumentException("output cap must be at least 2 bytes, got " + outputCapBytes);
+        throw new IllegalArgumentException(
+            "output cap must be at least 2 bytes, got " + outputCapBytes);
       }
       if (killGrace.isNegative()) {
         throw new IllegalArgumentException("kill grace must not be negative, got " + killGrace);
@@ -94,19 +105,24 @@ public final class CommandExecutor implements Executor {
 
     /** 1 MiB per stream, 5 s grace, {@link #DEFAULT_PASSTHROUGH} from this process, any program. */
     public static Settings defaults() {
-      return new Settings(DEFAULT_OUTPUT_CAP_BYTES, DEFAULT_KILL_GRACE, passThrough(System.getenv(),
-          DEFAULT_PASSTHROUGH), CommandPolicy.allowAll());
+      return new Settings(
+          DEFAULT_OUTPUT_CAP_BYTES,
+          DEFAULT_KILL_GRACE,
+          passThrough(System.getenv(), DEFAULT_PASSTHROUGH),
+          CommandPolicy.allowAll());
     }
 
     /** The variables of {@code environment} whose names are in {@code names}. */
-    public static Map<String, String> passThrough(Map<String, String> environment, Set<String> names) {
+    public static Map<String, String> passThrough(
+        Map<String, String> environment, Set<String> names) {
       Map<String, String> base = new HashMap<>();
-      names.forEach(name -> {
-        String value = environment.get(name);
-        if (value != null) {
-          base.put(name, value);
-        }
-      });
+      names.forEach(
+          name -> {
+            String value = environment.get(name);
+            if (value != null) {
+              base.put(name, value);
+            }
+          });
       return base;
     }
   }
@@ -133,9 +149,12 @@ public final class CommandExecutor implements Executor {
   public void validate(Task task) throws InvalidTaskException {
     List<Violation> violations = new ArrayList<>();
     if (task.command().isBlank()) {
-      violations.add(new Violation("command", task.shell()
-          ? "must not be empty; give the script to run, e.g. \"echo hi | tr a-z A-Z\""
-          : "must not be empty; give the program to run, e.g. \"echo\""));
+      violations.add(
+          new Violation(
+              "command",
+              task.shell()
+                  ? "must not be empty; give the script to run, e.g. \"echo hi | tr a-z A-Z\""
+                  : "must not be empty; give the program to run, e.g. \"echo\""));
     } else if (task.command().indexOf('\0') >= 0) {
       violations.add(new Violation("command", "must not contain a NUL character"));
     }
@@ -147,10 +166,13 @@ public final class CommandExecutor implements Executor {
     }
     for (Map.Entry<String, String> e : task.env().entrySet()) {
       if (!ENV_NAME.matcher(e.getKey()).matches()) {
-        violations.add(new Violation("env." + e.getKey(),
-            "is not a valid variable name: use letters, digits and '_', not starting with a digit"));
+        violations.add(
+            new Violation(
+                "env." + e.getKey(),
+                "is not a valid variable name: use letters, digits and '_', not starting with a digit"));
       } else if (e.getValue().indexOf('\0') >= 0) {
-        violations.add(new Violation("env." + e.getKey(), "value must not contain a NUL character"));
+        violations.add(
+            new Violation("env." + e.getKey(), "value must not contain a NUL character"));
       }
     }
     if (task.timeout().isNegative()) {
@@ -166,10 +188,11 @@ public final class CommandExecutor implements Executor {
     if (context.isCancelled()) {
       return Result.cancelledBeforeStart("cancelled before start: " + context.cancelReason());
     }
-    File workdir = task.workdir() == null || task.workdir().isBlank() ? null : new File(task.workdir());
+    File workdir =
+        task.workdir() == null || task.workdir().isBlank() ? null : new File(task.workdir());
     if (workdir != null && !workdir.isDirectory()) {
-      return Result.failedToStart("workdir does not exist or is not a directory: " + task.workdir(),
-          OptionalInt.empty());
+      return Result.failedToStart(
+          "workdir does not exist or is not a directory: " + task.workdir(), OptionalInt.empty());
     }
     Map<String, String> env = new HashMap<>(settings.baseEnvironment());
     env.putAll(task.env());
@@ -181,18 +204,21 @@ public final class CommandExecutor implements Executor {
       // Resolve the program ourselves: the error then names it, and the policy sees the real path.
       Optional<Path> program = CommandPath.resolve(task.command(), env.get("PATH"), workdir);
       if (program.isEmpty()) {
-        return Result.failedToStart("command not found: " + task.command(), OptionalInt.of(EXIT_COMMAND_NOT_FOUND));
+        return Result.failedToStart(
+            "command not found: " + task.command(), OptionalInt.of(EXIT_COMMAND_NOT_FOUND));
       }
       if (!Files.isExecutable(program.get()) || Files.isDirectory(program.get())) {
-        return Result.failedToStart("permission denied: " + task.command(), OptionalInt.of(EXIT_NOT_EXECUTABLE));
+        return Result.failedToStart(
+            "permission denied: " + task.command(), OptionalInt.of(EXIT_NOT_EXECUTABLE));
       }
       argv.add(program.get().toString());
     }
     argv.addAll(task.args());
     Optional<String> refusal = settings.policy().refusal(Path.of(argv.get(0)));
     if (refusal.isPresent()) {
-      return Result.failedToStart("refused: " + refusal.get()
-          + (task.shell() ? " (shell mode runs " + SHELL + ")" : ""), OptionalInt.empty());
+      return Result.failedToStart(
+          "refused: " + refusal.get() + (task.shell() ? " (shell mode runs " + SHELL + ")" : ""),
+          OptionalInt.empty());
     }
     ProcessBuilder builder = new ProcessBuilder(ProcessTree.inOwnSession(argv)).directory(workdir);
     builder.environment().clear();
@@ -202,39 +228,49 @@ public final class CommandExecutor implements Executor {
     try {
       process = builder.start();
     } catch (IOException e) {
-      return Result.failedToStart("could not start " + task.command() + ": " + e.getMessage(), OptionalInt.empty());
+      return Result.failedToStart(
+          "could not start " + task.command() + ": " + e.getMessage(), OptionalInt.empty());
     }
     return awaitProcess(task, context, process, startedAt);
   }
 
-  private Result awaitProcess(Task task, ExecutionContext context, Process process, Instant startedAt)
+  private Result awaitProcess(
+      Task task, ExecutionContext context, Process process, Instant startedAt)
       throws InterruptedException {
     PidWindow pids = PidWindow.since(process.pid());
     CappedOutput stdout = new CappedOutput(settings.outputCapBytes());
     CappedOutput stderr = new CappedOutput(settings.outputCapBytes());
-    CompletableFuture<Void> outPump = pump(process.getInputStream(), StdStream.STDOUT, stdout, context.output());
-    CompletableFuture<Void> errPump = pump(process.getErrorStream(), StdStream.STDERR, stderr, context.output());
+    CompletableFuture<Void> outPump =
+        pump(process.getInputStream(), StdStream.STDOUT, stdout, context.output());
+    CompletableFuture<Void> errPump =
+        pump(process.getErrorStream(), StdStream.STDERR, stderr, context.output());
     feedStdin(task, process);
 
     AtomicInteger killed = new AtomicInteger();
     CompletableFuture<Void> cancelled = new CompletableFuture<>();
-    context.onCancel(() -> {
-      if (process.isAlive() && cancelled.complete(null)) {
-        Runnable kill = () -> killed.addAndGet(ProcessTree.kill(process.toHandle(), pids, settings.killGrace()));
-        try {
-          ioThreads.execute(kill);
-        } catch (RejectedExecutionException e) {
-          kill.run(); // the pool is shutting down: kill on the cancelling thread
-        }
-      }
-    });
+    context.onCancel(
+        () -> {
+          if (process.isAlive() && cancelled.complete(null)) {
+            Runnable kill =
+                () ->
+                    killed.addAndGet(
+                        ProcessTree.kill(process.toHandle(), pids, settings.killGrace()));
+            try {
+              ioThreads.execute(kill);
+            } catch (RejectedExecutionException e) {
+              kill.run(); // the pool is shutting down: kill on the cancelling thread
+            }
+          }
+        });
     UsageSampler usage = new UsageSampler(process.toHandle());
     boolean timedOut = false;
     try {
-      long deadline = task.hasTimeout() ? System.nanoTime() + task.timeout().toNanos() : Long.MAX_VALUE;
+      long deadline =
+          task.hasTimeout() ? System.nanoTime() + task.timeout().toNanos() : Long.MAX_VALUE;
       usage.sample();
       // Wait in short steps and sample the processes in between: no extra thread per task.
-      while (!process.waitFor(Math.min(UsageSampler.INTERVAL.toNanos(), Math.max(0, deadline - System.nanoTime())),
+      while (!process.waitFor(
+          Math.min(UsageSampler.INTERVAL.toNanos(), Math.max(0, deadline - System.nanoTime())),
           TimeUnit.NANOSECONDS)) {
         if (System.nanoTime() >= deadline) {
           timedOut = !cancelled.isDone();
@@ -253,19 +289,47 @@ public final class CommandExecutor implements Executor {
       Instant finishedAt = Instant.now();
       ResourceUsage used = new ResourceUsage(usage.cpuTime(), usage.peakRssBytes(), killed.get());
       if (timedOut) {
-        return new Result(Outcome.TIMED_OUT, OptionalInt.empty(), stdout.captured(), stderr.captured(),
-            "timed out after " + task.timeout().toSeconds() + " s; " + killed.get() + " process(es) killed",
-            startedAt, finishedAt, used);
+        return new Result(
+            Outcome.TIMED_OUT,
+            OptionalInt.empty(),
+            stdout.captured(),
+            stderr.captured(),
+            "timed out after "
+                + task.timeout().toSeconds()
+                + " s; "
+                + killed.get()
+                + " process(es) killed",
+            startedAt,
+            finishedAt,
+            used);
       }
       if (cancelled.isDone()) {
-        return new Result(Outcome.CANCELLED, OptionalInt.empty(), stdout.captured(), stderr.captured(),
-            "cancelled: " + context.cancelReason(), startedAt, finishedAt, used);
+        return new Result(
+            Outcome.CANCELLED,
+            OptionalInt.empty(),
+            stdout.captured(),
+            stderr.captured(),
+            "cancelled: " + context.cancelReason(),
+            startedAt,
+            finishedAt,
+            used);
       }
       Outcome outcome = exit == 0 ? Outcome.SUCCEEDED : Outcome.FAILED;
-      String error = exit == 0 ? "" : exit > 128 && exit < 160 ? "killed by signal " + (exit - 128)
-          : "exited with code " + exit;
-      return new Result(outcome, OptionalInt.of(exit), stdout.captured(), stderr.captured(), error, startedAt,
-          finishedAt, used);
+      String error =
+          exit == 0
+              ? ""
+              : exit > 128 && exit < 160
+                  ? "killed by signal " + (exit - 128)
+                  : "exited with code " + exit;
+      return new Result(
+          outcome,
+          OptionalInt.of(exit),
+          stdout.captured(),
+          stderr.captured(),
+          error,
+          startedAt,
+          finishedAt,
+          used);
     } catch (InterruptedException e) {
       // The worker is going away: leave nothing running behind.
       ProcessTree.kill(process.toHandle(), pids, Duration.ZERO);
@@ -273,20 +337,23 @@ public final class CommandExecutor implements Executor {
     }
   }
 
-  private CompletableFuture<Void> pump(InputStream in, StdStream stream, CappedOutput kept, OutputSink live) {
-    return CompletableFuture.runAsync(() -> {
-      byte[] buffer = new byte[CHUNK_BYTES];
-      try (in) {
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          kept.write(buffer, 0, n);
-          live.accept(stream, buffer, 0, n);
-        }
-      } catch (IOException e) {
-        // The pipe was closed under us: the output so far is kept.
-        LOG.log(Level.FINE, "output pipe closed", e);
-      }
-    }, ioThreads);
+  private CompletableFuture<Void> pump(
+      InputStream in, StdStream stream, CappedOutput kept, OutputSink live) {
+    return CompletableFuture.runAsync(
+        () -> {
+          byte[] buffer = new byte[CHUNK_BYTES];
+          try (in) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+              kept.write(buffer, 0, n);
+              live.accept(stream, buffer, 0, n);
+            }
+          } catch (IOException e) {
+            // The pipe was closed under us: the output so far is kept.
+            LOG.log(Level.FINE, "output pipe closed", e);
+          }
+        },
+        ioThreads);
   }
 
   private void feedStdin(Task task, Process process) {
@@ -297,14 +364,15 @@ public final class CommandExecutor implements Executor {
       return;
     }
     // Written on its own thread: a process may fill its stdout before it reads all its stdin.
-    ioThreads.execute(() -> {
-      try (stdin) {
-        stdin.write(input);
-      } catch (IOException e) {
-        // The process exited or closed stdin before reading it all; that is its choice.
-        LOG.log(Level.FINE, "stdin closed early", e);
-      }
-    });
+    ioThreads.execute(
+        () -> {
+          try (stdin) {
+            stdin.write(input);
+          } catch (IOException e) {
+            // The process exited or closed stdin before reading it all; that is its choice.
+            LOG.log(Level.FINE, "stdin closed early", e);
+          }
+        });
   }
 
   /**
@@ -315,7 +383,8 @@ public final class CommandExecutor implements Executor {
     try {
       pump.get(PIPE_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      LOG.warning("a process that left the task's session still holds its output open; output after now is not kept");
+      LOG.warning(
+          "a process that left the task's session still holds its output open; output after now is not kept");
     } catch (ExecutionException e) {
       LOG.log(Level.WARNING, "copying output failed", e.getCause());
     }

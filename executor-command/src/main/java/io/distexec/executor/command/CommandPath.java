@@ -5,7 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Finds a program the way a shell's {@code execvp} does: a name with a '/' is a path, else PATH is searched. */
+/**
+ * Finds a program the way a shell's {@code execvp} does: a name with a '/' is a path, else PATH is
+ * searched.
+ */
 final class CommandPath {
 
   private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";

@@ -19,8 +19,8 @@ import java.util.Set;
  * (sh, env, xargs, an interpreter) lets those run too: allow such programs only on purpose.
  *
  * <p>Entries, comma-separated: a bare name ({@code echo}) allows that program where the worker's
- * own PATH finds it; an entry with a '/' is a glob on the program's absolute path
- * ({@code /usr/bin/*}, {@code /opt/tools/**}).
+ * own PATH finds it; an entry with a '/' is a glob on the program's absolute path ({@code
+ * /usr/bin/*}, {@code /opt/tools/**}).
  */
 public final class CommandPolicy {
 
@@ -57,12 +57,15 @@ public final class CommandPolicy {
       }
       if (entry.contains("/")) {
         if (!entry.startsWith("/")) {
-          throw new IllegalArgumentException("COMMAND_ALLOWLIST entry '" + entry
-              + "' must be a bare program name or an absolute path glob such as /usr/bin/*");
+          throw new IllegalArgumentException(
+              "COMMAND_ALLOWLIST entry '"
+                  + entry
+                  + "' must be a bare program name or an absolute path glob such as /usr/bin/*");
         }
         globs.add(FileSystems.getDefault().getPathMatcher("glob:" + entry));
       } else {
-        String search = basePath == null || basePath.isBlank() ? "/usr/local/bin:/usr/bin:/bin" : basePath;
+        String search =
+            basePath == null || basePath.isBlank() ? "/usr/local/bin:/usr/bin:/bin" : basePath;
         for (String dir : search.split(File.pathSeparator)) {
           Path candidate = Path.of(dir.isEmpty() ? "." : dir, entry).toAbsolutePath().normalize();
           if (Files.isExecutable(candidate)) {
@@ -87,6 +90,7 @@ public final class CommandPolicy {
     if (allowedPaths.contains(normalized) || globs.stream().anyMatch(g -> g.matches(normalized))) {
       return Optional.empty();
     }
-    return Optional.of(normalized + " is not allowed by this worker's COMMAND_ALLOWLIST (" + setting + ")");
+    return Optional.of(
+        normalized + " is not allowed by this worker's COMMAND_ALLOWLIST (" + setting + ")");
   }
 }

@@ -8,17 +8,17 @@ import java.util.function.LongSupplier;
 import java.util.stream.LongStream;
 
 /**
- * The process ids Linux handed out since a task's leader started, so that the search for the
- * task's processes reads /proc/PID/stat only for those instead of for every process on the
- * machine (a scan of the whole table cost a worker 1.2 ms per task).
+ * The process ids Linux handed out since a task's leader started, so that the search for the task's
+ * processes reads /proc/PID/stat only for those instead of for every process on the machine (a scan
+ * of the whole table cost a worker 1.2 ms per task).
  *
  * <p>Why that is enough: everything in the leader's session was forked after the leader, and the
  * kernel hands out ids in increasing order, wrapping around at {@code pid_max}. Reading the last id
  * it handed out ({@code /proc/sys/kernel/ns_last_pid}) now and then tells where the counter is and
- * whether it wrapped: the window is (leader, last], or after one wrap (leader, pid_max) and
- * [0, last]. Once the counter has come round past the leader again, or where the file cannot be
- * read, every id is in the window. The command executor looks every 100 ms; going all the way
- * round between two looks would take a few hundred thousand forks a second.
+ * whether it wrapped: the window is (leader, last], or after one wrap (leader, pid_max) and [0,
+ * last]. Once the counter has come round past the leader again, or where the file cannot be read,
+ * every id is in the window. The command executor looks every 100 ms; going all the way round
+ * between two looks would take a few hundred thousand forks a second.
  */
 final class PidWindow {
 
@@ -30,7 +30,9 @@ final class PidWindow {
   private int wraps;
   private boolean everything;
 
-  /** @param lastPid the last id handed out, or -1 when that cannot be known */
+  /**
+   * @param lastPid the last id handed out, or -1 when that cannot be known
+   */
   PidWindow(long leader, LongSupplier lastPid) {
     this.leader = leader;
     this.lastPid = lastPid;

@@ -9,13 +9,13 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * One process as Linux's {@code /proc/PID/stat} and {@code /proc/PID/status} show it: the fields the
- * command executor needs to find a task's processes and to measure them.
+ * One process as Linux's {@code /proc/PID/stat} and {@code /proc/PID/status} show it: the fields
+ * the command executor needs to find a task's processes and to measure them.
  *
  * @param pid process id
  * @param processGroup its process group
- * @param cpuTicks user + system time of the process and of the children it has waited for, in
- *     clock ticks ({@link #TICKS_PER_SECOND})
+ * @param cpuTicks user + system time of the process and of the children it has waited for, in clock
+ *     ticks ({@link #TICKS_PER_SECOND})
  * @param rssBytes resident memory
  */
 record ProcStat(long pid, long processGroup, long cpuTicks, long rssBytes) {
@@ -37,7 +37,11 @@ record ProcStat(long pid, long processGroup, long cpuTicks, long rssBytes) {
       // After the command name (in parentheses, may hold spaces): state(3) ppid(4) pgrp(5) ...
       // utime(14) stime(15) cutime(16) cstime(17) ... ; index = field number - 3.
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+      long ticks =
+          Long.parseLong(f[11])
+              + Long.parseLong(f[12])
+              + Long.parseLong(f[13])
+              + Long.parseLong(f[14]);
       return Optional.of(new ProcStat(pid, Long.parseLong(f[2]), ticks, rss(pid)));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();

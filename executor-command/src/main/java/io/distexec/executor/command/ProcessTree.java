@@ -13,9 +13,9 @@ import java.util.Optional;
 /**
  * Starts a task's process in a session (and process group) of its own and ends that whole group:
  * SIGTERM first, SIGKILL after a grace period. A process group catches what a plain parent/child
- * walk misses: children re-parented to init after their parent exited, such as
- * {@code sh -c 'sleep 300 &'}. Where {@code setsid} or {@code /proc} are missing (not Linux) it
- * falls back to the parent/child tree.
+ * walk misses: children re-parented to init after their parent exited, such as {@code sh -c 'sleep
+ * 300 &'}. Where {@code setsid} or {@code /proc} are missing (not Linux) it falls back to the
+ * parent/child tree.
  */
 final class ProcessTree {
 
@@ -29,7 +29,8 @@ final class ProcessTree {
       return Optional.empty();
     }
     return List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid")).stream()
-        .filter(Files::isExecutable).findFirst();
+        .filter(Files::isExecutable)
+        .findFirst();
   }
 
   /** The argv that starts {@code argv} as the leader of a new session, when that is possible. */
@@ -71,7 +72,8 @@ final class ProcessTree {
    * Polls until every process is gone. {@link ProcessHandle#onExit()} is no use here: for processes
    * that are not our children the JDK polls with a backoff that takes seconds to notice an exit.
    */
-  private static boolean awaitGone(Collection<ProcessHandle> processes, Duration grace) throws InterruptedException {
+  private static boolean awaitGone(Collection<ProcessHandle> processes, Duration grace)
+      throws InterruptedException {
     long deadline = System.nanoTime() + grace.toNanos();
     while (processes.stream().anyMatch(ProcStat::running)) {
       if (System.nanoTime() >= deadline) {
@@ -82,7 +84,8 @@ final class ProcessTree {
     return true;
   }
 
-  private static void forceKill(ProcessHandle leader, PidWindow window, Map<Long, ProcessHandle> targets) {
+  private static void forceKill(
+      ProcessHandle leader, PidWindow window, Map<Long, ProcessHandle> targets) {
     // Signal again whatever is alive, including processes forked since the first look.
     targets.putAll(members(leader, window));
     targets.values().stream().filter(ProcStat::running).forEach(ProcessHandle::destroyForcibly);

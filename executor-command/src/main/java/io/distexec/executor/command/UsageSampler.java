@@ -1,10 +1,9 @@
 package io.distexec.executor.command;
 
-import java.util.stream.Stream;
-
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
  * Measures a task's processes from /proc while it runs: the peak of their resident memory added
@@ -36,8 +35,8 @@ final class UsageSampler {
     boolean any = false;
     // The first sample, taken as the task starts, looks at the leader only: it has had no time to
     // fork, and a walk of the descendants reads the whole process table.
-    Stream<ProcessHandle> tree = first ? Stream.of(leader)
-        : Stream.concat(Stream.of(leader), leader.descendants());
+    Stream<ProcessHandle> tree =
+        first ? Stream.of(leader) : Stream.concat(Stream.of(leader), leader.descendants());
     first = false;
     for (ProcessHandle p : (Iterable<ProcessHandle>) tree::iterator) {
       Optional<ProcStat> stat = ProcStat.read(p.pid());
@@ -54,7 +53,8 @@ final class UsageSampler {
   }
 
   Optional<Duration> cpuTime() {
-    return maxCpuTicks < 0 ? Optional.empty()
+    return maxCpuTicks < 0
+        ? Optional.empty()
         : Optional.of(Duration.ofMillis(maxCpuTicks * 1000 / ProcStat.TICKS_PER_SECOND));
   }
 

@@ -1,8 +1,5 @@
 package io.distexec.executor.command;
 
-import io.distexec.executor.StdStream;
-import java.util.concurrent.CopyOnWriteArrayList;
-
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,12 +11,14 @@ import io.distexec.executor.ExecutorContractTest;
 import io.distexec.executor.InvalidTaskException;
 import io.distexec.executor.Outcome;
 import io.distexec.executor.Result;
+import io.distexec.executor.StdStream;
 import io.distexec.executor.Task;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
@@ -29,14 +28,19 @@ import org.junit.jupiter.api.io.TempDir;
 /** Runs real processes. */
 class CommandExecutorTest extends ExecutorContractTest {
 
-  private static final ExecutorService IO = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "test-io");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ExecutorService IO =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "test-io");
+            t.setDaemon(true);
+            return t;
+          });
 
-  private final CommandExecutor executor = new CommandExecutor(
-      new CommandExecutor.Settings(1024 * 1024, Duration.ofSeconds(2), Map.of("PATH", "/usr/bin:/bin")), IO);
+  private final CommandExecutor executor =
+      new CommandExecutor(
+          new CommandExecutor.Settings(
+              1024 * 1024, Duration.ofSeconds(2), Map.of("PATH", "/usr/bin:/bin")),
+          IO);
 
   @AfterAll
   static void stopIo() {
@@ -114,9 +118,10 @@ class CommandExecutorTest extends ExecutorContractTest {
 
   @Test
   void mergesTaskEnvironmentOverTheBaseAndUsesTheWorkdir(@TempDir Path dir) throws Exception {
-    Task task = Task.command(newId(), "sh", "-c", "echo \"$GREETING $PATH\"; pwd")
-        .withEnv(Map.of("GREETING", "hi"))
-        .withWorkdir(dir.toString());
+    Task task =
+        Task.command(newId(), "sh", "-c", "echo \"$GREETING $PATH\"; pwd")
+            .withEnv(Map.of("GREETING", "hi"))
+            .withWorkdir(dir.toString());
     Result result = run(task);
     assertThat(new String(result.stdout().bytes(), UTF_8))
         .isEqualTo("hi /usr/bin:/bin\n" + dir.toRealPath() + "\n");
@@ -138,8 +143,11 @@ class CommandExecutorTest extends ExecutorContractTest {
 
   @Test
   void keepsHeadAndTailOfOutputLongerThanTheCap() throws Exception {
-    CommandExecutor small = new CommandExecutor(
-        new CommandExecutor.Settings(64, Duration.ofSeconds(2), Map.of("PATH", "/usr/bin:/bin")), IO);
+    CommandExecutor small =
+        new CommandExecutor(
+            new CommandExecutor.Settings(
+                64, Duration.ofSeconds(2), Map.of("PATH", "/usr/bin:/bin")),
+            IO);
     Result result = small.execute(Task.command(newId(), "seq", "1", "100000"), new Cancellation());
     String out = new String(result.stdout().bytes(), UTF_8);
     assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
@@ -152,8 +160,9 @@ class CommandExecutorTest extends ExecutorContractTest {
   @Test
   void killsTheWholeProcessTreeOnTimeout() throws Exception {
     String marker = "301." + System.nanoTime() % 100000;
-    Task task = Task.command(newId(), "sh", "-c", "sleep " + marker + " & sleep " + marker)
-        .withTimeout(Duration.ofSeconds(1));
+    Task task =
+        Task.command(newId(), "sh", "-c", "sleep " + marker + " & sleep " + marker)
+            .withTimeout(Duration.ofSeconds(1));
     Result result = run(task);
     assertThat(result.outcome()).isEqualTo(Outcome.TIMED_OUT);
     assertThat(result.error()).contains("timed out after 1 s");
@@ -172,11 +181,17 @@ class CommandExecutorTest extends ExecutorContractTest {
 
   @Test
   void rejectsBadEnvironmentNamesAndNegativeTimeouts() {
-    Task task = Task.command(newId(), "true").withEnv(Map.of("1BAD", "x")).withTimeout(Duration.ofSeconds(-1));
+    Task task =
+        Task.command(newId(), "true")
+            .withEnv(Map.of("1BAD", "x"))
+            .withTimeout(Duration.ofSeconds(-1));
     assertThatThrownBy(() -> executor.validate(task))
-        .isInstanceOfSatisfying(InvalidTaskException.class, e -> assertThat(e.violations())
-            .extracting(InvalidTaskException.Violation::field)
-            .containsExactlyInAnyOrder("env.1BAD", "timeoutSeconds"));
+        .isInstanceOfSatisfying(
+            InvalidTaskException.class,
+            e ->
+                assertThat(e.violations())
+                    .extracting(InvalidTaskException.Violation::field)
+                    .containsExactlyInAnyOrder("env.1BAD", "timeoutSeconds"));
   }
 
   @Test
@@ -191,10 +206,15 @@ class CommandExecutorTest extends ExecutorContractTest {
 
   @Test
   void startsFromTheConfiguredBaseEnvironmentOnly() throws Exception {
-    Map<String, String> base = CommandExecutor.Settings.passThrough(
-        Map.of("PATH", "/usr/bin:/bin", "DATABASE_PASSWORD", "s3cret"), CommandExecutor.DEFAULT_PASSTHROUGH);
-    CommandExecutor executor = new CommandExecutor(new CommandExecutor.Settings(1024, Duration.ofSeconds(1), base), IO);
-    Result result = executor.execute(Task.command(newId(), "env").withEnv(Map.of("MINE", "1")), new Cancellation());
+    Map<String, String> base =
+        CommandExecutor.Settings.passThrough(
+            Map.of("PATH", "/usr/bin:/bin", "DATABASE_PASSWORD", "s3cret"),
+            CommandExecutor.DEFAULT_PASSTHROUGH);
+    CommandExecutor executor =
+        new CommandExecutor(new CommandExecutor.Settings(1024, Duration.ofSeconds(1), base), IO);
+    Result result =
+        executor.execute(
+            Task.command(newId(), "env").withEnv(Map.of("MINE", "1")), new Cancellation());
     assertThat(new String(result.stdout().bytes(), UTF_8).lines().sorted().toList())
         .containsExactly("MINE=1", "PATH=/usr/bin:/bin");
   }
@@ -219,15 +239,22 @@ class CommandExecutorTest extends ExecutorContractTest {
     StringBuilder err = new StringBuilder();
     List<Long> firstChunkAt = new CopyOnWriteArrayList<>();
     long start = System.nanoTime();
-    Cancellation context = new Cancellation((stream, data, offset, length) -> {
-      firstChunkAt.add(System.nanoTime() - start);
-      synchronized (out) {
-        (stream == StdStream.STDOUT ? out : err).append(new String(data, offset, length, UTF_8));
-      }
-    });
-    Result result = executor.execute(Task.command(newId(), "sh", "-c",
-        "echo first; echo oops >&2; sleep 1; seq 2 5000"), context);
-    assertThat(out.toString()).isEqualTo(new String(result.stdout().bytes(), UTF_8)).startsWith("first\n2\n3\n")
+    Cancellation context =
+        new Cancellation(
+            (stream, data, offset, length) -> {
+              firstChunkAt.add(System.nanoTime() - start);
+              synchronized (out) {
+                (stream == StdStream.STDOUT ? out : err)
+                    .append(new String(data, offset, length, UTF_8));
+              }
+            });
+    Result result =
+        executor.execute(
+            Task.command(newId(), "sh", "-c", "echo first; echo oops >&2; sleep 1; seq 2 5000"),
+            context);
+    assertThat(out.toString())
+        .isEqualTo(new String(result.stdout().bytes(), UTF_8))
+        .startsWith("first\n2\n3\n")
         .endsWith("\n5000\n");
     assertThat(err.toString()).isEqualTo("oops\n");
     // The first line arrived before the command's one-second pause ended.
@@ -236,7 +263,8 @@ class CommandExecutorTest extends ExecutorContractTest {
 
   @Test
   void measuresCpuTimeAndPeakMemory() throws Exception {
-    Result result = run(Task.command(newId(), "sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"));
+    Result result =
+        run(Task.command(newId(), "sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"));
     assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
     assertThat(result.usage().cpuTime()).hasValueSatisfying(cpu -> assertThat(cpu).isPositive());
     assertThat(result.usage().peakRssBytes().orElse(0)).isGreaterThan(100_000);
@@ -245,8 +273,11 @@ class CommandExecutorTest extends ExecutorContractTest {
   @Test
   void refusesProgramsOutsideTheAllowListWithoutBypass(@TempDir Path dir) throws Exception {
     CommandPolicy policy = CommandPolicy.parse("echo, /usr/bin/seq*", "/usr/bin:/bin");
-    CommandExecutor strict = new CommandExecutor(new CommandExecutor.Settings(1024, Duration.ofSeconds(1),
-        Map.of("PATH", "/usr/bin:/bin"), policy), IO);
+    CommandExecutor strict =
+        new CommandExecutor(
+            new CommandExecutor.Settings(
+                1024, Duration.ofSeconds(1), Map.of("PATH", "/usr/bin:/bin"), policy),
+            IO);
     assertThat(strict.execute(Task.command(newId(), "echo", "ok"), new Cancellation()).outcome())
         .isEqualTo(Outcome.SUCCEEDED);
     assertThat(strict.execute(Task.command(newId(), "seq", "2"), new Cancellation()).outcome())
@@ -254,18 +285,22 @@ class CommandExecutorTest extends ExecutorContractTest {
 
     Result refused = strict.execute(Task.command(newId(), "id"), new Cancellation());
     assertThat(refused.outcome()).isEqualTo(Outcome.FAILED);
-    assertThat(refused.error()).startsWith("refused: /usr/bin/id is not allowed by this worker's COMMAND_ALLOWLIST");
+    assertThat(refused.error())
+        .startsWith("refused: /usr/bin/id is not allowed by this worker's COMMAND_ALLOWLIST");
 
     // Shell mode runs /bin/sh, which is not allowed, whatever the script says.
-    Result shell = strict.execute(Task.command(newId(), "echo hi").withShell(true), new Cancellation());
+    Result shell =
+        strict.execute(Task.command(newId(), "echo hi").withShell(true), new Cancellation());
     assertThat(shell.error()).contains("/bin/sh is not allowed").contains("shell mode");
 
     // A PATH of the task's own finds another "echo", which is not the allowed one.
     Path fake = dir.resolve("echo");
     Files.writeString(fake, "#!/bin/sh\nid\n");
     fake.toFile().setExecutable(true);
-    Result hijack = strict.execute(Task.command(newId(), "echo").withEnv(Map.of("PATH", dir.toString())),
-        new Cancellation());
+    Result hijack =
+        strict.execute(
+            Task.command(newId(), "echo").withEnv(Map.of("PATH", dir.toString())),
+            new Cancellation());
     assertThat(hijack.error()).contains(fake.toString() + " is not allowed");
   }
 

@@ -31,7 +31,8 @@ class PidWindowTest {
   @Test
   void listsItsIdsWhenThereAreFew() {
     PidWindow window = windowFrom(1000, 1003);
-    assertThat(window.fewIds(10)).hasValueSatisfying(ids -> assertThat(ids).containsExactly(1001, 1002, 1003));
+    assertThat(window.fewIds(10))
+        .hasValueSatisfying(ids -> assertThat(ids).containsExactly(1001, 1002, 1003));
     assertThat(window.fewIds(2)).isEmpty();
     counter.set(5); // wrapped: two ranges, listed by the scan instead
     window.observe();

@@ -18,15 +18,16 @@ import java.util.OptionalInt;
 import java.util.logging.Logger;
 
 /**
- * Runs an inline script with a named interpreter: {@code command} names the interpreter
- * ({@code python3}, {@code bash}, {@code perl}, ...), the {@code script} attribute holds the source,
- * and {@code args} reach the script as its arguments. The script is written to a private temporary
- * file that the interpreter runs, through the worker's command executor, so timeouts, cancel,
- * output caps, streaming and the command policy (which then applies to the interpreter) all hold.
+ * Runs an inline script with a named interpreter: {@code command} names the interpreter ({@code
+ * python3}, {@code bash}, {@code perl}, ...), the {@code script} attribute holds the source, and
+ * {@code args} reach the script as its arguments. The script is written to a private temporary file
+ * that the interpreter runs, through the worker's command executor, so timeouts, cancel, output
+ * caps, streaming and the command policy (which then applies to the interpreter) all hold.
  */
 public final class ScriptExecutor implements Executor {
 
   public static final String NAME = "script";
+
   /** The attribute that holds the script's source. */
   public static final String SCRIPT = "script";
 
@@ -53,14 +54,17 @@ public final class ScriptExecutor implements Executor {
   public void validate(Task task) throws InvalidTaskException {
     List<Violation> violations = new ArrayList<>();
     if (task.command().isBlank()) {
-      violations.add(new Violation("command", "must name the interpreter, e.g. \"python3\" or \"bash\""));
+      violations.add(
+          new Violation("command", "must name the interpreter, e.g. \"python3\" or \"bash\""));
     }
     String script = task.attributes().get(SCRIPT);
     if (script == null || script.isBlank()) {
       violations.add(new Violation("attributes.script", "must hold the script to run"));
     }
     if (task.shell()) {
-      violations.add(new Violation("shell", "does not apply to script tasks: the interpreter runs the script"));
+      violations.add(
+          new Violation(
+              "shell", "does not apply to script tasks: the interpreter runs the script"));
     }
     if (!violations.isEmpty()) {
       throw new InvalidTaskException(violations);
@@ -72,12 +76,16 @@ public final class ScriptExecutor implements Executor {
   public Result execute(Task task, ExecutionContext context) throws InterruptedException {
     Path file;
     try {
-      file = Files.createTempFile(scratch, "distexec-script-", "",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      file =
+          Files.createTempFile(
+              scratch,
+              "distexec-script-",
+              "",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(file, task.attributes().get(SCRIPT), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      return Result.failedToStart("could not write the script to " + scratch + ": " + e.getMessage(),
-          OptionalInt.empty());
+      return Result.failedToStart(
+          "could not write the script to " + scratch + ": " + e.getMessage(), OptionalInt.empty());
     }
     try {
       return command.execute(asCommand(task, file), context);
@@ -95,12 +103,23 @@ public final class ScriptExecutor implements Executor {
     List<String> args = new ArrayList<>(1 + task.args().size());
     args.add(file.toString());
     args.addAll(task.args());
-    return new Task(task.id(), "command", task.command(), args, task.env(), task.workdir(), task.stdin(),
-        task.timeout(), Map.of(), false);
+    return new Task(
+        task.id(),
+        "command",
+        task.command(),
+        args,
+        task.env(),
+        task.workdir(),
+        task.stdin(),
+        task.timeout(),
+        Map.of(),
+        false);
   }
 
   @Override
   public Health healthCheck() {
-    return Files.isWritable(scratch) ? Health.up() : Health.down("cannot write scripts to " + scratch);
+    return Files.isWritable(scratch)
+        ? Health.up()
+        : Health.down("cannot write scripts to " + scratch);
   }
 }

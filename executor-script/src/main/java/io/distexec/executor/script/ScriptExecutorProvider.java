@@ -13,7 +13,8 @@ public final class ScriptExecutorProvider implements ExecutorProvider {
 
   @Override
   public Executor create(ExecutorEnvironment environment) {
-    Path scratch = Path.of(environment.setting("SCRIPT_DIR").orElse(System.getProperty("java.io.tmpdir")));
+    Path scratch =
+        Path.of(environment.setting("SCRIPT_DIR").orElse(System.getProperty("java.io.tmpdir")));
     return new ScriptExecutor(environment.commandExecutor(), scratch);
   }
 }

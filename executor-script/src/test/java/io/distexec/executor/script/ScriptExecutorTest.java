@@ -26,11 +26,15 @@ class ScriptExecutorTest extends ExecutorContractTest {
 
   private static final ExecutorService IO = Executors.newCachedThreadPool();
 
-  @TempDir
-  static Path scratch;
+  @TempDir static Path scratch;
 
-  private final ScriptExecutor executor = new ScriptExecutor(new CommandExecutor(
-      new CommandExecutor.Settings(1 << 20, Duration.ofSeconds(1), Map.of("PATH", "/usr/bin:/bin")), IO), scratch);
+  private final ScriptExecutor executor =
+      new ScriptExecutor(
+          new CommandExecutor(
+              new CommandExecutor.Settings(
+                  1 << 20, Duration.ofSeconds(1), Map.of("PATH", "/usr/bin:/bin")),
+              IO),
+          scratch);
 
   @AfterAll
   static void stopIo() {
@@ -38,8 +42,17 @@ class ScriptExecutorTest extends ExecutorContractTest {
   }
 
   private static Task script(String id, String interpreter, String source, String... args) {
-    return new Task(id, "script", interpreter, List.of(args), Map.of(), null, null, Duration.ZERO,
-        Map.of("script", source), false);
+    return new Task(
+        id,
+        "script",
+        interpreter,
+        List.of(args),
+        Map.of(),
+        null,
+        null,
+        Duration.ZERO,
+        Map.of("script", source),
+        false);
   }
 
   @Override
@@ -69,8 +82,15 @@ class ScriptExecutorTest extends ExecutorContractTest {
 
   @Test
   void runsAMultiLineScriptWithItsArguments() throws Exception {
-    Result result = executor.execute(script(newId(), "sh", "for a in \"$@\"; do\n  echo \"arg: $a\"\ndone\n",
-        "one", "two words"), new Cancellation());
+    Result result =
+        executor.execute(
+            script(
+                newId(),
+                "sh",
+                "for a in \"$@\"; do\n  echo \"arg: $a\"\ndone\n",
+                "one",
+                "two words"),
+            new Cancellation());
     assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
     assertThat(new String(result.stdout().bytes(), UTF_8)).isEqualTo("arg: one\narg: two words\n");
   }
@@ -79,13 +99,15 @@ class ScriptExecutorTest extends ExecutorContractTest {
   void leavesNoScriptFileBehind() throws Exception {
     executor.execute(script(newId(), "sh", "echo hi"), new Cancellation());
     try (var files = Files.list(scratch)) {
-      assertThat(files.filter(f -> f.getFileName().toString().startsWith("distexec-script-"))).isEmpty();
+      assertThat(files.filter(f -> f.getFileName().toString().startsWith("distexec-script-")))
+          .isEmpty();
     }
   }
 
   @Test
   void reportsAMissingInterpreterLikeAMissingCommand() throws Exception {
-    Result result = executor.execute(script(newId(), "no-such-interpreter", "x"), new Cancellation());
+    Result result =
+        executor.execute(script(newId(), "no-such-interpreter", "x"), new Cancellation());
     assertThat(result.error()).isEqualTo("command not found: no-such-interpreter");
     assertThat(result.exitCode()).hasValue(127);
   }

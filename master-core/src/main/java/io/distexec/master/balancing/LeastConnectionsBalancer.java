@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * Takes the candidate with the fewest tasks in flight relative to its capacity, so that a worker
- * with 20 slots gets twice the work of one with 10. Ties go to the lowest id, which keeps the choice
- * deterministic.
+ * with 20 slots gets twice the work of one with 10. Ties go to the lowest id, which keeps the
+ * choice deterministic.
  */
 public final class LeastConnectionsBalancer implements LoadBalancer {
 

@@ -13,9 +13,17 @@ public final class LoadBalancers {
   public static LoadBalancer named(String name) {
     return switch (name.trim().toLowerCase(Locale.ROOT)) {
       case RoundRobinBalancer.NAME, "roundrobin", "round_robin" -> new RoundRobinBalancer();
-      case LeastConnectionsBalancer.NAME, "leastconnections", "least_connections" -> new LeastConnectionsBalancer();
-      default -> throw new IllegalArgumentException("LOAD_BALANCER is '" + name + "'; use '"
-          + RoundRobinBalancer.NAME + "' or '" + LeastConnectionsBalancer.NAME + "'");
+      case LeastConnectionsBalancer.NAME, "leastconnections", "least_connections" ->
+          new LeastConnectionsBalancer();
+      default ->
+          throw new IllegalArgumentException(
+              "LOAD_BALANCER is '"
+                  + name
+                  + "'; use '"
+                  + RoundRobinBalancer.NAME
+                  + "' or '"
+                  + LeastConnectionsBalancer.NAME
+                  + "'");
     };
   }
 }

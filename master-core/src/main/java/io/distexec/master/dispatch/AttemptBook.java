@@ -16,7 +16,9 @@ final class AttemptBook {
   private final Map<String, AtomicInteger> byWorker = new ConcurrentHashMap<>();
   private final Map<String, String> pendingCancels = new ConcurrentHashMap<>();
 
-  /** Records an attempt that is about to be sent (or followed again); takes up a slot of its worker. */
+  /**
+   * Records an attempt that is about to be sent (or followed again); takes up a slot of its worker.
+   */
   void open(Attempt attempt) {
     byJob.put(attempt.jobId, attempt);
     byWorker.computeIfAbsent(attempt.workerId, k -> new AtomicInteger()).incrementAndGet();

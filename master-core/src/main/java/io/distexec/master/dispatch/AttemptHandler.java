@@ -8,9 +8,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Handles what happens to attempts in flight: hands each event of an attempt to the
- * {@link AttemptPolicy} and its decision to {@link AttemptOutcomes}, sends output to the job's
- * watchers, and carries cancels to workers.
+ * Handles what happens to attempts in flight: hands each event of an attempt to the {@link
+ * AttemptPolicy} and its decision to {@link AttemptOutcomes}, sends output to the job's watchers,
+ * and carries cancels to workers.
  */
 final class AttemptHandler {
 
@@ -24,8 +24,14 @@ final class AttemptHandler {
   private final AttemptOutcomes outcomes;
   private final Runnable wake;
 
-  AttemptHandler(JobStore store, NodeRegistry registry, WorkerPort port, JobEvents events, AttemptBook book,
-      AttemptOutcomes outcomes, Runnable wake) {
+  AttemptHandler(
+      JobStore store,
+      NodeRegistry registry,
+      WorkerPort port,
+      JobEvents events,
+      AttemptBook book,
+      AttemptOutcomes outcomes,
+      Runnable wake) {
     this.store = store;
     this.registry = registry;
     this.port = port;
@@ -49,7 +55,8 @@ final class AttemptHandler {
       if (AttemptPolicy.benchesWorker(event)) {
         registry.markUnreachable(attempt.workerId, ((AttemptEvent.Failed) event).detail());
       }
-      Decision decision = AttemptPolicy.decide(event, attempt.facts(), () -> store.find(attempt.jobId));
+      Decision decision =
+          AttemptPolicy.decide(event, attempt.facts(), () -> store.find(attempt.jobId));
       if (event instanceof AttemptEvent.Started) {
         attempt.started = true;
       } else if (event instanceof AttemptEvent.Finished) {
@@ -60,8 +67,16 @@ final class AttemptHandler {
         sendCancel(attempt); // asked before the worker had the task: ask again now it runs
       }
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "could not record " + event.getClass().getSimpleName() + " of job " + attempt.jobId
-          + " from worker " + attempt.workerId + "; the task goes on", e);
+      LOG.log(
+          Level.WARNING,
+          "could not record "
+              + event.getClass().getSimpleName()
+              + " of job "
+              + attempt.jobId
+              + " from worker "
+              + attempt.workerId
+              + "; the task goes on",
+          e);
     } finally {
       if (event.endsCall()) {
         book.close(attempt);
@@ -83,8 +98,17 @@ final class AttemptHandler {
   }
 
   private void sendCancel(Attempt attempt) {
-    registry.find(attempt.workerId).ifPresentOrElse(
-        worker -> port.cancel(worker, attempt.taskId(), attempt.cancelReason),
-        () -> LOG.warning(() -> "cannot cancel job " + attempt.jobId + ": worker " + attempt.workerId + " is gone"));
+    registry
+        .find(attempt.workerId)
+        .ifPresentOrElse(
+            worker -> port.cancel(worker, attempt.taskId(), attempt.cancelReason),
+            () ->
+                LOG.warning(
+                    () ->
+                        "cannot cancel job "
+                            + attempt.jobId
+                            + ": worker "
+                            + attempt.workerId
+                            + " is gone"));
   }
 }

@@ -64,13 +64,23 @@ final class AttemptOutcomes {
    */
   private boolean apply(Attempt attempt, UnaryOperator<Job> change) {
     try {
-      Optional<Job> updated = store.update(attempt.jobId, job -> {
-        if (!AttemptBook.isCurrent(attempt, job.attempt(), job.workerId())) {
-          throw new IllegalStateException("stale report from attempt " + attempt.number + " on "
-              + attempt.workerId + "; job is at attempt " + job.attempt() + " on " + job.workerId());
-        }
-        return change.apply(job);
-      });
+      Optional<Job> updated =
+          store.update(
+              attempt.jobId,
+              job -> {
+                if (!AttemptBook.isCurrent(attempt, job.attempt(), job.workerId())) {
+                  throw new IllegalStateException(
+                      "stale report from attempt "
+                          + attempt.number
+                          + " on "
+                          + attempt.workerId
+                          + "; job is at attempt "
+                          + job.attempt()
+                          + " on "
+                          + job.workerId());
+                }
+                return change.apply(job);
+              });
       if (updated.isPresent() && updated.get().status().isTerminal()) {
         queue.release();
       }

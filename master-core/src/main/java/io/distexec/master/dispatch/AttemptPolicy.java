@@ -1,12 +1,11 @@
 package io.distexec.master.dispatch;
 
-import java.time.Instant;
-
 import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobOutcome;
 import io.distexec.master.jobs.JobStatus;
 import io.distexec.master.jobs.RetryPolicy;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -29,7 +28,12 @@ public final class AttemptPolicy {
    * @param lostReason why the master gave up on the worker, or {@code null}
    * @param cancelled a user asked to cancel the job
    */
-  public record Facts(String workerId, int number, boolean started, boolean finished, String lostReason,
+  public record Facts(
+      String workerId,
+      int number,
+      boolean started,
+      boolean finished,
+      String lostReason,
       boolean cancelled) {}
 
   /** What to do with the job. */
@@ -43,7 +47,10 @@ public final class AttemptPolicy {
     /** Back to the queue after {@code backoff}; {@code reason} goes into the job's history. */
     record Retry(String reason, Duration backoff) implements Decision {}
 
-    /** Back to the front of the queue at once: the worker never started it; the attempt does not count. */
+    /**
+     * Back to the front of the queue at once: the worker never started it; the attempt does not
+     * count.
+     */
     record Requeue(String reason) implements Decision {}
 
     /** Nothing to change. */
@@ -68,36 +75,50 @@ public final class AttemptPolicy {
       return failed(failed, attempt, stored);
     }
     if (event instanceof AttemptEvent.Closed) {
-      return attempt.finished() ? new Decision.Nothing("already finished")
-          : new Decision.Finish(JobStatus.LOST, JobOutcome.error("worker " + attempt.workerId()
-              + " ended the task without a result"));
+      return attempt.finished()
+          ? new Decision.Nothing("already finished")
+          : new Decision.Finish(
+              JobStatus.LOST,
+              JobOutcome.error(
+                  "worker " + attempt.workerId() + " ended the task without a result"));
     }
     return new Decision.Nothing("output is not a change of state");
   }
 
   private static Decision finished(AttemptEvent.Finished result, Facts attempt, Optional<Job> job) {
-    if (result.status() == JobStatus.FAILED && result.outcome().exitCode().isPresent() && job.isPresent()) {
+    if (result.status() == JobStatus.FAILED
+        && result.outcome().exitCode().isPresent()
+        && job.isPresent()) {
       int code = result.outcome().exitCode().getAsInt();
       RetryPolicy retry = job.get().retry();
       if (retry.retriesExitCode(code) && retry.allowsAnotherAfter(attempt.number())) {
-        return retry(retry, attempt.number(), "attempt " + attempt.number() + " exited with code " + code);
+        return retry(
+            retry, attempt.number(), "attempt " + attempt.number() + " exited with code " + code);
       }
     }
     return new Decision.Finish(result.status(), result.outcome());
   }
 
-  private static Decision failed(AttemptEvent.Failed failure, Facts attempt, Supplier<Optional<Job>> stored) {
+  private static Decision failed(
+      AttemptEvent.Failed failure, Facts attempt, Supplier<Optional<Job>> stored) {
     if (attempt.finished()) {
       return new Decision.Nothing("the call ended after its result");
     }
-    if (failure.kind() == AttemptEvent.Failure.REFUSED && !attempt.started() && attempt.lostReason() == null) {
-      return new Decision.Requeue("worker " + attempt.workerId() + " refused it (" + failure.detail() + ")");
+    if (failure.kind() == AttemptEvent.Failure.REFUSED
+        && !attempt.started()
+        && attempt.lostReason() == null) {
+      return new Decision.Requeue(
+          "worker " + attempt.workerId() + " refused it (" + failure.detail() + ")");
     }
     if (failure.kind() == AttemptEvent.Failure.INVALID) {
       return new Decision.Finish(JobStatus.FAILED, JobOutcome.error(failure.description()));
     }
-    return lost(attempt, stored.get(), attempt.lostReason() != null ? attempt.lostReason()
-        : "lost contact with worker " + attempt.workerId() + ": " + failure.detail());
+    return lost(
+        attempt,
+        stored.get(),
+        attempt.lostReason() != null
+            ? attempt.lostReason()
+            : "lost contact with worker " + attempt.workerId() + ": " + failure.detail());
   }
 
   /**
@@ -119,10 +140,16 @@ public final class AttemptPolicy {
    * nobody asked to cancel it), otherwise it ends LOST with the reason.
    */
   static Decision lost(Facts attempt, Optional<Job> job, String reason) {
-    if (!attempt.cancelled() && job.isPresent() && job.get().retry().allowsAnotherAfter(attempt.number())) {
-      return retry(job.get().retry(), attempt.number(), "attempt " + attempt.number() + " lost: " + reason);
+    if (!attempt.cancelled()
+        && job.isPresent()
+        && job.get().retry().allowsAnotherAfter(attempt.number())) {
+      return retry(
+          job.get().retry(), attempt.number(), "attempt " + attempt.number() + " lost: " + reason);
     }
-    String message = attempt.number() > 1 ? reason + " (attempt " + attempt.number() + ", the last allowed)" : reason;
+    String message =
+        attempt.number() > 1
+            ? reason + " (attempt " + attempt.number() + ", the last allowed)"
+            : reason;
     return new Decision.Finish(JobStatus.LOST, JobOutcome.error(message));
   }
 

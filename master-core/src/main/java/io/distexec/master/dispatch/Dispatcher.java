@@ -24,16 +24,18 @@ import java.util.logging.Logger;
 
 /**
  * Moves queued jobs onto workers and follows each attempt to its end. One loop takes jobs from the
- * queue in order, asks the {@link Scheduler} for a worker and sends the attempt through the
- * {@link WorkerPort}; each event that comes back goes to the {@link AttemptPolicy}, whose decision
- * {@link AttemptOutcomes} applies, fenced by attempt. Retry backoffs and the restart grace period
- * run on the injected clock.
+ * queue in order, asks the {@link Scheduler} for a worker and sends the attempt through the {@link
+ * WorkerPort}; each event that comes back goes to the {@link AttemptPolicy}, whose decision {@link
+ * AttemptOutcomes} applies, fenced by attempt. Retry backoffs and the restart grace period run on
+ * the injected clock.
  */
 public final class Dispatcher implements RegistryListener, AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+
   /** How far down the queue the loop looks for a job that can run when the head cannot. */
   static final int LOOKAHEAD = 64;
+
   /** The longest the loop sleeps without a signal: a safety net only, changes signal. */
   static final Duration LOOP_WAIT = Duration.ofSeconds(1);
 
@@ -57,8 +59,14 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
   /** What {@link #recover} found. */
   public record Recovered(int queued, int onWorkers) {}
 
-  public Dispatcher(JobStore store, JobQueue queue, NodeRegistry registry, Scheduler scheduler, WorkerPort workers,
-      JobEvents events, Clock clock) {
+  public Dispatcher(
+      JobStore store,
+      JobQueue queue,
+      NodeRegistry registry,
+      Scheduler scheduler,
+      WorkerPort workers,
+      JobEvents events,
+      Clock clock) {
     this.store = store;
     this.queue = queue;
     this.registry = registry;
@@ -69,11 +77,15 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
     this.retries = new RetryTimer(clock);
     this.outcomes = new AttemptOutcomes(store, queue, retries, clock);
     this.recovery = new Recovery(store, queue, outcomes, clock);
-    this.attempts = new AttemptHandler(store, registry, workers, events, book, outcomes, this::wake);
+    this.attempts =
+        new AttemptHandler(store, registry, workers, events, book, outcomes, this::wake);
     registry.addListener(this);
   }
 
-  /** Runs the dispatch loop on the given executor (the master's managed executor) until {@link #close()}. */
+  /**
+   * Runs the dispatch loop on the given executor (the master's managed executor) until {@link
+   * #close()}.
+   */
   public void start(Executor executor) {
     executor.execute(this::loop);
   }
@@ -118,7 +130,8 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
     List<WorkerNode> snapshot = registry.snapshot();
     Map<String, Integer> load = book.inFlight();
     if (!scheduler.anyFreeSlot(snapshot, load)) {
-      // Every worker is full: nothing can be placed, so do not read queued jobs from the store (under
+      // Every worker is full: nothing can be placed, so do not read queued jobs from the store
+      // (under
       // load this was up to LOOKAHEAD reads for every submit and every task end).
       return false;
     }
@@ -131,7 +144,9 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
       Placement placement = scheduler.place(job.get().spec().type(), snapshot, load);
       if (placement.placed() && queue.remove(jobId)) {
         String chosen = placement.workerId().orElseThrow();
-        send(job.get(), snapshot.stream().filter(w -> w.id().equals(chosen)).findFirst().orElseThrow());
+        send(
+            job.get(),
+            snapshot.stream().filter(w -> w.id().equals(chosen)).findFirst().orElseThrow());
         return true;
       }
     }
@@ -143,14 +158,19 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
     try {
       job = store.update(queued.id(), j -> j.dispatchedTo(worker.id())).orElseThrow();
     } catch (IllegalStateException e) {
-      LOG.fine(() -> "job " + queued.id() + " changed before dispatch (cancelled?): " + e.getMessage());
+      LOG.fine(
+          () -> "job " + queued.id() + " changed before dispatch (cancelled?): " + e.getMessage());
       return;
     }
     Attempt attempt = new Attempt(job.id(), worker.id(), job.attempt());
     book.open(attempt);
-    LOG.fine(() -> "dispatching job " + job.id() + " attempt " + job.attempt() + " to " + worker.id());
-    attempt.call = workers.execute(worker, TaskRequest.of(job.id(), job.attempt(), job.spec()),
-        event -> attempts.on(attempt, event));
+    LOG.fine(
+        () -> "dispatching job " + job.id() + " attempt " + job.attempt() + " to " + worker.id());
+    attempt.call =
+        workers.execute(
+            worker,
+            TaskRequest.of(job.id(), job.attempt(), job.spec()),
+            event -> attempts.on(attempt, event));
   }
 
   /**
@@ -179,17 +199,20 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
     for (Attempt attempt : recovery.reconcile(workerId, taskIds)) {
       Optional<WorkerNode> worker = registry.find(workerId);
       if (worker.isEmpty()) {
-        recovery.lost(attempt, "worker " + workerId + " left before the master could follow the task");
+        recovery.lost(
+            attempt, "worker " + workerId + " left before the master could follow the task");
         continue;
       }
       book.open(attempt); // a cancel asked meanwhile is sent when the worker confirms
-      attempt.call = workers.attach(worker.get(), attempt.taskId(), event -> attempts.on(attempt, event));
+      attempt.call =
+          workers.attach(worker.get(), attempt.taskId(), event -> attempts.on(attempt, event));
     }
   }
 
   /**
    * Why a queued job waits, in words for its user: its retry backoff, no worker that could ever
-   * take it, busy or draining workers, or its turn in the queue. Empty for a job that does not wait.
+   * take it, busy or draining workers, or its turn in the queue. Empty for a job that does not
+   * wait.
    */
   public Optional<String> waiting(Job job) {
     if (job.status() != JobStatus.QUEUED) {
@@ -200,7 +223,8 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
       return Optional.of(WaitReason.backoff(job.outcome().error(), due.get(), clock.instant()));
     }
     List<WorkerNode> snapshot = registry.snapshot();
-    return Optional.of(WaitReason.explain(job.spec().type(), snapshot, book.inFlight(), queue.position(job.id())));
+    return Optional.of(
+        WaitReason.explain(job.spec().type(), snapshot, book.inFlight(), queue.position(job.id())));
   }
 
   @Override
@@ -211,7 +235,8 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
   @Override
   public void workerGone(WorkerNode worker, boolean dead, String reason) {
     if (dead) {
-      // Its tasks cannot report any more: end their calls, which ends the jobs LOST with the reason.
+      // Its tasks cannot report any more: end their calls, which ends the jobs LOST with the
+      // reason.
       for (Attempt attempt : book.on(worker.id())) {
         attempt.lostReason = reason;
         WorkerPort.Call call = attempt.call;

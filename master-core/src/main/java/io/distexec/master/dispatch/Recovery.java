@@ -28,8 +28,10 @@ final class Recovery {
   private final JobQueue queue;
   private final AttemptOutcomes outcomes;
   private final Clock clock;
+
   /** Attempts found on workers at start, by worker id, until the worker registers again. */
   private final Map<String, Map<String, Attempt>> orphans = new ConcurrentHashMap<>();
+
   private volatile Instant deadline = Instant.MAX;
   private volatile Duration grace = Duration.ZERO;
 
@@ -43,17 +45,19 @@ final class Recovery {
   /** Reads the unfinished jobs; call before workers can register. */
   Dispatcher.Recovered recover(Duration grace) {
     int[] counts = new int[2];
-    store.forEachUnfinished(job -> {
-      queue.admitRecovered();
-      if (job.status() == JobStatus.QUEUED) {
-        queue.add(job.id());
-        counts[0]++;
-      } else {
-        orphans.computeIfAbsent(job.workerId(), w -> new ConcurrentHashMap<>())
-            .put(job.id(), new Attempt(job.id(), job.workerId(), job.attempt()));
-        counts[1]++;
-      }
-    });
+    store.forEachUnfinished(
+        job -> {
+          queue.admitRecovered();
+          if (job.status() == JobStatus.QUEUED) {
+            queue.add(job.id());
+            counts[0]++;
+          } else {
+            orphans
+                .computeIfAbsent(job.workerId(), w -> new ConcurrentHashMap<>())
+                .put(job.id(), new Attempt(job.id(), job.workerId(), job.attempt()));
+            counts[1]++;
+          }
+        });
     if (counts[1] > 0) {
       this.grace = grace;
       deadline = clock.instant().plus(grace);
@@ -76,11 +80,22 @@ final class Recovery {
       if (known.contains(attempt.taskId())) {
         follow.add(attempt);
       } else {
-        lost(attempt, "worker " + workerId + " no longer knows the task (it restarted while the master was away)");
+        lost(
+            attempt,
+            "worker "
+                + workerId
+                + " no longer knows the task (it restarted while the master was away)");
       }
     }
-    LOG.info(() -> "worker " + workerId + " is back: following " + follow.size() + " of its " + adopted.size()
-        + " job(s) from before the master restarted");
+    LOG.info(
+        () ->
+            "worker "
+                + workerId
+                + " is back: following "
+                + follow.size()
+                + " of its "
+                + adopted.size()
+                + " job(s) from before the master restarted");
     return follow;
   }
 
@@ -92,8 +107,12 @@ final class Recovery {
     for (String workerId : List.copyOf(orphans.keySet())) {
       Map<String, Attempt> adopted = orphans.remove(workerId);
       if (adopted != null) {
-        String reason = "worker " + workerId + " did not register again within " + grace.toSeconds()
-            + " s of the master's restart";
+        String reason =
+            "worker "
+                + workerId
+                + " did not register again within "
+                + grace.toSeconds()
+                + " s of the master's restart";
         LOG.warning(() -> reason + "; its " + adopted.size() + " job(s) are lost or retried");
         adopted.values().forEach(attempt -> lost(attempt, reason));
       }
@@ -102,6 +121,7 @@ final class Recovery {
 
   /** An attempt from before the restart that its worker cannot finish. */
   void lost(Attempt attempt, String reason) {
-    outcomes.carryOut(attempt, AttemptPolicy.afterRestart(attempt.facts(), store.find(attempt.jobId), reason));
+    outcomes.carryOut(
+        attempt, AttemptPolicy.afterRestart(attempt.facts(), store.find(attempt.jobId), reason));
   }
 }

@@ -1,12 +1,11 @@
 package io.distexec.master.dispatch;
 
-import java.util.Optional;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.PriorityQueue;
 
 /**
@@ -18,7 +17,8 @@ final class RetryTimer {
   private record Due(Instant at, String jobId) {}
 
   private final Clock clock;
-  private final PriorityQueue<Due> waiting = new PriorityQueue<>((a, b) -> a.at().compareTo(b.at()));
+  private final PriorityQueue<Due> waiting =
+      new PriorityQueue<>((a, b) -> a.at().compareTo(b.at()));
 
   RetryTimer(Clock clock) {
     this.clock = clock;

@@ -13,15 +13,20 @@ import java.util.Optional;
  * @param spec what to run
  * @param deadline how long the master waits for the call, or empty for as long as it runs
  */
-public record TaskRequest(String taskId, String jobId, int attempt, JobSpec spec, Optional<Duration> deadline) {
+public record TaskRequest(
+    String taskId, String jobId, int attempt, JobSpec spec, Optional<Duration> deadline) {
 
   /** Extra time past a task's own timeout before the master gives up on the call. */
   public static final Duration CALL_MARGIN = Duration.ofMinutes(1);
 
-  /** The request for attempt {@code attempt} of a job: a deadline only when the job has a timeout. */
+  /**
+   * The request for attempt {@code attempt} of a job: a deadline only when the job has a timeout.
+   */
   public static TaskRequest of(String jobId, int attempt, JobSpec spec) {
-    Optional<Duration> deadline = spec.timeoutSeconds() > 0
-        ? Optional.of(Duration.ofSeconds(spec.timeoutSeconds()).plus(CALL_MARGIN)) : Optional.empty();
+    Optional<Duration> deadline =
+        spec.timeoutSeconds() > 0
+            ? Optional.of(Duration.ofSeconds(spec.timeoutSeconds()).plus(CALL_MARGIN))
+            : Optional.empty();
     return new TaskRequest(taskId(jobId, attempt), jobId, attempt, spec, deadline);
   }
 

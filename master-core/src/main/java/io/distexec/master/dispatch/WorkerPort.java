@@ -4,9 +4,9 @@ import io.distexec.master.registry.WorkerNode;
 import java.util.function.Consumer;
 
 /**
- * How the dispatcher talks to workers. The implementation (gRPC, in master-war) is the only part
- * of dispatching that knows the wire: it sends, and it turns what comes back into
- * {@link AttemptEvent}s, in order, on one attempt's listener at a time.
+ * How the dispatcher talks to workers. The implementation (gRPC, in master-war) is the only part of
+ * dispatching that knows the wire: it sends, and it turns what comes back into {@link
+ * AttemptEvent}s, in order, on one attempt's listener at a time.
  */
 public interface WorkerPort {
 

@@ -6,7 +6,11 @@ public final class IdempotencyConflictException extends Exception {
   private static final long serialVersionUID = 1L;
 
   public IdempotencyConflictException(String key, String jobId) {
-    super("Idempotency-Key '" + key + "' was used for a different request (job " + jobId
-        + "); use a new key for a new request");
+    super(
+        "Idempotency-Key '"
+            + key
+            + "' was used for a different request (job "
+            + jobId
+            + "); use a new key for a new request");
   }
 }

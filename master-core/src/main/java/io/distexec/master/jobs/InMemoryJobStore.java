@@ -21,8 +21,10 @@ public final class InMemoryJobStore implements JobStore {
 
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
   private final Map<String, List<Transition>> histories = new ConcurrentHashMap<>();
+
   /** Insertion order, for listing newest first. */
   private final ConcurrentSkipListMap<Long, String> order = new ConcurrentSkipListMap<>();
+
   private final Map<String, IdempotencyKey> keys = new HashMap<>();
   private final Map<String, String> jobByKey = new HashMap<>();
   private final AtomicLong sequence = new AtomicLong();
@@ -71,17 +73,20 @@ public final class InMemoryJobStore implements JobStore {
   @Override
   public Optional<Job> update(String id, UnaryOperator<Job> change) {
     Job[] before = new Job[1];
-    Job after = jobs.computeIfPresent(id, (key, current) -> {
-      before[0] = current;
-      Job next = change.apply(current);
-      if (next.status() != current.status()) {
-        List<Transition> history = histories.get(id);
-        synchronized (history) {
-          history.add(Transition.of(next, clock.instant()));
-        }
-      }
-      return next;
-    });
+    Job after =
+        jobs.computeIfPresent(
+            id,
+            (key, current) -> {
+              before[0] = current;
+              Job next = change.apply(current);
+              if (next.status() != current.status()) {
+                List<Transition> history = histories.get(id);
+                synchronized (history) {
+                  history.add(Transition.of(next, clock.instant()));
+                }
+              }
+              return next;
+            });
     if (after != null && !before[0].status().isTerminal() && after.status().isTerminal()) {
       unfinished.decrementAndGet();
     }
@@ -144,7 +149,10 @@ public final class InMemoryJobStore implements JobStore {
     List<String> removed = new ArrayList<>();
     for (Map.Entry<Long, String> entry : order.entrySet()) {
       Job job = jobs.get(entry.getValue());
-      if (job != null && job.status().isTerminal() && job.finishedAt() != null && job.finishedAt().isBefore(cutoff)
+      if (job != null
+          && job.status().isTerminal()
+          && job.finishedAt() != null
+          && job.finishedAt().isBefore(cutoff)
           && jobs.remove(job.id(), job)) {
         order.remove(entry.getKey());
         histories.remove(job.id());

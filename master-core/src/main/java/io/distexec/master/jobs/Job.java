@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * A job as the master knows it: immutable; every change makes a new value through one of the
- * {@code with}/transition methods.
+ * A job as the master knows it: immutable; every change makes a new value through one of the {@code
+ * with}/transition methods.
  *
  * @param id unique id
  * @param spec what to run
@@ -58,7 +58,9 @@ public record Job(
     return move(JobStatus.QUEUED, null, attempt, null, null, JobOutcome.error(reason));
   }
 
-  /** Back to the queue: the worker refused the task before it started; the attempt does not count. */
+  /**
+   * Back to the queue: the worker refused the task before it started; the attempt does not count.
+   */
   public Job requeued() {
     return move(JobStatus.QUEUED, null, attempt - 1, null, null, outcome);
   }
@@ -74,7 +76,13 @@ public record Job(
     return move(terminal, workerId, attempt, startedAt, at, result);
   }
 
-  private Job move(JobStatus next, String worker, int nextAttempt, Instant started, Instant finished, JobOutcome out) {
+  private Job move(
+      JobStatus next,
+      String worker,
+      int nextAttempt,
+      Instant started,
+      Instant finished,
+      JobOutcome out) {
     if (!status.canMoveTo(next)) {
       throw new IllegalStateException("job " + id + " cannot move from " + status + " to " + next);
     }

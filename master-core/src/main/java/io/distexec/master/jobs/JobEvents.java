@@ -1,19 +1,18 @@
 package io.distexec.master.jobs;
 
-import java.io.ByteArrayOutputStream;
-import java.time.Duration;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-
 import io.distexec.executor.StdStream;
+import java.io.ByteArrayOutputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -38,11 +37,19 @@ public final class JobEvents {
   }
 
   /** The job moved to a new state. */
-  public record StateEvent(long sequence, Instant at, JobStatus status, String workerId, int attempt, String error,
-      OptionalInt exitCode) implements Event {}
+  public record StateEvent(
+      long sequence,
+      Instant at,
+      JobStatus status,
+      String workerId,
+      int attempt,
+      String error,
+      OptionalInt exitCode)
+      implements Event {}
 
   /** A piece of output; {@code offset} counts the stream's earlier bytes. */
-  public record OutputEvent(long sequence, Instant at, StdStream stream, byte[] data, long offset) implements Event {}
+  public record OutputEvent(long sequence, Instant at, StdStream stream, byte[] data, long offset)
+      implements Event {}
 
   /** Receives a job's events in order; must not block (send asynchronously). */
   public interface Watcher {
@@ -53,7 +60,8 @@ public final class JobEvents {
   }
 
   /** What a job has printed so far, as stored. */
-  public record Output(byte[] stdout, byte[] stderr, long stdoutBytes, long stderrBytes, boolean truncated) {}
+  public record Output(
+      byte[] stdout, byte[] stderr, long stdoutBytes, long stderrBytes, boolean truncated) {}
 
   private static final class Log {
     long nextSequence = 1;
@@ -99,17 +107,28 @@ public final class JobEvents {
     }
     Log log = new Log();
     for (Transition t : records.history(jobId)) {
-      log.lastState = new StateEvent(log.nextSequence++, t.at(), t.status(), t.workerId(), t.attempt(), t.error(),
-          t.exitCode());
+      log.lastState =
+          new StateEvent(
+              log.nextSequence++,
+              t.at(),
+              t.status(),
+              t.workerId(),
+              t.attempt(),
+              t.error(),
+              t.exitCode());
       log.stored.add(log.lastState);
     }
     if (job.get().status().isTerminal()) {
       JobOutcome o = job.get().outcome();
       if (o.stdout().length > 0) {
-        log.stored.add(new OutputEvent(log.nextSequence++, job.get().finishedAt(), StdStream.STDOUT, o.stdout(), 0));
+        log.stored.add(
+            new OutputEvent(
+                log.nextSequence++, job.get().finishedAt(), StdStream.STDOUT, o.stdout(), 0));
       }
       if (o.stderr().length > 0) {
-        log.stored.add(new OutputEvent(log.nextSequence++, job.get().finishedAt(), StdStream.STDERR, o.stderr(), 0));
+        log.stored.add(
+            new OutputEvent(
+                log.nextSequence++, job.get().finishedAt(), StdStream.STDERR, o.stderr(), 0));
       }
       log.ended = true;
     }
@@ -118,9 +137,9 @@ public final class JobEvents {
 
   /**
    * Records that {@code job} is now in its current state. With a store to rebuild from, a log is
-   * kept in memory only while it may be wanted live (someone watches, or a running job prints):
-   * a million queued jobs cost no memory here, and a job's log is dropped {@link #RETAIN_ENDED}
-   * after it ends (a later watcher gets it rebuilt from the store).
+   * kept in memory only while it may be wanted live (someone watches, or a running job prints): a
+   * million queued jobs cost no memory here, and a job's log is dropped {@link #RETAIN_ENDED} after
+   * it ends (a later watcher gets it rebuilt from the store).
    */
   public void state(Job job) {
     if (records == null) {
@@ -128,10 +147,12 @@ public final class JobEvents {
       return;
     }
     // computeIfPresent waits for a rebuild of this job's log that is under way, then appends.
-    logs.computeIfPresent(job.id(), (id, log) -> {
-      append(log, job);
-      return log;
-    });
+    logs.computeIfPresent(
+        job.id(),
+        (id, log) -> {
+          append(log, job);
+          return log;
+        });
     if (job.status().isTerminal()) {
       retire(job.id());
     }
@@ -146,8 +167,15 @@ public final class JobEvents {
       if (last != null && last.status() == job.status() && last.attempt() == job.attempt()) {
         return; // a log rebuilt from the store holds this change already
       }
-      StateEvent event = new StateEvent(log.nextSequence++, clock.instant(), job.status(), job.workerId(),
-          job.attempt(), job.outcome().error(), job.exitCode());
+      StateEvent event =
+          new StateEvent(
+              log.nextSequence++,
+              clock.instant(),
+              job.status(),
+              job.workerId(),
+              job.attempt(),
+              job.outcome().error(),
+              job.exitCode());
       log.stored.add(event);
       log.lastState = event;
       publish(log, event);
@@ -170,13 +198,17 @@ public final class JobEvents {
     Instant now = clock.instant();
     retired.add(new Retired(jobId, now));
     Instant cutoff = now.minus(RETAIN_ENDED);
-    for (Retired head = retired.peek(); head != null && head.at().isBefore(cutoff); head = retired.peek()) {
+    for (Retired head = retired.peek();
+        head != null && head.at().isBefore(cutoff);
+        head = retired.peek()) {
       retired.poll();
-      logs.computeIfPresent(head.jobId(), (id, log) -> {
-        synchronized (log) {
-          return log.ended && log.watchers.isEmpty() ? null : log;
-        }
-      });
+      logs.computeIfPresent(
+          head.jobId(),
+          (id, log) -> {
+            synchronized (log) {
+              return log.ended && log.watchers.isEmpty() ? null : log;
+            }
+          });
     }
   }
 
@@ -214,7 +246,7 @@ public final class JobEvents {
       }
       if (log.ended) {
         end(watcher);
-        return () -> { };
+        return () -> {};
       }
       log.watchers.add(watcher);
     }
@@ -247,9 +279,15 @@ public final class JobEvents {
           (o.stream() == StdStream.STDOUT ? out : err).writeBytes(o.data());
         }
       }
-      boolean truncated = log.totalBytes[0] > log.storedBytes[0] || log.totalBytes[1] > log.storedBytes[1];
-      return Optional.of(new Output(out.toByteArray(), err.toByteArray(), log.totalBytes[0], log.totalBytes[1],
-          truncated));
+      boolean truncated =
+          log.totalBytes[0] > log.storedBytes[0] || log.totalBytes[1] > log.storedBytes[1];
+      return Optional.of(
+          new Output(
+              out.toByteArray(),
+              err.toByteArray(),
+              log.totalBytes[0],
+              log.totalBytes[1],
+              truncated));
     }
   }
 

@@ -50,6 +50,17 @@ public record JobOutcome(
 
   /** A process result with output and no usage figures (tests, simple executors). */
   public static JobOutcome of(int exitCode, byte[] stdout, String error) {
-    return new JobOutcome(OptionalInt.of(exitCode), stdout, null, false, error, stdout.length, 0, null, null, 0, null);
+    return new JobOutcome(
+        OptionalInt.of(exitCode),
+        stdout,
+        null,
+        false,
+        error,
+        stdout.length,
+        0,
+        null,
+        null,
+        0,
+        null);
   }
 }

@@ -9,7 +9,8 @@ import java.time.Instant;
  * @param workerId only jobs whose current or last attempt ran there, or {@code null}
  * @param since only jobs created at or after this time, or {@code null}
  * @param limit at most this many
- * @param cursor where the previous page ended (opaque, from {@link Page#nextCursor()}), or {@code null}
+ * @param cursor where the previous page ended (opaque, from {@link Page#nextCursor()}), or {@code
+ *     null}
  */
 public record JobQuery(JobStatus status, String workerId, Instant since, int limit, String cursor) {
 

@@ -38,8 +38,14 @@ public final class JobService {
    * @param onQueued called after a job joined the queue (wakes the dispatcher)
    * @param canceller cancels dispatched and running jobs on their workers
    */
-  public JobService(JobStore store, JobQueue queue, JobValidator validator, Runnable onQueued, Canceller canceller,
-      JobEvents events, Clock clock) {
+  public JobService(
+      JobStore store,
+      JobQueue queue,
+      JobValidator validator,
+      Runnable onQueued,
+      Canceller canceller,
+      JobEvents events,
+      Clock clock) {
     this(store, queue, validator, onQueued, canceller, events, clock, job -> Optional.empty());
   }
 
@@ -48,8 +54,15 @@ public final class JobService {
    * @param canceller cancels dispatched and running jobs on their workers
    * @param waiting says why a queued job waits (the dispatcher knows)
    */
-  public JobService(JobStore store, JobQueue queue, JobValidator validator, Runnable onQueued, Canceller canceller,
-      JobEvents events, Clock clock, Function<Job, Optional<String>> waiting) {
+  public JobService(
+      JobStore store,
+      JobQueue queue,
+      JobValidator validator,
+      Runnable onQueued,
+      Canceller canceller,
+      JobEvents events,
+      Clock clock,
+      Function<Job, Optional<String>> waiting) {
     this.store = store;
     this.queue = queue;
     this.validator = validator;
@@ -94,8 +107,10 @@ public final class JobService {
   public Submitted submit(JobSpec spec, RetryPolicy retry, String idempotencyKey)
       throws InvalidJobException, QueueFullException, IdempotencyConflictException {
     validator.validate(spec, retry);
-    IdempotencyKey key = idempotencyKey == null || idempotencyKey.isBlank() ? null
-        : new IdempotencyKey(idempotencyKey, spec.fingerprint(retry));
+    IdempotencyKey key =
+        idempotencyKey == null || idempotencyKey.isBlank()
+            ? null
+            : new IdempotencyKey(idempotencyKey, spec.fingerprint(retry));
     if (!queue.admit()) {
       throw new QueueFullException(queue.capacity());
     }
@@ -144,7 +159,8 @@ public final class JobService {
    */
   public Page list(JobQuery query) {
     int limit = query.limit() <= 0 ? DEFAULT_LIST_LIMIT : Math.min(query.limit(), MAX_LIST_LIMIT);
-    return store.list(new JobQuery(query.status(), query.workerId(), query.since(), limit, query.cursor()));
+    return store.list(
+        new JobQuery(query.status(), query.workerId(), query.since(), limit, query.cursor()));
   }
 
   /**
@@ -154,15 +170,25 @@ public final class JobService {
    * @return the job after the request: CANCELLED, or still running with the cancel under way
    * @throws JobAlreadyEndedException when the job has ended
    */
-  public Job cancel(String id, String reason) throws JobNotFoundException, JobAlreadyEndedException {
+  public Job cancel(String id, String reason)
+      throws JobNotFoundException, JobAlreadyEndedException {
     String why = reason == null || reason.isBlank() ? "cancelled by user" : reason;
     Job job = get(id);
     if (job.status() == JobStatus.QUEUED) {
-      Optional<Job> cancelled = store.update(id, j -> j.status() == JobStatus.QUEUED
-          ? j.finished(JobStatus.CANCELLED, JobOutcome.error("cancelled: " + why), clock.instant()) : j);
+      Optional<Job> cancelled =
+          store.update(
+              id,
+              j ->
+                  j.status() == JobStatus.QUEUED
+                      ? j.finished(
+                          JobStatus.CANCELLED,
+                          JobOutcome.error("cancelled: " + why),
+                          clock.instant())
+                      : j);
       if (cancelled.isPresent() && cancelled.get().status() == JobStatus.CANCELLED) {
         // This call made the transition, so this call gives the permit back (exactly once; the
-        // dispatcher may already have dropped the id from the queue, or it waits in a retry backoff).
+        // dispatcher may already have dropped the id from the queue, or it waits in a retry
+        // backoff).
         queue.remove(id);
         queue.release();
         return cancelled.get();

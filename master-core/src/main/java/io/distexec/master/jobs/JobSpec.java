@@ -5,11 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.TreeMap;
-import java.util.function.Consumer;
-
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * What a user asked to run; the master stores it and hands it to a worker as it is.
@@ -48,7 +47,8 @@ public record JobSpec(
   }
 
   public static JobSpec command(String command, String... args) {
-    return new JobSpec(DEFAULT_TYPE, command, List.of(args), Map.of(), null, null, 0, Map.of(), false);
+    return new JobSpec(
+        DEFAULT_TYPE, command, List.of(args), Map.of(), null, null, 0, Map.of(), false);
   }
 
   @Override
@@ -60,27 +60,32 @@ public record JobSpec(
   String fingerprint(RetryPolicy retry) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      Consumer<String> add = text -> {
-        byte[] bytes = (text == null ? "\u0000null" : text).getBytes(StandardCharsets.UTF_8);
-        digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
-        digest.update(bytes);
-      };
+      Consumer<String> add =
+          text -> {
+            byte[] bytes = (text == null ? "\u0000null" : text).getBytes(StandardCharsets.UTF_8);
+            digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+            digest.update(bytes);
+          };
       add.accept(type);
       add.accept(command);
       args.forEach(add);
       add.accept("|env");
-      new TreeMap<>(env).forEach((k, v) -> {
-        add.accept(k);
-        add.accept(v);
-      });
+      new TreeMap<>(env)
+          .forEach(
+              (k, v) -> {
+                add.accept(k);
+                add.accept(v);
+              });
       add.accept(workdir);
       digest.update(stdin);
       add.accept(Long.toString(timeoutSeconds));
       add.accept("|attributes");
-      new TreeMap<>(attributes).forEach((k, v) -> {
-        add.accept(k);
-        add.accept(v);
-      });
+      new TreeMap<>(attributes)
+          .forEach(
+              (k, v) -> {
+                add.accept(k);
+                add.accept(v);
+              });
       add.accept(Boolean.toString(shell));
       add.accept(retry.canonical());
       return HexFormat.of().formatHex(digest.digest());
@@ -92,7 +97,20 @@ public record JobSpec(
   @Override
   public String toString() {
     // env values and stdin may be secrets: never print them.
-    return "JobSpec[type=" + type + ", command=" + command + ", args=" + args.size() + ", env=" + env.keySet()
-        + ", workdir=" + workdir + ", timeoutSeconds=" + timeoutSeconds + ", shell=" + shell + "]";
+    return "JobSpec[type="
+        + type
+        + ", command="
+        + command
+        + ", args="
+        + args.size()
+        + ", env="
+        + env.keySet()
+        + ", workdir="
+        + workdir
+        + ", timeoutSeconds="
+        + timeoutSeconds
+        + ", shell="
+        + shell
+        + "]";
   }
 }

@@ -5,7 +5,8 @@ import java.util.Set;
 
 /**
  * Where a job is in its life. Jobs only move forward, along the transitions {@link #canMoveTo}
- * allows; a report that would move a job backwards (a late message from a stale attempt) is refused.
+ * allows; a report that would move a job backwards (a late message from a stale attempt) is
+ * refused.
  */
 public enum JobStatus {
   QUEUED,
@@ -17,7 +18,8 @@ public enum JobStatus {
   CANCELLED,
   LOST;
 
-  private static final Set<JobStatus> TERMINAL = EnumSet.of(SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, LOST);
+  private static final Set<JobStatus> TERMINAL =
+      EnumSet.of(SUCCEEDED, FAILED, TIMED_OUT, CANCELLED, LOST);
 
   public boolean isTerminal() {
     return TERMINAL.contains(this);

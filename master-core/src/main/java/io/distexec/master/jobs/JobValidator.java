@@ -43,29 +43,47 @@ public final class JobValidator {
     }
     for (int code : retry.retryOnExitCodes()) {
       if (code < 1 || code > 255) {
-        violations.add(new Violation("retryOnExitCodes", "must hold exit codes from 1 to 255, got " + code));
+        violations.add(
+            new Violation("retryOnExitCodes", "must hold exit codes from 1 to 255, got " + code));
       }
     }
     if (spec.timeoutSeconds() < 0) {
       violations.add(new Violation("timeoutSeconds", "must not be negative; use 0 for no timeout"));
     } else if (spec.timeoutSeconds() > MAX_TIMEOUT_SECONDS) {
-      violations.add(new Violation("timeoutSeconds", "must be at most " + MAX_TIMEOUT_SECONDS + " (7 days)"));
+      violations.add(
+          new Violation("timeoutSeconds", "must be at most " + MAX_TIMEOUT_SECONDS + " (7 days)"));
     }
     if (spec.workdir() != null && !spec.workdir().startsWith("/")) {
-      violations.add(new Violation("workdir", "must be an absolute path, got '" + spec.workdir() + "'"));
+      violations.add(
+          new Violation("workdir", "must be an absolute path, got '" + spec.workdir() + "'"));
     }
     if (JobSpec.DEFAULT_TYPE.equals(spec.type())) {
       try {
-        commandRules.validate(new Task("validation", spec.type(), spec.command(), spec.args(), spec.env(),
-            spec.workdir(), null, Duration.ZERO, spec.attributes(), spec.shell()));
+        commandRules.validate(
+            new Task(
+                "validation",
+                spec.type(),
+                spec.command(),
+                spec.args(),
+                spec.env(),
+                spec.workdir(),
+                null,
+                Duration.ZERO,
+                spec.attributes(),
+                spec.shell()));
       } catch (InvalidTaskException e) {
         violations.addAll(e.violations());
       }
     } else {
       Set<String> known = knownTypes.get();
       if (!known.contains(spec.type())) {
-        violations.add(new Violation("type", "no registered worker has an executor named '" + spec.type()
-            + "'; known types: " + known));
+        violations.add(
+            new Violation(
+                "type",
+                "no registered worker has an executor named '"
+                    + spec.type()
+                    + "'; known types: "
+                    + known));
       }
     }
     if (!violations.isEmpty()) {

@@ -29,10 +29,13 @@ public final class PublishingJobStore extends ForwardingJobStore {
   @Override
   public Optional<Job> update(String id, UnaryOperator<Job> change) {
     JobStatus[] before = new JobStatus[1];
-    Optional<Job> after = super.update(id, job -> {
-      before[0] = job.status();
-      return change.apply(job);
-    });
+    Optional<Job> after =
+        super.update(
+            id,
+            job -> {
+              before[0] = job.status();
+              return change.apply(job);
+            });
     after.filter(job -> job.status() != before[0]).ifPresent(events::state);
     return after;
   }

@@ -29,10 +29,15 @@ public abstract class QueuedWatcher implements JobEvents.Watcher {
     this.executor = executor;
   }
 
-  /** Whether the client can take an event now; when it cannot, call {@link #schedule()} once it can. */
+  /**
+   * Whether the client can take an event now; when it cannot, call {@link #schedule()} once it can.
+   */
   protected abstract boolean ready();
 
-  /** Sends one event; may block until the client has it. A RuntimeException means the client is gone. */
+  /**
+   * Sends one event; may block until the client has it. A RuntimeException means the client is
+   * gone.
+   */
   protected abstract void send(JobEvents.Event event);
 
   /**

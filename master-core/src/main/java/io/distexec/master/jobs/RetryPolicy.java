@@ -5,9 +5,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * When a job runs again: after its worker died, or after it exited with one of
- * {@code retryOnExitCodes}, while attempts remain. Retries wait 1 s, 2 s, 4 s, ... (at most
- * {@link #MAX_BACKOFF}) so that a failing dependency is not hammered.
+ * When a job runs again: after its worker died, or after it exited with one of {@code
+ * retryOnExitCodes}, while attempts remain. Retries wait 1 s, 2 s, 4 s, ... (at most {@link
+ * #MAX_BACKOFF}) so that a failing dependency is not hammered.
  *
  * @param maxAttempts how many times the job may run in all (1 = no retry)
  * @param retryOnExitCodes exit codes that mean "try again"

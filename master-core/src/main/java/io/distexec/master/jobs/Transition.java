@@ -13,7 +13,12 @@ import java.util.OptionalInt;
  * @param error why (retry, loss, failure), or empty
  * @param exitCode the task's exit code, when the move ended an attempt with one
  */
-public record Transition(Instant at, JobStatus status, String workerId, int attempt, String error,
+public record Transition(
+    Instant at,
+    JobStatus status,
+    String workerId,
+    int attempt,
+    String error,
     OptionalInt exitCode) {
 
   public Transition {
@@ -23,6 +28,7 @@ public record Transition(Instant at, JobStatus status, String workerId, int atte
 
   /** The move that left {@code job} in its current state. */
   public static Transition of(Job job, Instant at) {
-    return new Transition(at, job.status(), job.workerId(), job.attempt(), job.outcome().error(), job.exitCode());
+    return new Transition(
+        at, job.status(), job.workerId(), job.attempt(), job.outcome().error(), job.exitCode());
   }
 }

@@ -13,9 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
 
 /**
- * The workers the master knows, kept alive by heartbeats. A worker not heard from for the
- * heartbeat timeout is removed as dead by {@link #expire()}, which the master calls periodically.
- * Plain Java and thread-safe; time comes from an injected clock so tests control it.
+ * The workers the master knows, kept alive by heartbeats. A worker not heard from for the heartbeat
+ * timeout is removed as dead by {@link #expire()}, which the master calls periodically. Plain Java
+ * and thread-safe; time comes from an injected clock so tests control it.
  */
 public final class NodeRegistry {
 
@@ -28,7 +28,8 @@ public final class NodeRegistry {
 
   public NodeRegistry(Clock clock, Duration heartbeatTimeout) {
     if (heartbeatTimeout.isZero() || heartbeatTimeout.isNegative()) {
-      throw new IllegalArgumentException("heartbeat timeout must be positive, got " + heartbeatTimeout);
+      throw new IllegalArgumentException(
+          "heartbeat timeout must be positive, got " + heartbeatTimeout);
     }
     this.clock = clock;
     this.heartbeatTimeout = heartbeatTimeout;
@@ -45,29 +46,53 @@ public final class NodeRegistry {
   /** Adds the worker, or refreshes it when its id is known (a restarted worker re-registers). */
   public WorkerNode register(Registration r) {
     Instant now = clock.instant();
-    WorkerNode node = new WorkerNode(r.workerId(), r.address(), r.httpUrl(), r.maxConcurrentTasks(),
-        r.executors(), r.labels(), now, now, 0, false, false, false);
+    WorkerNode node =
+        new WorkerNode(
+            r.workerId(),
+            r.address(),
+            r.httpUrl(),
+            r.maxConcurrentTasks(),
+            r.executors(),
+            r.labels(),
+            now,
+            now,
+            0,
+            false,
+            false,
+            false);
     WorkerNode previous = workers.put(node.id(), node);
     if (previous != null && !previous.address().equals(node.address())) {
       LOG.info(() -> "worker " + node.id() + " re-registered at a new address " + node.address());
     } else {
-      LOG.info(() -> "worker " + node.id() + " registered at " + node.address() + " with "
-          + node.maxConcurrentTasks() + " slots, executors " + node.executors());
+      LOG.info(
+          () ->
+              "worker "
+                  + node.id()
+                  + " registered at "
+                  + node.address()
+                  + " with "
+                  + node.maxConcurrentTasks()
+                  + " slots, executors "
+                  + node.executors());
     }
     listeners.forEach(l -> l.workerAvailable(node));
     return node;
   }
 
   /** Records a heartbeat. */
-  public WorkerNode heartbeat(String workerId, int activeTasks, boolean draining) throws UnknownWorkerException {
+  public WorkerNode heartbeat(String workerId, int activeTasks, boolean draining)
+      throws UnknownWorkerException {
     Instant now = clock.instant();
     boolean[] drainChanged = new boolean[1];
     boolean[] back = new boolean[1];
-    WorkerNode updated = workers.computeIfPresent(workerId, (id, node) -> {
-      drainChanged[0] = node.draining() != draining;
-      back[0] = node.unreachable();
-      return node.heartbeat(now, activeTasks, draining);
-    });
+    WorkerNode updated =
+        workers.computeIfPresent(
+            workerId,
+            (id, node) -> {
+              drainChanged[0] = node.draining() != draining;
+              back[0] = node.unreachable();
+              return node.heartbeat(now, activeTasks, draining);
+            });
     if (updated == null) {
       throw new UnknownWorkerException(workerId);
     }
@@ -88,8 +113,9 @@ public final class NodeRegistry {
    * tells it to finish what runs and deregister.
    */
   public Optional<WorkerNode> drain(String workerId) {
-    Optional<WorkerNode> drained = Optional.ofNullable(workers.computeIfPresent(workerId,
-        (id, node) -> node.withDrainRequested()));
+    Optional<WorkerNode> drained =
+        Optional.ofNullable(
+            workers.computeIfPresent(workerId, (id, node) -> node.withDrainRequested()));
     drained.ifPresent(node -> LOG.info(() -> "worker " + workerId + " drained by request"));
     return drained;
   }
@@ -111,7 +137,8 @@ public final class NodeRegistry {
     WorkerNode removed = workers.remove(workerId);
     if (removed != null) {
       LOG.info(() -> "worker " + workerId + " deregistered: " + reason);
-      listeners.forEach(l -> l.workerGone(removed, false, "worker " + workerId + " left: " + reason));
+      listeners.forEach(
+          l -> l.workerGone(removed, false, "worker " + workerId + " left: " + reason));
     }
   }
 
@@ -125,7 +152,8 @@ public final class NodeRegistry {
       }
     }
     for (WorkerNode node : dead) {
-      String reason = "worker " + node.id() + " missed heartbeats for " + heartbeatTimeout.toSeconds() + " s";
+      String reason =
+          "worker " + node.id() + " missed heartbeats for " + heartbeatTimeout.toSeconds() + " s";
       LOG.warning(reason + "; removed as dead");
       listeners.forEach(l -> l.workerGone(node, true, reason));
     }

@@ -18,8 +18,8 @@ import java.util.Set;
  * @param lastHeartbeatAt when it was last heard from
  * @param reportedActiveTasks active tasks it reported in its last heartbeat
  * @param draining true while the worker says it takes no new work (it is shutting down)
- * @param drainRequested true once an operator asked the master to drain it; told to the worker
- *     in heartbeat answers
+ * @param drainRequested true once an operator asked the master to drain it; told to the worker in
+ *     heartbeat answers
  * @param unreachable true after it refused a task or its connection failed, until its next
  *     heartbeat shows it is back: no work is sent to it meanwhile
  */
@@ -46,18 +46,51 @@ public record WorkerNode(
   }
 
   WorkerNode heartbeat(Instant at, int activeTasks, boolean isDraining) {
-    return new WorkerNode(id, address, httpUrl, maxConcurrentTasks, executors, labels, registeredAt, at,
-        activeTasks, isDraining, drainRequested, false);
+    return new WorkerNode(
+        id,
+        address,
+        httpUrl,
+        maxConcurrentTasks,
+        executors,
+        labels,
+        registeredAt,
+        at,
+        activeTasks,
+        isDraining,
+        drainRequested,
+        false);
   }
 
   WorkerNode withDrainRequested() {
-    return new WorkerNode(id, address, httpUrl, maxConcurrentTasks, executors, labels, registeredAt, lastHeartbeatAt,
-        reportedActiveTasks, draining, true, unreachable);
+    return new WorkerNode(
+        id,
+        address,
+        httpUrl,
+        maxConcurrentTasks,
+        executors,
+        labels,
+        registeredAt,
+        lastHeartbeatAt,
+        reportedActiveTasks,
+        draining,
+        true,
+        unreachable);
   }
 
   WorkerNode asUnreachable() {
-    return new WorkerNode(id, address, httpUrl, maxConcurrentTasks, executors, labels, registeredAt, lastHeartbeatAt,
-        reportedActiveTasks, draining, drainRequested, true);
+    return new WorkerNode(
+        id,
+        address,
+        httpUrl,
+        maxConcurrentTasks,
+        executors,
+        labels,
+        registeredAt,
+        lastHeartbeatAt,
+        reportedActiveTasks,
+        draining,
+        drainRequested,
+        true);
   }
 
   /** Takes no new work: draining on its own or at an operator's request. */

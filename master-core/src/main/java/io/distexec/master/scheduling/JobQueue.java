@@ -1,23 +1,23 @@
 package io.distexec.master.scheduling;
 
-import java.util.OptionalInt;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The jobs waiting for a worker, in arrival order, and the bound on unfinished jobs
- * ({@code MAX_CONCURRENT_JOBS}): a job holds one permit from admission until it ends, whether it
- * waits here or runs. When no permit is left, submits are refused instead of accepted and dropped.
+ * The jobs waiting for a worker, in arrival order, and the bound on unfinished jobs ({@code
+ * MAX_CONCURRENT_JOBS}): a job holds one permit from admission until it ends, whether it waits here
+ * or runs. When no permit is left, submits are refused instead of accepted and dropped.
  */
 public final class JobQueue {
 
   private final int capacity;
   private final Semaphore permits;
   private final Deque<String> waiting = new ArrayDeque<>();
+
   /** Permits taken beyond the capacity by jobs recovered at start; paid back first as jobs end. */
   private final AtomicInteger overdraft = new AtomicInteger();
 

@@ -22,6 +22,8 @@ public record Placement(Optional<String> workerId, Map<String, String> passedOve
     if (placed()) {
       return "placed on " + workerId.get();
     }
-    return passedOver.isEmpty() ? "no worker is registered" : "no worker can take it: " + passedOver;
+    return passedOver.isEmpty()
+        ? "no worker is registered"
+        : "no worker can take it: " + passedOver;
   }
 }

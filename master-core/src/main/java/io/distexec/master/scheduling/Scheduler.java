@@ -27,8 +27,12 @@ public final class Scheduler {
    * dispatcher's cheap test before it reads queued jobs from the store.
    */
   public boolean anyFreeSlot(List<WorkerNode> workers, Map<String, Integer> inFlight) {
-    return workers.stream().anyMatch(w -> !w.takesNoWork() && !w.unreachable()
-        && inFlight.getOrDefault(w.id(), 0) < w.maxConcurrentTasks());
+    return workers.stream()
+        .anyMatch(
+            w ->
+                !w.takesNoWork()
+                    && !w.unreachable()
+                    && inFlight.getOrDefault(w.id(), 0) < w.maxConcurrentTasks());
   }
 
   /**
@@ -55,9 +59,11 @@ public final class Scheduler {
     }
     candidates.sort((a, b) -> a.workerId().compareTo(b.workerId()));
     Optional<String> chosen = balancer.select(candidates).map(Candidate::workerId);
-    chosen.ifPresent(id -> candidates.stream()
-        .filter(c -> !c.workerId().equals(id))
-        .forEach(c -> passedOver.put(c.workerId(), "not chosen by " + balancer.name())));
+    chosen.ifPresent(
+        id ->
+            candidates.stream()
+                .filter(c -> !c.workerId().equals(id))
+                .forEach(c -> passedOver.put(c.workerId(), "not chosen by " + balancer.name())));
     return new Placement(chosen, passedOver);
   }
 }

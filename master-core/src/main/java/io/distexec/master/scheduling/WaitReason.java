@@ -10,8 +10,8 @@ import java.util.OptionalInt;
 
 /**
  * Why a queued job waits, in words for its user (the {@code waiting} field of the job's REST and
- * gRPC views). Pure: the job's type, the workers and their load in, one line out, e.g.
- * {@code no worker has executor 'gpu'} or {@code all 2 workers busy (20 of 20 slots)}.
+ * gRPC views). Pure: the job's type, the workers and their load in, one line out, e.g. {@code no
+ * worker has executor 'gpu'} or {@code all 2 workers busy (20 of 20 slots)}.
  */
 public final class WaitReason {
 
@@ -23,7 +23,10 @@ public final class WaitReason {
    * @param inFlight tasks in flight per worker id
    * @param position the job's place in the queue (0 = next), when it is in the queue
    */
-  public static String explain(String taskType, List<WorkerNode> workers, Map<String, Integer> inFlight,
+  public static String explain(
+      String taskType,
+      List<WorkerNode> workers,
+      Map<String, Integer> inFlight,
       OptionalInt position) {
     if (workers.isEmpty()) {
       return "no worker is registered";
@@ -57,8 +60,10 @@ public final class WaitReason {
           : "a worker has a free slot: being dispatched";
     }
     if (busy > 0) {
-      String who = busy == capable.size() ? (busy == 1 ? "the only worker" : "all " + busy + " workers")
-          : busy + " worker(s)";
+      String who =
+          busy == capable.size()
+              ? (busy == 1 ? "the only worker" : "all " + busy + " workers")
+              : busy + " worker(s)";
       reasons.add(0, who + " busy (" + used + " of " + slots + " slots)");
     }
     int lacking = workers.size() - capable.size();
@@ -71,7 +76,8 @@ public final class WaitReason {
   /** A job waiting out its retry backoff: why it is retried, and when. */
   public static String backoff(String why, Instant due, Instant now) {
     long seconds = Math.max(0, Duration.between(now, due).toSeconds());
-    String reason = why == null || why.isBlank() ? "retrying" : why.replaceAll("; retrying in \\d+ s$", "");
+    String reason =
+        why == null || why.isBlank() ? "retrying" : why.replaceAll("; retrying in \\d+ s$", "");
     return reason + "; next attempt in " + seconds + " s";
   }
 }

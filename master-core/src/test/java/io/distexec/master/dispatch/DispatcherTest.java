@@ -36,14 +36,30 @@ class DispatcherTest {
 
   private final MutableClock clock = new MutableClock();
   private final JobEvents events = new JobEvents(1024, clock);
-  private final PublishingJobStore store = new PublishingJobStore(new InMemoryJobStore(clock), events);
+  private final PublishingJobStore store =
+      new PublishingJobStore(new InMemoryJobStore(clock), events);
   private final JobQueue queue = new JobQueue(100);
   private final NodeRegistry registry = new NodeRegistry(clock, Duration.ofSeconds(15));
   private final ScriptedWorkerPort workers = new ScriptedWorkerPort();
   private final Dispatcher dispatcher =
-      new Dispatcher(store, queue, registry, new Scheduler(new LeastConnectionsBalancer()), workers, events, clock);
-  private final JobService jobs = new JobService(store, queue, new JobValidator(() -> Set.of("command")),
-      dispatcher::wake, dispatcher::cancel, events, clock, dispatcher::waiting);
+      new Dispatcher(
+          store,
+          queue,
+          registry,
+          new Scheduler(new LeastConnectionsBalancer()),
+          workers,
+          events,
+          clock);
+  private final JobService jobs =
+      new JobService(
+          store,
+          queue,
+          new JobValidator(() -> Set.of("command")),
+          dispatcher::wake,
+          dispatcher::cancel,
+          events,
+          clock,
+          dispatcher::waiting);
   private final ExecutorService loop = Executors.newSingleThreadExecutor();
 
   @AfterEach
@@ -64,7 +80,10 @@ class DispatcherTest {
   /** Nothing more is sent while the clock stands still, however long the loop runs. */
   private void assertNothingMoreSentThan(int count) {
     dispatcher.wake();
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> workers.sent().size() == count);
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> workers.sent().size() == count);
   }
 
   private static AttemptEvent broken() {
@@ -91,8 +110,11 @@ class DispatcherTest {
     assertNothingMoreSentThan(2);
     clock.advance(Duration.ofMillis(1));
     dispatcher.wake();
-    awaitSent(3).reply(new AttemptEvent.Started(clock.instant()),
-        new AttemptEvent.Finished(JobStatus.SUCCEEDED, JobOutcome.of(0, new byte[0], "")), new AttemptEvent.Closed());
+    awaitSent(3)
+        .reply(
+            new AttemptEvent.Started(clock.instant()),
+            new AttemptEvent.Finished(JobStatus.SUCCEEDED, JobOutcome.of(0, new byte[0], "")),
+            new AttemptEvent.Closed());
     assertThat(store.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(queue.unfinished()).isZero();
   }
@@ -107,14 +129,16 @@ class DispatcherTest {
     ScriptedWorkerPort.Sent first = awaitSent(1);
     Job second = jobs.submit(JobSpec.command("make"));
     assertThat(jobs.waiting(second)).hasValue("the only worker busy (1 of 1 slots)");
-    assertThat(jobs.waiting(store.find(job.id()).orElseThrow())).isEmpty(); // dispatched: it no longer waits
+    assertThat(jobs.waiting(store.find(job.id()).orElseThrow()))
+        .isEmpty(); // dispatched: it no longer waits
 
     registry.drain("w1");
     assertThat(jobs.waiting(second)).hasValue("w1 draining");
 
     first.reply(new AttemptEvent.Started(clock.instant()), broken());
     assertThat(jobs.waiting(store.find(job.id()).orElseThrow()))
-        .hasValue("attempt 1 lost: lost contact with worker w1: UNAVAILABLE (connection reset); next attempt in 1 s");
+        .hasValue(
+            "attempt 1 lost: lost contact with worker w1: UNAVAILABLE (connection reset); next attempt in 1 s");
   }
 
   @Test

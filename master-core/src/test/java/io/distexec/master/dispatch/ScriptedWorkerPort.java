@@ -35,7 +35,8 @@ public final class ScriptedWorkerPort implements WorkerPort {
   @Override
   public Call execute(WorkerNode worker, TaskRequest request, Consumer<AttemptEvent> listener) {
     sent.add(new Sent(worker, request, listener));
-    return reason -> listener.accept(new AttemptEvent.Failed(AttemptEvent.Failure.BROKEN, "CANCELLED", reason));
+    return reason ->
+        listener.accept(new AttemptEvent.Failed(AttemptEvent.Failure.BROKEN, "CANCELLED", reason));
   }
 
   @Override

@@ -77,7 +77,10 @@ class JobEventsTest {
 
   @Test
   void endsWatchersOfAFinishedJobAtOnce() {
-    events.state(queued.dispatchedTo("w1").finished(JobStatus.LOST, JobOutcome.error("gone"), clock.instant()));
+    events.state(
+        queued
+            .dispatchedTo("w1")
+            .finished(JobStatus.LOST, JobOutcome.error("gone"), clock.instant()));
     Recorder watcher = new Recorder();
     events.watch("j1", 0, watcher);
     assertThat(watcher.ended).isTrue();
@@ -90,7 +93,11 @@ class JobEventsTest {
     InMemoryJobStore store = new InMemoryJobStore(clock);
     store.insert(queued);
     store.update("j1", j -> j.dispatchedTo("w1"));
-    store.update("j1", j -> j.finished(JobStatus.SUCCEEDED, JobOutcome.of(0, "done\n".getBytes(), ""), clock.instant()));
+    store.update(
+        "j1",
+        j ->
+            j.finished(
+                JobStatus.SUCCEEDED, JobOutcome.of(0, "done\n".getBytes(), ""), clock.instant()));
     JobEvents restarted = new JobEvents(10, clock, store);
 
     Recorder watcher = new Recorder();
@@ -100,7 +107,10 @@ class JobEventsTest {
     assertThat(watcher.ended).isTrue();
   }
 
-  /** With a store, nothing is kept for a job nobody watches; a watcher gets the stored past, then live changes once. */
+  /**
+   * With a store, nothing is kept for a job nobody watches; a watcher gets the stored past, then
+   * live changes once.
+   */
   @Test
   void withAStoreKeepsNoLogUntilSomeoneWatchesAndThenMissesNothing() {
     InMemoryJobStore store = new InMemoryJobStore(clock);
@@ -114,8 +124,11 @@ class JobEventsTest {
     assertThat(watcher.sequences).containsExactly(1L, 2L); // QUEUED, DISPATCHED from the store
     publishing.update("j1", j -> j.running(clock.instant()));
     withStore.output("j1", StdStream.STDOUT, "hi".getBytes(), 0);
-    publishing.update("j1", j -> j.finished(JobStatus.SUCCEEDED, JobOutcome.of(0, "hi".getBytes(), ""),
-        clock.instant()));
+    publishing.update(
+        "j1",
+        j ->
+            j.finished(
+                JobStatus.SUCCEEDED, JobOutcome.of(0, "hi".getBytes(), ""), clock.instant()));
     assertThat(watcher.sequences).containsExactly(1L, 2L, 3L, 4L, 5L);
     assertThat(watcher.stdout).hasToString("hi");
     assertThat(watcher.ended).isTrue();

@@ -1,13 +1,12 @@
 package io.distexec.master.jobs;
 
-import java.time.Duration;
-import java.util.ArrayList;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.distexec.master.MutableClock;
 import io.distexec.master.scheduling.JobQueue;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,8 +20,15 @@ class JobServiceTest {
   private final AtomicInteger wakeUps = new AtomicInteger();
   private final MutableClock clock = new MutableClock();
   private final JobEvents events = new JobEvents(1024, clock);
-  private final JobService service = new JobService(store, queue, new JobValidator(() -> Set.of("command")),
-      wakeUps::incrementAndGet, (id, reason) -> { }, events, clock);
+  private final JobService service =
+      new JobService(
+          store,
+          queue,
+          new JobValidator(() -> Set.of("command")),
+          wakeUps::incrementAndGet,
+          (id, reason) -> {},
+          events,
+          clock);
 
   @Test
   void storesAndQueuesAnAcceptedJobBeforeReturningIt() throws Exception {
@@ -36,18 +42,24 @@ class JobServiceTest {
   @Test
   void rejectsJobWithEmptyCommand() {
     assertThatThrownBy(() -> service.submit(JobSpec.command("")))
-        .isInstanceOfSatisfying(InvalidJobException.class,
+        .isInstanceOfSatisfying(
+            InvalidJobException.class,
             e -> assertThat(e.violations()).extracting(v -> v.field()).containsExactly("command"));
     assertThat(queue.unfinished()).isZero();
   }
 
   @Test
   void rejectsARelativeWorkdirANegativeTimeoutAndABadEnvNameAtOnce() {
-    JobSpec spec = new JobSpec(null, "ls", List.of(), Map.of("BAD-NAME", "x"), "tmp", null, -1, Map.of(), false);
+    JobSpec spec =
+        new JobSpec(
+            null, "ls", List.of(), Map.of("BAD-NAME", "x"), "tmp", null, -1, Map.of(), false);
     assertThatThrownBy(() -> service.submit(spec))
-        .isInstanceOfSatisfying(InvalidJobException.class, e -> assertThat(e.violations())
-            .extracting(v -> v.field())
-            .containsExactlyInAnyOrder("workdir", "timeoutSeconds", "env.BAD-NAME"));
+        .isInstanceOfSatisfying(
+            InvalidJobException.class,
+            e ->
+                assertThat(e.violations())
+                    .extracting(v -> v.field())
+                    .containsExactlyInAnyOrder("workdir", "timeoutSeconds", "env.BAD-NAME"));
   }
 
   @Test
@@ -71,18 +83,30 @@ class JobServiceTest {
   void listsNewestFirstFilteredAndBounded() throws Exception {
     Job first = service.submit(JobSpec.command("true"));
     Job second = service.submit(JobSpec.command("true"));
-    store.update(first.id(), j -> j.dispatchedTo("w").finished(JobStatus.FAILED, JobOutcome.error("x"),
-        j.createdAt()));
-    assertThat(service.list(JobQuery.first(null, 0)).jobs()).extracting(Job::id).containsExactly(second.id(), first.id());
-    assertThat(service.list(JobQuery.first(JobStatus.FAILED, 10)).jobs()).extracting(Job::id).containsExactly(first.id());
+    store.update(
+        first.id(),
+        j -> j.dispatchedTo("w").finished(JobStatus.FAILED, JobOutcome.error("x"), j.createdAt()));
+    assertThat(service.list(JobQuery.first(null, 0)).jobs())
+        .extracting(Job::id)
+        .containsExactly(second.id(), first.id());
+    assertThat(service.list(JobQuery.first(JobStatus.FAILED, 10)).jobs())
+        .extracting(Job::id)
+        .containsExactly(first.id());
     assertThat(service.list(JobQuery.first(null, 1)).jobs()).hasSize(1);
     assertThat(store.countUnfinished()).isEqualTo(1);
   }
 
   @Test
   void pagesThroughJobsWithACursorAndFilters() throws Exception {
-    JobService roomy = new JobService(store, new JobQueue(100), new JobValidator(() -> Set.of("command")),
-        () -> { }, (id, reason) -> { }, events, clock);
+    JobService roomy =
+        new JobService(
+            store,
+            new JobQueue(100),
+            new JobValidator(() -> Set.of("command")),
+            () -> {},
+            (id, reason) -> {},
+            events,
+            clock);
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       ids.add(roomy.submit(JobSpec.command("true")).id());
@@ -95,7 +119,8 @@ class JobServiceTest {
     Page last = roomy.list(new JobQuery(null, null, null, 2, second.nextCursor()));
     assertThat(last.jobs()).extracting(Job::id).containsExactly(ids.get(0));
     assertThat(last.nextCursor()).isNull();
-    assertThat(roomy.list(new JobQuery(null, "w2", null, 10, null)).jobs()).extracting(Job::id)
+    assertThat(roomy.list(new JobQuery(null, "w2", null, 10, null)).jobs())
+        .extracting(Job::id)
         .containsExactly(ids.get(1));
     assertThatThrownBy(() -> roomy.list(new JobQuery(null, null, null, 2, "garbage")))
         .isInstanceOf(InvalidCursorException.class);
@@ -103,44 +128,61 @@ class JobServiceTest {
 
   @Test
   void returnsTheFirstJobForARepeatedIdempotencyKeyAndRefusesADifferentRequest() throws Exception {
-    JobService.Submitted first = service.submit(JobSpec.command("deploy", "v2"), RetryPolicy.NONE, "key-1");
-    JobService.Submitted again = service.submit(JobSpec.command("deploy", "v2"), RetryPolicy.NONE, "key-1");
+    JobService.Submitted first =
+        service.submit(JobSpec.command("deploy", "v2"), RetryPolicy.NONE, "key-1");
+    JobService.Submitted again =
+        service.submit(JobSpec.command("deploy", "v2"), RetryPolicy.NONE, "key-1");
     assertThat(first.replayed()).isFalse();
     assertThat(again.replayed()).isTrue();
     assertThat(again.job().id()).isEqualTo(first.job().id());
     assertThat(store.list(JobQuery.first(null, 10)).jobs()).hasSize(1);
     assertThat(queue.unfinished()).isEqualTo(1);
-    assertThatThrownBy(() -> service.submit(JobSpec.command("deploy", "v3"), RetryPolicy.NONE, "key-1"))
+    assertThatThrownBy(
+            () -> service.submit(JobSpec.command("deploy", "v3"), RetryPolicy.NONE, "key-1"))
         .isInstanceOf(IdempotencyConflictException.class)
         .hasMessageContaining("Idempotency-Key 'key-1' was used for a different request");
-    assertThatThrownBy(() -> service.submit(JobSpec.command("deploy", "v2"), new RetryPolicy(2, Set.of()), "key-1"))
+    assertThatThrownBy(
+            () ->
+                service.submit(
+                    JobSpec.command("deploy", "v2"), new RetryPolicy(2, Set.of()), "key-1"))
         .isInstanceOf(IdempotencyConflictException.class);
   }
 
   @Test
   void checksTheRetryPolicy() {
-    assertThatThrownBy(() -> service.submit(JobSpec.command("true"), new RetryPolicy(0, Set.of(300)), null))
-        .isInstanceOfSatisfying(InvalidJobException.class, e -> assertThat(e.violations())
-            .extracting(v -> v.field()).containsExactlyInAnyOrder("maxAttempts", "retryOnExitCodes"));
+    assertThatThrownBy(
+            () -> service.submit(JobSpec.command("true"), new RetryPolicy(0, Set.of(300)), null))
+        .isInstanceOfSatisfying(
+            InvalidJobException.class,
+            e ->
+                assertThat(e.violations())
+                    .extracting(v -> v.field())
+                    .containsExactlyInAnyOrder("maxAttempts", "retryOnExitCodes"));
   }
 
   @Test
   void forgetsFinishedJobsAfterTheRetentionTimeWithTheirKeys() throws Exception {
     Job old = service.submit(JobSpec.command("true"), RetryPolicy.NONE, "old-key").job();
-    store.update(old.id(), j -> j.dispatchedTo("w").finished(JobStatus.SUCCEEDED, JobOutcome.NONE, clock.instant()));
+    store.update(
+        old.id(),
+        j -> j.dispatchedTo("w").finished(JobStatus.SUCCEEDED, JobOutcome.NONE, clock.instant()));
     queue.release(); // what the dispatcher does when a job ends
     clock.advance(Duration.ofHours(2));
     Job running = service.submit(JobSpec.command("true"));
-    assertThat(service.forgetFinishedBefore(clock.instant().minus(Duration.ofHours(1)))).isEqualTo(1);
+    assertThat(service.forgetFinishedBefore(clock.instant().minus(Duration.ofHours(1))))
+        .isEqualTo(1);
     assertThat(store.find(old.id())).isEmpty();
     assertThat(store.find(running.id())).isPresent(); // unfinished jobs stay, however old
     assertThat(store.history(old.id())).isEmpty();
     // The key is free again.
-    assertThat(service.submit(JobSpec.command("other"), RetryPolicy.NONE, "old-key").replayed()).isFalse();
+    assertThat(service.submit(JobSpec.command("other"), RetryPolicy.NONE, "old-key").replayed())
+        .isFalse();
   }
 
   @Test
   void saysWhichIdIsUnknown() {
-    assertThatThrownBy(() -> service.get("nope")).isInstanceOf(JobNotFoundException.class).hasMessage("no job with id nope");
+    assertThatThrownBy(() -> service.get("nope"))
+        .isInstanceOf(JobNotFoundException.class)
+        .hasMessage("no job with id nope");
   }
 }

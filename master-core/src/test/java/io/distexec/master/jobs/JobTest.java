@@ -1,12 +1,11 @@
 package io.distexec.master.jobs;
 
-import java.util.List;
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JobTest {
@@ -16,9 +15,12 @@ class JobTest {
 
   @Test
   void movesForwardThroughItsLifecycle() {
-    Job done = queued.dispatchedTo("w1").running(t0.plusSeconds(1))
-        .finished(JobStatus.SUCCEEDED, JobOutcome.of(0, "hi\n".getBytes(), ""),
-            t0.plusSeconds(2));
+    Job done =
+        queued
+            .dispatchedTo("w1")
+            .running(t0.plusSeconds(1))
+            .finished(
+                JobStatus.SUCCEEDED, JobOutcome.of(0, "hi\n".getBytes(), ""), t0.plusSeconds(2));
     assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(done.attempt()).isEqualTo(1);
     assertThat(done.workerId()).isEqualTo("w1");
@@ -46,7 +48,11 @@ class JobTest {
 
   @Test
   void goesBackToTheQueueForARetryKeepingItsAttemptCountAndTheReason() {
-    Job retried = queued.dispatchedTo("w1").running(t0).retried("attempt 1 lost: worker gone; retrying in 1 s");
+    Job retried =
+        queued
+            .dispatchedTo("w1")
+            .running(t0)
+            .retried("attempt 1 lost: worker gone; retrying in 1 s");
     assertThat(retried.status()).isEqualTo(JobStatus.QUEUED);
     assertThat(retried.attempt()).isEqualTo(1);
     assertThat(retried.outcome().error()).startsWith("attempt 1 lost");
@@ -62,8 +68,20 @@ class JobTest {
 
   @Test
   void neverPrintsEnvironmentValues() {
-    JobSpec spec = new JobSpec("command", "env", List.of(), Map.of("TOKEN", "s3cret"), null,
-        "also secret".getBytes(), 0, Map.of(), false);
-    assertThat(spec.toString()).contains("TOKEN").doesNotContain("s3cret").doesNotContain("also secret");
+    JobSpec spec =
+        new JobSpec(
+            "command",
+            "env",
+            List.of(),
+            Map.of("TOKEN", "s3cret"),
+            null,
+            "also secret".getBytes(),
+            0,
+            Map.of(),
+            false);
+    assertThat(spec.toString())
+        .contains("TOKEN")
+        .doesNotContain("s3cret")
+        .doesNotContain("also secret");
   }
 }

@@ -47,7 +47,8 @@ class QueuedWatcherTest {
   }
 
   private static JobEvents.Event event(long sequence) {
-    return new JobEvents.OutputEvent(sequence, Instant.EPOCH, StdStream.STDOUT, new byte[] {'x'}, sequence);
+    return new JobEvents.OutputEvent(
+        sequence, Instant.EPOCH, StdStream.STDOUT, new byte[] {'x'}, sequence);
   }
 
   @Test

@@ -18,17 +18,18 @@ class NodeRegistryTest {
   private final List<String> events = new ArrayList<>();
 
   NodeRegistryTest() {
-    registry.addListener(new RegistryListener() {
-      @Override
-      public void workerAvailable(WorkerNode worker) {
-        events.add("available " + worker.id());
-      }
+    registry.addListener(
+        new RegistryListener() {
+          @Override
+          public void workerAvailable(WorkerNode worker) {
+            events.add("available " + worker.id());
+          }
 
-      @Override
-      public void workerGone(WorkerNode worker, boolean dead, String reason) {
-        events.add((dead ? "dead " : "left ") + worker.id() + ": " + reason);
-      }
-    });
+          @Override
+          public void workerGone(WorkerNode worker, boolean dead, String reason) {
+            events.add((dead ? "dead " : "left ") + worker.id() + ": " + reason);
+          }
+        });
   }
 
   private static Registration worker(String id) {
@@ -102,6 +103,7 @@ class NodeRegistryTest {
 
   @Test
   void refusesANonPositiveTimeout() {
-    assertThatThrownBy(() -> new NodeRegistry(clock, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new NodeRegistry(clock, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -1,7 +1,5 @@
 package io.distexec.master.api;
 
-import java.util.TreeSet;
-
 import io.distexec.master.api.Problem.FieldError;
 import io.distexec.master.jobs.JobSpec;
 import io.distexec.master.jobs.RetryPolicy;
@@ -19,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads a job submission from JSON, strictly: a field of the wrong type or an unknown field (often
@@ -27,8 +26,18 @@ import java.util.Set;
 final class JobRequestReader {
 
   static final Set<String> FIELDS =
-      Set.of("type", "command", "args", "env", "workdir", "stdin", "timeoutSeconds", "attributes", "shell",
-          "maxAttempts", "retryOnExitCodes");
+      Set.of(
+          "type",
+          "command",
+          "args",
+          "env",
+          "workdir",
+          "stdin",
+          "timeoutSeconds",
+          "attributes",
+          "shell",
+          "maxAttempts",
+          "retryOnExitCodes");
 
   /** A submission as read: what to run and when to run it again. */
   record Submission(JobSpec spec, RetryPolicy retry) {}
@@ -40,8 +49,10 @@ final class JobRequestReader {
     try (JsonReader reader = Json.createReader(new StringReader(body == null ? "" : body))) {
       JsonValue value = reader.readValue();
       if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-        throw new BadRequestException("the body must be a JSON object such as "
-            + "{\"command\":\"echo\",\"args\":[\"hello\"]}", List.of());
+        throw new BadRequestException(
+            "the body must be a JSON object such as "
+                + "{\"command\":\"echo\",\"args\":[\"hello\"]}",
+            List.of());
       }
       json = value.asJsonObject();
     } catch (JsonException e) {
@@ -67,9 +78,19 @@ final class JobRequestReader {
     if (!errors.isEmpty()) {
       throw new BadRequestException("the job request has invalid fields", errors);
     }
-    return new Submission(new JobSpec(type, command, args, env, workdir,
-        stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8), timeout, attributes, shell),
-        new RetryPolicy((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, maxAttempts)), retryOn));
+    return new Submission(
+        new JobSpec(
+            type,
+            command,
+            args,
+            env,
+            workdir,
+            stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8),
+            timeout,
+            attributes,
+            shell),
+        new RetryPolicy(
+            (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, maxAttempts)), retryOn));
   }
 
   private static boolean absent(JsonObject json, String field) {
@@ -107,7 +128,8 @@ final class JobRequestReader {
     return values;
   }
 
-  private static Map<String, String> stringMap(JsonObject json, String field, List<FieldError> errors) {
+  private static Map<String, String> stringMap(
+      JsonObject json, String field, List<FieldError> errors) {
     if (absent(json, field)) {
       return Map.of();
     }
@@ -116,13 +138,15 @@ final class JobRequestReader {
       return Map.of();
     }
     Map<String, String> values = new LinkedHashMap<>();
-    json.getJsonObject(field).forEach((key, value) -> {
-      if (value instanceof JsonString s) {
-        values.put(key, s.getString());
-      } else {
-        errors.add(new FieldError(field + "." + key, "must be a string"));
-      }
-    });
+    json.getJsonObject(field)
+        .forEach(
+            (key, value) -> {
+              if (value instanceof JsonString s) {
+                values.put(key, s.getString());
+              } else {
+                errors.add(new FieldError(field + "." + key, "must be a string"));
+              }
+            });
     return values;
   }
 
@@ -170,8 +194,12 @@ final class JobRequestReader {
         return 0;
       }
     }
-    errors.add(new FieldError(field, field.equals("timeoutSeconds") ? "must be a whole number of seconds"
-        : "must be a whole number"));
+    errors.add(
+        new FieldError(
+            field,
+            field.equals("timeoutSeconds")
+                ? "must be a whole number of seconds"
+                : "must be a whole number"));
     return 0;
   }
 }

@@ -56,18 +56,21 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Submit, follow, list and cancel jobs. */
 @Path("jobs")
-// One instance for the application: a per-request instance costs a @Resource look-up on every request.
+// One instance for the application: a per-request instance costs a @Resource look-up on every
+// request.
 @ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Jobs", description = "Commands to run on the workers, from submission to their end")
 public class JobResource {
 
-  /** Longest {@code Prefer: wait} honoured, in seconds: a request should not hold a thread for long. */
+  /**
+   * Longest {@code Prefer: wait} honoured, in seconds: a request should not hold a thread for long.
+   */
   static final int MAX_WAIT_SECONDS = 60;
+
   private static final Pattern AGO = Pattern.compile("(\\d+)([smhd])");
 
-  @Resource
-  ManagedExecutorService executor;
+  @Resource ManagedExecutorService executor;
 
   private final JobService jobs;
   private final JobEvents events;
@@ -92,29 +95,62 @@ public class JobResource {
    */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Submit a job", description = "Stores the job as QUEUED and returns it. The command runs "
-      + "as an argv array: no shell unless \"shell\": true. With the header `Prefer: wait=N` the answer waits up to "
-      + "N seconds (at most 60) for the job to end and is then 200 with the finished job.")
-  @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
-      @ExampleObject(name = "echo", value = "{\"command\":\"echo\",\"args\":[\"hello\",\"world\"]}"),
-      @ExampleObject(name = "everything", value = "{\"command\":\"sh\",\"args\":[\"-c\",\"cat; echo $GREETING\"],"
-          + "\"env\":{\"GREETING\":\"hi\"},\"workdir\":\"/tmp\",\"stdin\":\"input\\n\",\"timeoutSeconds\":30}"),
-      @ExampleObject(name = "retries", value = "{\"command\":\"./sync.sh\",\"maxAttempts\":3,"
-          + "\"retryOnExitCodes\":[75]}"),
-      @ExampleObject(name = "script", value = "{\"type\":\"script\",\"command\":\"python3\","
-          + "\"attributes\":{\"script\":\"print('hi')\"}}")}))
+  @Operation(
+      summary = "Submit a job",
+      description =
+          "Stores the job as QUEUED and returns it. The command runs "
+              + "as an argv array: no shell unless \"shell\": true. With the header `Prefer: wait=N` the answer waits up to "
+              + "N seconds (at most 60) for the job to end and is then 200 with the finished job.")
+  @RequestBody(
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              examples = {
+                @ExampleObject(
+                    name = "echo",
+                    value = "{\"command\":\"echo\",\"args\":[\"hello\",\"world\"]}"),
+                @ExampleObject(
+                    name = "everything",
+                    value =
+                        "{\"command\":\"sh\",\"args\":[\"-c\",\"cat; echo $GREETING\"],"
+                            + "\"env\":{\"GREETING\":\"hi\"},\"workdir\":\"/tmp\",\"stdin\":\"input\\n\",\"timeoutSeconds\":30}"),
+                @ExampleObject(
+                    name = "retries",
+                    value =
+                        "{\"command\":\"./sync.sh\",\"maxAttempts\":3,"
+                            + "\"retryOnExitCodes\":[75]}"),
+                @ExampleObject(
+                    name = "script",
+                    value =
+                        "{\"type\":\"script\",\"command\":\"python3\","
+                            + "\"attributes\":{\"script\":\"print('hi')\"}}")
+              }))
   @APIResponse(responseCode = "202", description = "Accepted and stored; follow it at Location")
   @APIResponse(responseCode = "200", description = "Finished within the Prefer: wait time")
   @APIResponse(responseCode = "400", description = "Bad input; `errors` names each field to fix")
-  @APIResponse(responseCode = "409", description = "The Idempotency-Key was used for a different request")
-  @APIResponse(responseCode = "429", description = "MAX_CONCURRENT_JOBS jobs are unfinished; retry after Retry-After")
-  public Response submit(String body, @HeaderParam("Prefer") String prefer,
-      @Parameter(description = "Makes the submit safe to repeat: the same key and request return the first job")
-      @HeaderParam("Idempotency-Key") String idempotencyKey, @Context UriInfo uri)
-      throws BadRequestException, InvalidJobException, QueueFullException, JobNotFoundException,
-      IdempotencyConflictException {
+  @APIResponse(
+      responseCode = "409",
+      description = "The Idempotency-Key was used for a different request")
+  @APIResponse(
+      responseCode = "429",
+      description = "MAX_CONCURRENT_JOBS jobs are unfinished; retry after Retry-After")
+  public Response submit(
+      String body,
+      @HeaderParam("Prefer") String prefer,
+      @Parameter(
+              description =
+                  "Makes the submit safe to repeat: the same key and request return the first job")
+          @HeaderParam("Idempotency-Key")
+          String idempotencyKey,
+      @Context UriInfo uri)
+      throws BadRequestException,
+          InvalidJobException,
+          QueueFullException,
+          JobNotFoundException,
+          IdempotencyConflictException {
     JobRequestReader.Submission submission = JobRequestReader.read(body);
-    JobService.Submitted submitted = jobs.submit(submission.spec(), submission.retry(), idempotencyKey);
+    JobService.Submitted submitted =
+        jobs.submit(submission.spec(), submission.retry(), idempotencyKey);
     Job job = submitted.job();
     Optional<Duration> wait = PreferWait.parse(prefer, MAX_WAIT_SECONDS);
     if (wait.isPresent()) {
@@ -122,7 +158,8 @@ public class JobResource {
       job = jobs.get(job.id());
     }
     JobView view = JobView.of(job, jobs.waiting(job));
-    Response.ResponseBuilder response = job.status().isTerminal() ? Response.ok(view) : Response.accepted(view);
+    Response.ResponseBuilder response =
+        job.status().isTerminal() ? Response.ok(view) : Response.accepted(view);
     wait.ifPresent(w -> response.header("Preference-Applied", "wait=" + w.toSeconds()));
     if (submitted.replayed()) {
       response.header("Idempotent-Replayed", "true");
@@ -132,8 +169,11 @@ public class JobResource {
 
   @GET
   @Path("{id}")
-  @Operation(summary = "Get a job", description = "While the job runs, stdout and stderr show what it printed so far. "
-      + "`history` lists its state changes: time, state, worker, attempt and reason.")
+  @Operation(
+      summary = "Get a job",
+      description =
+          "While the job runs, stdout and stderr show what it printed so far. "
+              + "`history` lists its state changes: time, state, worker, attempt and reason.")
   @APIResponse(responseCode = "200", description = "The job")
   @APIResponse(responseCode = "404", description = "No such job")
   public JobView get(@PathParam("id") String id) throws JobNotFoundException {
@@ -142,32 +182,54 @@ public class JobResource {
   }
 
   @GET
-  @Operation(summary = "List jobs", description = "Newest first, a page at a time: pass `nextCursor` as `cursor` "
-      + "for the next page.")
+  @Operation(
+      summary = "List jobs",
+      description =
+          "Newest first, a page at a time: pass `nextCursor` as `cursor` " + "for the next page.")
   @APIResponse(responseCode = "200", description = "A page of jobs")
   @APIResponse(responseCode = "400", description = "A bad filter, limit or cursor")
   public JobPageView list(
-      @Parameter(description = "Only jobs in this state", example = "FAILED") @QueryParam("status") String status,
-      @Parameter(description = "Only jobs of this worker", example = "worker-1") @QueryParam("worker") String worker,
-      @Parameter(description = "Only jobs created since: an ISO-8601 instant or an age such as 30m, 2h, 1d",
-          example = "1h") @QueryParam("since") String since,
-      @Parameter(description = "Page size, 1-1000") @QueryParam("limit") @DefaultValue("100") String limit,
+      @Parameter(description = "Only jobs in this state", example = "FAILED") @QueryParam("status")
+          String status,
+      @Parameter(description = "Only jobs of this worker", example = "worker-1")
+          @QueryParam("worker")
+          String worker,
+      @Parameter(
+              description =
+                  "Only jobs created since: an ISO-8601 instant or an age such as 30m, 2h, 1d",
+              example = "1h")
+          @QueryParam("since")
+          String since,
+      @Parameter(description = "Page size, 1-1000") @QueryParam("limit") @DefaultValue("100")
+          String limit,
       @Parameter(description = "Where the previous page ended") @QueryParam("cursor") String cursor)
       throws BadRequestException {
     try {
-      Page page = jobs.list(new JobQuery(parseStatus(status), blankToNull(worker), parseSince(since),
-          parseLimit(limit), blankToNull(cursor)));
-      return new JobPageView(page.jobs().stream().map(j -> JobView.of(j, jobs.waiting(j))).toList(), page.nextCursor());
+      Page page =
+          jobs.list(
+              new JobQuery(
+                  parseStatus(status),
+                  blankToNull(worker),
+                  parseSince(since),
+                  parseLimit(limit),
+                  blankToNull(cursor)));
+      return new JobPageView(
+          page.jobs().stream().map(j -> JobView.of(j, jobs.waiting(j))).toList(),
+          page.nextCursor());
     } catch (InvalidCursorException e) {
-      throw new BadRequestException(e.getMessage(), List.of(new FieldError("cursor", e.getMessage())));
+      throw new BadRequestException(
+          e.getMessage(), List.of(new FieldError("cursor", e.getMessage())));
     }
   }
 
   @POST
   @Path("{id}/cancel")
-  @Operation(summary = "Cancel a job", description = "A queued job ends CANCELLED at once (200). A running job is "
-      + "cancelled on its worker, which kills its process tree; the answer is 202 and the job ends CANCELLED "
-      + "shortly after.")
+  @Operation(
+      summary = "Cancel a job",
+      description =
+          "A queued job ends CANCELLED at once (200). A running job is "
+              + "cancelled on its worker, which kills its process tree; the answer is 202 and the job ends CANCELLED "
+              + "shortly after.")
   @APIResponse(responseCode = "200", description = "Cancelled")
   @APIResponse(responseCode = "202", description = "Cancel sent to the job's worker")
   @APIResponse(responseCode = "404", description = "No such job")
@@ -175,68 +237,103 @@ public class JobResource {
   public Response cancel(@PathParam("id") String id, @QueryParam("reason") String reason)
       throws JobNotFoundException, JobAlreadyEndedException {
     Job job = jobs.cancel(id, reason);
-    return (job.status().isTerminal() ? Response.ok(JobView.of(job)) : Response.accepted(JobView.of(job))).build();
+    return (job.status().isTerminal()
+            ? Response.ok(JobView.of(job))
+            : Response.accepted(JobView.of(job)))
+        .build();
   }
 
   @GET
   @Path("{id}/output")
   @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
-  @Operation(summary = "Get a job's output", description = "stdout and stderr separately as JSON, or one stream as "
-      + "plain text with `stream`. While the job runs: what it printed so far.")
+  @Operation(
+      summary = "Get a job's output",
+      description =
+          "stdout and stderr separately as JSON, or one stream as "
+              + "plain text with `stream`. While the job runs: what it printed so far.")
   @APIResponse(responseCode = "200", description = "The output")
   @APIResponse(responseCode = "404", description = "No such job")
-  public Response output(@PathParam("id") String id,
-      @Parameter(description = "stdout or stderr: that stream alone, as text/plain") @QueryParam("stream") String stream,
+  public Response output(
+      @PathParam("id") String id,
+      @Parameter(description = "stdout or stderr: that stream alone, as text/plain")
+          @QueryParam("stream")
+          String stream,
       @Parameter(description = "Only the last N lines") @QueryParam("tail") Integer tail)
       throws JobNotFoundException, BadRequestException {
     if (tail != null && tail < 0) {
-      throw new BadRequestException("tail must not be negative", List.of(new FieldError("tail", "must be 0 or more")));
+      throw new BadRequestException(
+          "tail must not be negative", List.of(new FieldError("tail", "must be 0 or more")));
     }
     JobView view = get(id);
     if (stream == null || stream.isBlank()) {
-      return Response.ok(new OutputView(Tail.lines(view.stdout(), tail), Tail.lines(view.stderr(), tail),
-          view.stdoutBytes(), view.stderrBytes(), view.outputTruncated())).build();
+      return Response.ok(
+              new OutputView(
+                  Tail.lines(view.stdout(), tail),
+                  Tail.lines(view.stderr(), tail),
+                  view.stdoutBytes(),
+                  view.stderrBytes(),
+                  view.outputTruncated()))
+          .build();
     }
-    String text = switch (stream.trim().toLowerCase(Locale.ROOT)) {
-      case "stdout" -> view.stdout();
-      case "stderr" -> view.stderr();
-      default -> throw new BadRequestException("unknown stream '" + stream + "'",
-          List.of(new FieldError("stream", "must be stdout or stderr")));
-    };
-    return Response.ok(Tail.lines(text, tail).getBytes(StandardCharsets.UTF_8), "text/plain;charset=utf-8").build();
+    String text =
+        switch (stream.trim().toLowerCase(Locale.ROOT)) {
+          case "stdout" -> view.stdout();
+          case "stderr" -> view.stderr();
+          default ->
+              throw new BadRequestException(
+                  "unknown stream '" + stream + "'",
+                  List.of(new FieldError("stream", "must be stdout or stderr")));
+        };
+    return Response.ok(
+            Tail.lines(text, tail).getBytes(StandardCharsets.UTF_8), "text/plain;charset=utf-8")
+        .build();
   }
 
   @GET
   @Path("{id}/events")
   @Produces(MediaType.SERVER_SENT_EVENTS)
-  @Operation(summary = "Follow a job", description = "Server-sent events: `state` events for state changes and "
-      + "`output` events for output chunks, each with its sequence number as the event id. Resume after a "
-      + "disconnect with the Last-Event-ID header (or `after`): nothing stored is missed or repeated. The stream "
-      + "ends after the job's terminal state.")
+  @Operation(
+      summary = "Follow a job",
+      description =
+          "Server-sent events: `state` events for state changes and "
+              + "`output` events for output chunks, each with its sequence number as the event id. Resume after a "
+              + "disconnect with the Last-Event-ID header (or `after`): nothing stored is missed or repeated. The stream "
+              + "ends after the job's terminal state.")
   @APIResponse(responseCode = "200", description = "The event stream")
   @APIResponse(responseCode = "404", description = "No such job")
-  public void events(@PathParam("id") String id,
+  public void events(
+      @PathParam("id") String id,
       @HeaderParam(HttpHeaders.LAST_EVENT_ID_HEADER) String lastEventId,
-      @Parameter(description = "Only events after this sequence number") @QueryParam("after") String after,
-      @Context SseEventSink sink, @Context Sse sse) throws JobNotFoundException, BadRequestException {
+      @Parameter(description = "Only events after this sequence number") @QueryParam("after")
+          String after,
+      @Context SseEventSink sink,
+      @Context Sse sse)
+      throws JobNotFoundException, BadRequestException {
     jobs.get(id);
     long from = parseSequence(lastEventId != null ? lastEventId : after);
     SseWatcher watcher = new SseWatcher(sink, sse, executor);
     watcher.unsubscribeWith(events.watch(id, from, watcher));
   }
 
-  /** Waits until the job's terminal state is recorded (woken by its event, no polling), or the timeout. */
+  /**
+   * Waits until the job's terminal state is recorded (woken by its event, no polling), or the
+   * timeout.
+   */
   private void awaitEnd(String id, Duration timeout) {
     CountDownLatch ended = new CountDownLatch(1);
-    Runnable unsubscribe = events.watch(id, Long.MAX_VALUE, new JobEvents.Watcher() {
-      @Override
-      public void event(JobEvents.Event event) {}
+    Runnable unsubscribe =
+        events.watch(
+            id,
+            Long.MAX_VALUE,
+            new JobEvents.Watcher() {
+              @Override
+              public void event(JobEvents.Event event) {}
 
-      @Override
-      public void end() {
-        ended.countDown();
-      }
-    });
+              @Override
+              public void end() {
+                ended.countDown();
+              }
+            });
     try {
       ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -257,7 +354,8 @@ public class JobResource {
     try {
       return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
-      throw new BadRequestException("the event id '" + value + "' is not a sequence number",
+      throw new BadRequestException(
+          "the event id '" + value + "' is not a sequence number",
           List.of(new FieldError("Last-Event-ID", "must be a whole number")));
     }
   }
@@ -269,8 +367,10 @@ public class JobResource {
     try {
       return JobStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new BadRequestException("unknown status '" + status + "'",
-          List.of(new FieldError("status", "must be one of " + Arrays.toString(JobStatus.values()))));
+      throw new BadRequestException(
+          "unknown status '" + status + "'",
+          List.of(
+              new FieldError("status", "must be one of " + Arrays.toString(JobStatus.values()))));
     }
   }
 
@@ -281,19 +381,24 @@ public class JobResource {
     Matcher ago = AGO.matcher(since.trim());
     if (ago.matches()) {
       long n = Long.parseLong(ago.group(1));
-      Duration age = switch (ago.group(2)) {
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
+      Duration age =
+          switch (ago.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+          };
       return clock.instant().minus(age);
     }
     try {
       return Instant.parse(since.trim());
     } catch (DateTimeParseException e) {
-      throw new BadRequestException("invalid since '" + since + "'", List.of(new FieldError("since",
-          "must be an ISO-8601 instant such as 2026-01-01T00:00:00Z or an age such as 30m, 2h, 1d")));
+      throw new BadRequestException(
+          "invalid since '" + since + "'",
+          List.of(
+              new FieldError(
+                  "since",
+                  "must be an ISO-8601 instant such as 2026-01-01T00:00:00Z or an age such as 30m, 2h, 1d")));
     }
   }
 
@@ -306,7 +411,10 @@ public class JobResource {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new BadRequestException("invalid limit '" + limit + "'",
-        List.of(new FieldError("limit", "must be a whole number from 1 to " + JobService.MAX_LIST_LIMIT)));
+    throw new BadRequestException(
+        "invalid limit '" + limit + "'",
+        List.of(
+            new FieldError(
+                "limit", "must be a whole number from 1 to " + JobService.MAX_LIST_LIMIT)));
   }
 }

@@ -1,10 +1,10 @@
 package io.distexec.master.api;
 
 import io.distexec.master.jobs.Job;
+import io.distexec.master.jobs.JobEvents;
 import io.distexec.master.jobs.JobOutcome;
 import io.distexec.master.jobs.JobStatus;
 import io.distexec.master.jobs.Transition;
-import io.distexec.master.jobs.JobEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -14,8 +14,8 @@ import java.util.TreeSet;
 
 /**
  * A job as the REST API shows it. Environment values and stdin are never shown (they may hold
- * secrets): only the variable names. Output is decoded as UTF-8; invalid bytes become U+FFFD.
- * While a job runs, stdout and stderr show what it has printed so far.
+ * secrets): only the variable names. Output is decoded as UTF-8; invalid bytes become U+FFFD. While
+ * a job runs, stdout and stderr show what it has printed so far.
  */
 public record JobView(
     String id,
@@ -62,7 +62,10 @@ public record JobView(
    * @param live what a running job printed so far
    * @param history its state changes (time, state, worker, attempt, reason), or {@code null}
    */
-  public static JobView of(Job job, Optional<String> waiting, Optional<JobEvents.Output> live,
+  public static JobView of(
+      Job job,
+      Optional<String> waiting,
+      Optional<JobEvents.Output> live,
       List<Transition> history) {
     JobOutcome o = job.outcome();
     boolean showLive = job.status() == JobStatus.RUNNING && live.isPresent();

@@ -4,12 +4,18 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Reads the {@code wait} preference of an RFC 7240 {@code Prefer} header, e.g. {@code Prefer: wait=10}. */
+/**
+ * Reads the {@code wait} preference of an RFC 7240 {@code Prefer} header, e.g. {@code Prefer:
+ * wait=10}.
+ */
 final class PreferWait {
 
   private PreferWait() {}
 
-  /** The wait asked for, capped at {@code maxSeconds}; empty when none (or unreadable: preferences are optional). */
+  /**
+   * The wait asked for, capped at {@code maxSeconds}; empty when none (or unreadable: preferences
+   * are optional).
+   */
   static Optional<Duration> parse(String header, int maxSeconds) {
     if (header == null) {
       return Optional.empty();

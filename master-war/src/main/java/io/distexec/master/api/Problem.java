@@ -11,7 +11,8 @@ import java.util.List;
  * @param detail what happened in this case, in words the user can act on
  * @param errors the fields at fault, for bad input
  */
-public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
+public record Problem(
+    String type, String title, int status, String detail, List<FieldError> errors) {
 
   public static final String MEDIA_TYPE = "application/problem+json";
 

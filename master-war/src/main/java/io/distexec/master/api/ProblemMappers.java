@@ -1,13 +1,12 @@
 package io.distexec.master.api;
 
-import io.distexec.master.store.StoreException;
-
 import io.distexec.master.api.Problem.FieldError;
 import io.distexec.master.jobs.IdempotencyConflictException;
 import io.distexec.master.jobs.InvalidJobException;
 import io.distexec.master.jobs.JobAlreadyEndedException;
 import io.distexec.master.jobs.JobNotFoundException;
 import io.distexec.master.jobs.QueueFullException;
+import io.distexec.master.store.StoreException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -19,6 +18,7 @@ import java.util.logging.Logger;
 public final class ProblemMappers {
 
   private static final Logger LOG = Logger.getLogger(ProblemMappers.class.getName());
+
   /** Seconds a client should wait before it submits again after a 429. */
   static final int RETRY_AFTER_SECONDS = 1;
 
@@ -40,8 +40,13 @@ public final class ProblemMappers {
   public static final class InvalidJob implements ExceptionMapper<InvalidJobException> {
     @Override
     public Response toResponse(InvalidJobException e) {
-      return problem(new Problem("about:blank", "Invalid job", 400, e.getMessage(),
-          e.violations().stream().map(v -> new FieldError(v.field(), v.message())).toList()));
+      return problem(
+          new Problem(
+              "about:blank",
+              "Invalid job",
+              400,
+              e.getMessage(),
+              e.violations().stream().map(v -> new FieldError(v.field(), v.message())).toList()));
     }
   }
 
@@ -49,8 +54,10 @@ public final class ProblemMappers {
   public static final class QueueFull implements ExceptionMapper<QueueFullException> {
     @Override
     public Response toResponse(QueueFullException e) {
-      return Response.fromResponse(problem(Problem.of(429, "Too many unfinished jobs", e.getMessage())))
-          .header("Retry-After", RETRY_AFTER_SECONDS).build();
+      return Response.fromResponse(
+              problem(Problem.of(429, "Too many unfinished jobs", e.getMessage())))
+          .header("Retry-After", RETRY_AFTER_SECONDS)
+          .build();
     }
   }
 
@@ -63,7 +70,8 @@ public final class ProblemMappers {
   }
 
   @Provider
-  public static final class IdempotencyConflict implements ExceptionMapper<IdempotencyConflictException> {
+  public static final class IdempotencyConflict
+      implements ExceptionMapper<IdempotencyConflictException> {
     @Override
     public Response toResponse(IdempotencyConflictException e) {
       return problem(Problem.of(409, "Conflict", e.getMessage()));
@@ -94,9 +102,14 @@ public final class ProblemMappers {
     @Override
     public Response toResponse(StoreException e) {
       LOG.log(Level.WARNING, "job store failed", e);
-      return Response.fromResponse(problem(Problem.of(503, "Job store unavailable",
-          "the master cannot reach its job store; nothing was changed, try again"))).header("Retry-After",
-          RETRY_AFTER_SECONDS).build();
+      return Response.fromResponse(
+              problem(
+                  Problem.of(
+                      503,
+                      "Job store unavailable",
+                      "the master cannot reach its job store; nothing was changed, try again")))
+          .header("Retry-After", RETRY_AFTER_SECONDS)
+          .build();
     }
   }
 
@@ -109,7 +122,9 @@ public final class ProblemMappers {
         return new Web().toResponse(web);
       }
       LOG.log(Level.SEVERE, "request failed", e);
-      return problem(Problem.of(500, "Internal error", "the master failed to handle the request; see its log"));
+      return problem(
+          Problem.of(
+              500, "Internal error", "the master failed to handle the request; see its log"));
     }
   }
 }

@@ -10,8 +10,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Sends one job's events to one SSE client. A client that falls too far behind is disconnected;
- * it resumes with {@code Last-Event-ID}.
+ * Sends one job's events to one SSE client. A client that falls too far behind is disconnected; it
+ * resumes with {@code Last-Event-ID}.
  */
 final class SseWatcher extends QueuedWatcher {
 
@@ -19,7 +19,7 @@ final class SseWatcher extends QueuedWatcher {
 
   private final SseEventSink sink;
   private final Sse sse;
-  private volatile Runnable unsubscribe = () -> { };
+  private volatile Runnable unsubscribe = () -> {};
   private volatile boolean closed;
 
   SseWatcher(SseEventSink sink, Sse sse, Executor executor) {
@@ -42,12 +42,15 @@ final class SseWatcher extends QueuedWatcher {
 
   @Override
   protected void send(JobEvents.Event event) {
-    sink.send(sse.newEventBuilder()
-        .id(Long.toString(event.sequence()))
-        .name(EventView.name(event))
-        .mediaType(MediaType.APPLICATION_JSON_TYPE)
-        .data(EventView.of(event))
-        .build()).toCompletableFuture().join();
+    sink.send(
+            sse.newEventBuilder()
+                .id(Long.toString(event.sequence()))
+                .name(EventView.name(event))
+                .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                .data(EventView.of(event))
+                .build())
+        .toCompletableFuture()
+        .join();
   }
 
   @Override

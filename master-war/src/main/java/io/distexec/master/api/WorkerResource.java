@@ -34,21 +34,29 @@ public class WorkerResource {
   }
 
   @GET
-  @Operation(summary = "List workers", description = "With their state (READY or DRAINING), tasks in flight, "
-      + "slots and executors.")
+  @Operation(
+      summary = "List workers",
+      description =
+          "With their state (READY or DRAINING), tasks in flight, " + "slots and executors.")
   public List<WorkerView> list() {
     Map<String, Integer> inFlight = dispatcher.inFlight();
-    return registry.snapshot().stream().map(w -> WorkerView.of(w, inFlight.getOrDefault(w.id(), 0))).toList();
+    return registry.snapshot().stream()
+        .map(w -> WorkerView.of(w, inFlight.getOrDefault(w.id(), 0)))
+        .toList();
   }
 
   @POST
   @Path("{id}/drain")
-  @Operation(summary = "Drain a worker", description = "The worker gets no new work, finishes what runs "
-      + "(within its DRAIN_GRACE_SECONDS), then deregisters.")
+  @Operation(
+      summary = "Drain a worker",
+      description =
+          "The worker gets no new work, finishes what runs "
+              + "(within its DRAIN_GRACE_SECONDS), then deregisters.")
   @APIResponse(responseCode = "200", description = "The worker, now DRAINING")
   @APIResponse(responseCode = "404", description = "No such worker")
   public WorkerView drain(@PathParam("id") String id) {
-    return registry.drain(id)
+    return registry
+        .drain(id)
         .map(w -> WorkerView.of(w, dispatcher.inFlight().getOrDefault(w.id(), 0)))
         .orElseThrow(() -> new NotFoundException("no worker " + id + " is registered"));
   }

@@ -20,8 +20,16 @@ public record WorkerView(
     Instant lastHeartbeatAt) {
 
   public static WorkerView of(WorkerNode node, int inFlight) {
-    return new WorkerView(node.id(), node.address(), node.httpUrl().isEmpty() ? null : node.httpUrl(),
-        node.takesNoWork() ? "DRAINING" : node.unreachable() ? "UNREACHABLE" : "READY", inFlight, node.maxConcurrentTasks(),
-        new TreeSet<>(node.executors()), node.labels(), node.registeredAt(), node.lastHeartbeatAt());
+    return new WorkerView(
+        node.id(),
+        node.address(),
+        node.httpUrl().isEmpty() ? null : node.httpUrl(),
+        node.takesNoWork() ? "DRAINING" : node.unreachable() ? "UNREACHABLE" : "READY",
+        inFlight,
+        node.maxConcurrentTasks(),
+        new TreeSet<>(node.executors()),
+        node.labels(),
+        node.registeredAt(),
+        node.lastHeartbeatAt());
   }
 }

@@ -4,8 +4,8 @@ import io.distexec.executor.CappedOutput;
 import java.time.Duration;
 
 /**
- * The master's settings, read once at startup through MicroProfile Config (so environment
- * variables with these names work, as in the spec).
+ * The master's settings, read once at startup through MicroProfile Config (so environment variables
+ * with these names work, as in the spec).
  *
  * @param grpcHost interface the gRPC endpoint binds to (from MASTER_ADDRESS)
  * @param grpcPort its port (from MASTER_ADDRESS)
@@ -36,22 +36,28 @@ public record MasterConfig(
 
   public MasterConfig {
     if (maxConcurrentJobs < 1) {
-      throw new IllegalArgumentException("MAX_CONCURRENT_JOBS must be at least 1, got " + maxConcurrentJobs);
+      throw new IllegalArgumentException(
+          "MAX_CONCURRENT_JOBS must be at least 1, got " + maxConcurrentJobs);
     }
     if (heartbeatInterval.isZero() || heartbeatInterval.isNegative()) {
-      throw new IllegalArgumentException("HEARTBEAT_INTERVAL_SECONDS must be at least 1, got "
-          + heartbeatInterval.toSeconds());
+      throw new IllegalArgumentException(
+          "HEARTBEAT_INTERVAL_SECONDS must be at least 1, got " + heartbeatInterval.toSeconds());
     }
     if (jobRetention.isNegative() || jobRetention.isZero()) {
-      throw new IllegalArgumentException("JOB_RETENTION_HOURS must be at least 1, got " + jobRetention.toHours());
+      throw new IllegalArgumentException(
+          "JOB_RETENTION_HOURS must be at least 1, got " + jobRetention.toHours());
     }
     if (outputCapBytes < 1024) {
-      throw new IllegalArgumentException("OUTPUT_CAP_BYTES must be at least 1024, got " + outputCapBytes);
+      throw new IllegalArgumentException(
+          "OUTPUT_CAP_BYTES must be at least 1024, got " + outputCapBytes);
     }
     if (heartbeatTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
-      throw new IllegalArgumentException("HEARTBEAT_TIMEOUT_SECONDS (" + heartbeatTimeout.toSeconds()
-          + ") must be at least twice HEARTBEAT_INTERVAL_SECONDS (" + heartbeatInterval.toSeconds()
-          + "), or one late heartbeat would declare a worker dead");
+      throw new IllegalArgumentException(
+          "HEARTBEAT_TIMEOUT_SECONDS ("
+              + heartbeatTimeout.toSeconds()
+              + ") must be at least twice HEARTBEAT_INTERVAL_SECONDS ("
+              + heartbeatInterval.toSeconds()
+              + "), or one late heartbeat would declare a worker dead");
     }
   }
 }

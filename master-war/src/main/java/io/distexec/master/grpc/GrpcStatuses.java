@@ -13,13 +13,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The one mapping from the master's failures to gRPC statuses, for every service: expected
- * failures get a status that says what to do; anything else is logged once and answered INTERNAL.
+ * The one mapping from the master's failures to gRPC statuses, for every service: expected failures
+ * get a status that says what to do; anything else is logged once and answered INTERNAL.
  */
 public final class GrpcStatuses {
 
   private static final Logger LOG = Logger.getLogger(GrpcStatuses.class.getName());
-  static final String STORE_UNAVAILABLE = "the master cannot reach its job store; nothing was changed, try again";
+  static final String STORE_UNAVAILABLE =
+      "the master cannot reach its job store; nothing was changed, try again";
 
   private GrpcStatuses() {}
 

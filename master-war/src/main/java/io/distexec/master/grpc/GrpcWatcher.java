@@ -8,8 +8,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import java.util.concurrent.Executor;
 
 /**
- * Sends one job's events to one WatchJob caller at the pace gRPC flow control allows. A caller
- * that falls too far behind gets RESOURCE_EXHAUSTED and watches again from the last sequence it saw.
+ * Sends one job's events to one WatchJob caller at the pace gRPC flow control allows. A caller that
+ * falls too far behind gets RESOURCE_EXHAUSTED and watches again from the last sequence it saw.
  */
 final class GrpcWatcher extends QueuedWatcher {
 
@@ -34,8 +34,14 @@ final class GrpcWatcher extends QueuedWatcher {
   @Override
   protected void finish(boolean overflowed, long lastSent) {
     if (overflowed) {
-      call.onError(Status.RESOURCE_EXHAUSTED.withDescription("watcher fell " + MAX_QUEUED
-          + " events behind; watch again with after_sequence " + lastSent).asRuntimeException());
+      call.onError(
+          Status.RESOURCE_EXHAUSTED
+              .withDescription(
+                  "watcher fell "
+                      + MAX_QUEUED
+                      + " events behind; watch again with after_sequence "
+                      + lastSent)
+              .asRuntimeException());
     } else {
       call.onCompleted();
     }

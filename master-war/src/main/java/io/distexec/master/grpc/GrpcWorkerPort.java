@@ -23,13 +23,14 @@ import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * The dispatcher's {@link WorkerPort} over gRPC: {@code WorkerService.ExecuteTask},
- * {@code AttachTask} and {@code CancelTask} on one channel per worker. It translates each stream
- * callback into an {@link AttemptEvent} and decides nothing.
+ * The dispatcher's {@link WorkerPort} over gRPC: {@code WorkerService.ExecuteTask}, {@code
+ * AttachTask} and {@code CancelTask} on one channel per worker. It translates each stream callback
+ * into an {@link AttemptEvent} and decides nothing.
  */
 public final class GrpcWorkerPort implements WorkerPort {
 
   private static final Logger LOG = Logger.getLogger(GrpcWorkerPort.class.getName());
+
   /** How long a cancel may take to reach a worker. */
   static final long CANCEL_DEADLINE_SECONDS = 5;
 
@@ -41,16 +42,18 @@ public final class GrpcWorkerPort implements WorkerPort {
 
   @Override
   public Call execute(WorkerNode worker, TaskRequest request, Consumer<AttemptEvent> listener) {
-    WorkerServiceGrpc.WorkerServiceStub stub = WorkerServiceGrpc.newStub(channels.channelFor(worker));
+    WorkerServiceGrpc.WorkerServiceStub stub =
+        WorkerServiceGrpc.newStub(channels.channelFor(worker));
     if (request.deadline().isPresent()) {
       stub = stub.withDeadlineAfter(request.deadline().get().toSeconds(), TimeUnit.SECONDS);
     }
-    ExecuteTaskRequest message = ExecuteTaskRequest.newBuilder()
-        .setTaskId(request.taskId())
-        .setJobId(request.jobId())
-        .setAttempt(request.attempt())
-        .setSpec(ProtoMapper.toProto(request.spec()))
-        .build();
+    ExecuteTaskRequest message =
+        ExecuteTaskRequest.newBuilder()
+            .setTaskId(request.taskId())
+            .setJobId(request.jobId())
+            .setAttempt(request.attempt())
+            .setSpec(ProtoMapper.toProto(request.spec()))
+            .build();
     EventTranslator<ExecuteTaskRequest> events = new EventTranslator<>(listener);
     stub.executeTask(message, events);
     return events;
@@ -61,31 +64,49 @@ public final class GrpcWorkerPort implements WorkerPort {
     EventTranslator<AttachTaskRequest> events = new EventTranslator<>(listener);
     // In a fork of the current gRPC context: this runs inside the worker's Register call, whose
     // context is cancelled as soon as it answers, and would cancel this call with it.
-    Context.current().fork().run(() -> WorkerServiceGrpc.newStub(channels.channelFor(worker))
-        .attachTask(AttachTaskRequest.newBuilder().setTaskId(taskId).build(), events));
+    Context.current()
+        .fork()
+        .run(
+            () ->
+                WorkerServiceGrpc.newStub(channels.channelFor(worker))
+                    .attachTask(AttachTaskRequest.newBuilder().setTaskId(taskId).build(), events));
     return events;
   }
 
   @Override
   public void cancel(WorkerNode worker, String taskId, String reason) {
-    // In a fork of the current gRPC context: when this runs for a CancelJob call, that call's context
+    // In a fork of the current gRPC context: when this runs for a CancelJob call, that call's
+    // context
     // is cancelled as soon as it answers, and would cancel this call to the worker with it.
-    Context.current().fork().run(() -> WorkerServiceGrpc.newStub(channels.channelFor(worker))
-        .withDeadlineAfter(CANCEL_DEADLINE_SECONDS, TimeUnit.SECONDS)
-        .cancelTask(CancelTaskRequest.newBuilder().setTaskId(taskId).setReason(reason).build(),
-            new StreamObserver<CancelTaskResponse>() {
-              @Override
-              public void onNext(CancelTaskResponse response) {}
+    Context.current()
+        .fork()
+        .run(
+            () ->
+                WorkerServiceGrpc.newStub(channels.channelFor(worker))
+                    .withDeadlineAfter(CANCEL_DEADLINE_SECONDS, TimeUnit.SECONDS)
+                    .cancelTask(
+                        CancelTaskRequest.newBuilder().setTaskId(taskId).setReason(reason).build(),
+                        new StreamObserver<CancelTaskResponse>() {
+                          @Override
+                          public void onNext(CancelTaskResponse response) {}
 
-              @Override
-              public void onError(Throwable t) {
-                // NOT_FOUND: not started yet (asked again on start) or just ended (its result says how).
-                LOG.fine(() -> "cancel of " + taskId + " on " + worker.id() + ": " + Status.fromThrowable(t));
-              }
+                          @Override
+                          public void onError(Throwable t) {
+                            // NOT_FOUND: not started yet (asked again on start) or just ended (its
+                            // result says how).
+                            LOG.fine(
+                                () ->
+                                    "cancel of "
+                                        + taskId
+                                        + " on "
+                                        + worker.id()
+                                        + ": "
+                                        + Status.fromThrowable(t));
+                          }
 
-              @Override
-              public void onCompleted() {}
-            }));
+                          @Override
+                          public void onCompleted() {}
+                        }));
   }
 
   @Override
@@ -94,7 +115,8 @@ public final class GrpcWorkerPort implements WorkerPort {
   }
 
   /** One call's stream callbacks, as attempt events. */
-  private static final class EventTranslator<R> implements ClientResponseObserver<R, TaskEvent>, Call {
+  private static final class EventTranslator<R>
+      implements ClientResponseObserver<R, TaskEvent>, Call {
     private final Consumer<AttemptEvent> listener;
     private final AtomicReference<ClientCallStreamObserver<R>> call = new AtomicReference<>();
 
@@ -118,12 +140,22 @@ public final class GrpcWorkerPort implements WorkerPort {
     @Override
     public void onNext(TaskEvent event) {
       switch (event.getEventCase()) {
-        case STARTED -> listener.accept(new AttemptEvent.Started(ProtoMapper.instant(event.getStarted().getStartedAt())));
-        case OUTPUT -> listener.accept(new AttemptEvent.Output(
-            event.getOutput().getStream() == OutputStream.OUTPUT_STREAM_STDERR ? StdStream.STDERR : StdStream.STDOUT,
-            event.getOutput().getData().toByteArray(), event.getOutput().getOffset()));
-        case RESULT -> listener.accept(new AttemptEvent.Finished(ProtoMapper.toStatus(event.getResult().getOutcome()),
-            ProtoMapper.toOutcome(event.getResult())));
+        case STARTED ->
+            listener.accept(
+                new AttemptEvent.Started(ProtoMapper.instant(event.getStarted().getStartedAt())));
+        case OUTPUT ->
+            listener.accept(
+                new AttemptEvent.Output(
+                    event.getOutput().getStream() == OutputStream.OUTPUT_STREAM_STDERR
+                        ? StdStream.STDERR
+                        : StdStream.STDOUT,
+                    event.getOutput().getData().toByteArray(),
+                    event.getOutput().getOffset()));
+        case RESULT ->
+            listener.accept(
+                new AttemptEvent.Finished(
+                    ProtoMapper.toStatus(event.getResult().getOutcome()),
+                    ProtoMapper.toOutcome(event.getResult())));
         default -> LOG.warning(() -> "ignoring an unknown task event: " + event.getEventCase());
       }
     }
@@ -131,8 +163,9 @@ public final class GrpcWorkerPort implements WorkerPort {
     @Override
     public void onError(Throwable error) {
       Status status = Status.fromThrowable(error);
-      listener.accept(new AttemptEvent.Failed(kind(status.getCode()), status.getCode().name(),
-          status.getDescription()));
+      listener.accept(
+          new AttemptEvent.Failed(
+              kind(status.getCode()), status.getCode().name(), status.getDescription()));
     }
 
     @Override

@@ -1,12 +1,8 @@
 package io.distexec.master.grpc;
 
-import io.distexec.proto.v1.JobStatus;
-import java.util.Set;
-
 import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.jobs.IdempotencyConflictException;
 import io.distexec.master.jobs.InvalidCursorException;
-import io.distexec.master.jobs.RetryPolicy;
 import io.distexec.master.jobs.InvalidJobException;
 import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobAlreadyEndedException;
@@ -16,11 +12,13 @@ import io.distexec.master.jobs.JobQuery;
 import io.distexec.master.jobs.JobService;
 import io.distexec.master.jobs.Page;
 import io.distexec.master.jobs.QueueFullException;
+import io.distexec.master.jobs.RetryPolicy;
 import io.distexec.master.registry.NodeRegistry;
 import io.distexec.proto.v1.CancelJobRequest;
 import io.distexec.proto.v1.DrainWorkerRequest;
 import io.distexec.proto.v1.GetJobRequest;
 import io.distexec.proto.v1.JobEvent;
+import io.distexec.proto.v1.JobStatus;
 import io.distexec.proto.v1.ListJobsRequest;
 import io.distexec.proto.v1.ListJobsResponse;
 import io.distexec.proto.v1.ListWorkersRequest;
@@ -36,6 +34,7 @@ import io.grpc.stub.StreamObserver;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /** The client API over gRPC: the same use cases as the REST API, through {@link JobService}. */
@@ -52,7 +51,11 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
    * @param executor sends watchers their events
    */
   @Inject
-  public MasterGrpcService(JobService jobs, JobEvents events, NodeRegistry registry, Dispatcher dispatcher,
+  public MasterGrpcService(
+      JobService jobs,
+      JobEvents events,
+      NodeRegistry registry,
+      Dispatcher dispatcher,
       Executor executor) {
     this.jobs = jobs;
     this.events = events;
@@ -64,10 +67,14 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
   @Override
   public void submit(SubmitRequest request, StreamObserver<SubmitResponse> response) {
     try {
-      RetryPolicy retry = new RetryPolicy(Math.max(1, request.getMaxAttempts()),
-          Set.copyOf(request.getRetryOnExitCodesList()));
-      Job job = jobs.submit(ProtoMapper.toSpec(request.getSpec()), retry, request.getIdempotencyKey()).job();
-      response.onNext(SubmitResponse.newBuilder().setJob(ProtoMapper.toProto(job, jobs.waiting(job))).build());
+      RetryPolicy retry =
+          new RetryPolicy(
+              Math.max(1, request.getMaxAttempts()), Set.copyOf(request.getRetryOnExitCodesList()));
+      Job job =
+          jobs.submit(ProtoMapper.toSpec(request.getSpec()), retry, request.getIdempotencyKey())
+              .job();
+      response.onNext(
+          SubmitResponse.newBuilder().setJob(ProtoMapper.toProto(job, jobs.waiting(job))).build());
       response.onCompleted();
     } catch (IdempotencyConflictException | InvalidJobException | QueueFullException e) {
       response.onError(GrpcStatuses.exception(e));
@@ -88,15 +95,21 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
   @Override
   public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> response) {
     if (request.getStatus() == JobStatus.UNRECOGNIZED) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription("status is not a known JobStatus").asRuntimeException());
+      response.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription("status is not a known JobStatus")
+              .asRuntimeException());
       return;
     }
     try {
-      Page page = jobs.list(new JobQuery(ProtoMapper.fromProto(request.getStatus()),
-          request.getWorkerId().isEmpty() ? null : request.getWorkerId(),
-          request.hasSince() ? ProtoMapper.instant(request.getSince()) : null,
-          request.getLimit(),
-          request.getCursor().isEmpty() ? null : request.getCursor()));
+      Page page =
+          jobs.list(
+              new JobQuery(
+                  ProtoMapper.fromProto(request.getStatus()),
+                  request.getWorkerId().isEmpty() ? null : request.getWorkerId(),
+                  request.hasSince() ? ProtoMapper.instant(request.getSince()) : null,
+                  request.getLimit(),
+                  request.getCursor().isEmpty() ? null : request.getCursor()));
       ListJobsResponse.Builder list = ListJobsResponse.newBuilder();
       page.jobs().forEach(job -> list.addJobs(ProtoMapper.toProto(job, jobs.waiting(job))));
       if (page.nextCursor() != null) {
@@ -110,7 +123,8 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
   }
 
   @Override
-  public void cancelJob(CancelJobRequest request, StreamObserver<io.distexec.proto.v1.Job> response) {
+  public void cancelJob(
+      CancelJobRequest request, StreamObserver<io.distexec.proto.v1.Job> response) {
     try {
       response.onNext(ProtoMapper.toProto(jobs.cancel(request.getJobId(), request.getReason())));
       response.onCompleted();
@@ -128,25 +142,38 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
       return;
     }
     ServerCallStreamObserver<JobEvent> call = (ServerCallStreamObserver<JobEvent>) response;
-    Runnable unsubscribe = events.watch(request.getJobId(), request.getAfterSequence(), new GrpcWatcher(call, executor));
+    Runnable unsubscribe =
+        events.watch(
+            request.getJobId(), request.getAfterSequence(), new GrpcWatcher(call, executor));
     call.setOnCancelHandler(unsubscribe);
   }
 
   @Override
-  public void listWorkers(ListWorkersRequest request, StreamObserver<ListWorkersResponse> response) {
+  public void listWorkers(
+      ListWorkersRequest request, StreamObserver<ListWorkersResponse> response) {
     Map<String, Integer> inFlight = dispatcher.inFlight();
     ListWorkersResponse.Builder list = ListWorkersResponse.newBuilder();
-    registry.snapshot().forEach(w -> list.addWorkers(ProtoMapper.toProto(w, inFlight.getOrDefault(w.id(), 0))));
+    registry
+        .snapshot()
+        .forEach(w -> list.addWorkers(ProtoMapper.toProto(w, inFlight.getOrDefault(w.id(), 0))));
     response.onNext(list.build());
     response.onCompleted();
   }
 
   @Override
   public void drainWorker(DrainWorkerRequest request, StreamObserver<Worker> response) {
-    registry.drain(request.getWorkerId()).ifPresentOrElse(w -> {
-      response.onNext(ProtoMapper.toProto(w, dispatcher.inFlight().getOrDefault(w.id(), 0)));
-      response.onCompleted();
-    }, () -> response.onError(Status.NOT_FOUND.withDescription("no worker " + request.getWorkerId()
-        + " is registered").asRuntimeException()));
+    registry
+        .drain(request.getWorkerId())
+        .ifPresentOrElse(
+            w -> {
+              response.onNext(
+                  ProtoMapper.toProto(w, dispatcher.inFlight().getOrDefault(w.id(), 0)));
+              response.onCompleted();
+            },
+            () ->
+                response.onError(
+                    Status.NOT_FOUND
+                        .withDescription("no worker " + request.getWorkerId() + " is registered")
+                        .asRuntimeException()));
   }
 }

@@ -1,30 +1,29 @@
 package io.distexec.master.grpc;
 
-import io.distexec.proto.v1.JobEvent;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
-
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-import io.distexec.master.jobs.Job;
-import io.distexec.master.jobs.JobOutcome;
-import io.distexec.master.jobs.JobSpec;
 import io.distexec.common.ProtoTime;
 import io.distexec.executor.StdStream;
+import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobEvents;
+import io.distexec.master.jobs.JobOutcome;
+import io.distexec.master.jobs.JobSpec;
 import io.distexec.master.jobs.JobStatus;
 import io.distexec.master.registry.WorkerNode;
+import io.distexec.proto.v1.JobEvent;
 import io.distexec.proto.v1.JobStateChange;
 import io.distexec.proto.v1.OutputChunk;
 import io.distexec.proto.v1.OutputStream;
-import io.distexec.proto.v1.Worker;
 import io.distexec.proto.v1.TaskOutcome;
 import io.distexec.proto.v1.TaskResult;
 import io.distexec.proto.v1.TaskSpec;
+import io.distexec.proto.v1.Worker;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Converts between protobuf messages and the master's records, in one place; handles proto3's
@@ -35,21 +34,29 @@ public final class ProtoMapper {
   private ProtoMapper() {}
 
   public static JobSpec toSpec(TaskSpec spec) {
-    return new JobSpec(spec.getType(), spec.getCommand(), spec.getArgsList(), spec.getEnvMap(),
-        spec.getWorkdir(), spec.getStdin().toByteArray(), spec.getTimeoutSeconds(), spec.getAttributesMap(),
+    return new JobSpec(
+        spec.getType(),
+        spec.getCommand(),
+        spec.getArgsList(),
+        spec.getEnvMap(),
+        spec.getWorkdir(),
+        spec.getStdin().toByteArray(),
+        spec.getTimeoutSeconds(),
+        spec.getAttributesMap(),
         spec.getShell());
   }
 
   public static TaskSpec toProto(JobSpec spec) {
-    TaskSpec.Builder b = TaskSpec.newBuilder()
-        .setType(spec.type())
-        .setCommand(spec.command())
-        .addAllArgs(spec.args())
-        .putAllEnv(spec.env())
-        .setStdin(ByteString.copyFrom(spec.stdin()))
-        .setTimeoutSeconds((int) spec.timeoutSeconds())
-        .putAllAttributes(spec.attributes())
-        .setShell(spec.shell());
+    TaskSpec.Builder b =
+        TaskSpec.newBuilder()
+            .setType(spec.type())
+            .setCommand(spec.command())
+            .addAllArgs(spec.args())
+            .putAllEnv(spec.env())
+            .setStdin(ByteString.copyFrom(spec.stdin()))
+            .setTimeoutSeconds((int) spec.timeoutSeconds())
+            .putAllAttributes(spec.attributes())
+            .setShell(spec.shell());
     if (spec.workdir() != null) {
       b.setWorkdir(spec.workdir());
     }
@@ -68,9 +75,15 @@ public final class ProtoMapper {
   public static JobOutcome toOutcome(TaskResult result) {
     return new JobOutcome(
         result.hasExitCode() ? OptionalInt.of(result.getExitCode()) : OptionalInt.empty(),
-        result.getStdout().toByteArray(), result.getStderr().toByteArray(), result.getOutputTruncated(),
-        result.getError(), result.getStdoutTotalBytes(), result.getStderrTotalBytes(),
-        result.hasCpuTimeMillis() ? OptionalLong.of(result.getCpuTimeMillis()) : OptionalLong.empty(),
+        result.getStdout().toByteArray(),
+        result.getStderr().toByteArray(),
+        result.getOutputTruncated(),
+        result.getError(),
+        result.getStdoutTotalBytes(),
+        result.getStderrTotalBytes(),
+        result.hasCpuTimeMillis()
+            ? OptionalLong.of(result.getCpuTimeMillis())
+            : OptionalLong.empty(),
         result.hasPeakRssBytes() ? OptionalLong.of(result.getPeakRssBytes()) : OptionalLong.empty(),
         result.getProcessesKilled(),
         result.hasStartedAt() ? OptionalLong.of(result.getWallTimeMillis()) : OptionalLong.empty());
@@ -96,24 +109,29 @@ public final class ProtoMapper {
   }
 
   public static io.distexec.proto.v1.Job toProto(Job job) {
-    io.distexec.proto.v1.Job.Builder b = io.distexec.proto.v1.Job.newBuilder()
-        .setId(job.id())
-        .setStatus(toProto(job.status()))
-        .setSpec(toProto(job.spec()).toBuilder().clearEnv().clearStdin()
-            // env values and stdin may be secrets: only names go back out.
-            .putAllEnv(job.spec().env().keySet().stream()
-                .collect(Collectors.toMap(k -> k, k -> "")))
-            .build())
-        .setAttempt(job.attempt())
-        .setMaxAttempts(job.retry().maxAttempts())
-        .setCreatedAt(timestamp(job.createdAt()))
-        .setStdout(ByteString.copyFrom(job.outcome().stdout()))
-        .setStderr(ByteString.copyFrom(job.outcome().stderr()))
-        .setError(job.outcome().error())
-        .setOutputTruncated(job.outcome().truncated())
-        .setStdoutTotalBytes(job.outcome().stdoutBytes())
-        .setStderrTotalBytes(job.outcome().stderrBytes())
-        .setProcessesKilled(job.outcome().processesKilled());
+    io.distexec.proto.v1.Job.Builder b =
+        io.distexec.proto.v1.Job.newBuilder()
+            .setId(job.id())
+            .setStatus(toProto(job.status()))
+            .setSpec(
+                toProto(job.spec()).toBuilder()
+                    .clearEnv()
+                    .clearStdin()
+                    // env values and stdin may be secrets: only names go back out.
+                    .putAllEnv(
+                        job.spec().env().keySet().stream()
+                            .collect(Collectors.toMap(k -> k, k -> "")))
+                    .build())
+            .setAttempt(job.attempt())
+            .setMaxAttempts(job.retry().maxAttempts())
+            .setCreatedAt(timestamp(job.createdAt()))
+            .setStdout(ByteString.copyFrom(job.outcome().stdout()))
+            .setStderr(ByteString.copyFrom(job.outcome().stderr()))
+            .setError(job.outcome().error())
+            .setOutputTruncated(job.outcome().truncated())
+            .setStdoutTotalBytes(job.outcome().stdoutBytes())
+            .setStderrTotalBytes(job.outcome().stderrBytes())
+            .setProcessesKilled(job.outcome().processesKilled());
     job.outcome().cpuTimeMillis().ifPresent(b::setCpuTimeMillis);
     job.outcome().peakRssBytes().ifPresent(b::setPeakRssBytes);
     job.outcome().wallTimeMillis().ifPresent(b::setWallTimeMillis);
@@ -131,24 +149,28 @@ public final class ProtoMapper {
   }
 
   public static JobEvent toProto(JobEvents.Event event) {
-    JobEvent.Builder b = JobEvent.newBuilder()
-        .setSequence(event.sequence())
-        .setAt(timestamp(event.at()));
+    JobEvent.Builder b =
+        JobEvent.newBuilder().setSequence(event.sequence()).setAt(timestamp(event.at()));
     if (event instanceof JobEvents.StateEvent s) {
-        JobStateChange.Builder state = JobStateChange.newBuilder()
-            .setStatus(toProto(s.status()))
-            .setAttempt(s.attempt())
-            .setError(s.error());
-        if (s.workerId() != null) {
-          state.setWorkerId(s.workerId());
-        }
-        s.exitCode().ifPresent(state::setExitCode);
-        b.setState(state);
+      JobStateChange.Builder state =
+          JobStateChange.newBuilder()
+              .setStatus(toProto(s.status()))
+              .setAttempt(s.attempt())
+              .setError(s.error());
+      if (s.workerId() != null) {
+        state.setWorkerId(s.workerId());
+      }
+      s.exitCode().ifPresent(state::setExitCode);
+      b.setState(state);
     } else if (event instanceof JobEvents.OutputEvent o) {
-      b.setOutput(OutputChunk.newBuilder()
-          .setStream(o.stream() == StdStream.STDOUT ? OutputStream.OUTPUT_STREAM_STDOUT : OutputStream.OUTPUT_STREAM_STDERR)
-          .setData(ByteString.copyFrom(o.data()))
-          .setOffset(o.offset()));
+      b.setOutput(
+          OutputChunk.newBuilder()
+              .setStream(
+                  o.stream() == StdStream.STDOUT
+                      ? OutputStream.OUTPUT_STREAM_STDOUT
+                      : OutputStream.OUTPUT_STREAM_STDERR)
+              .setData(ByteString.copyFrom(o.data()))
+              .setOffset(o.offset()));
     }
     return b.build();
   }

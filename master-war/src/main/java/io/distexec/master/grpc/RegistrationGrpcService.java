@@ -33,7 +33,8 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
   private final Dispatcher dispatcher;
 
   @Inject
-  public RegistrationGrpcService(NodeRegistry registry, MasterConfig config, Dispatcher dispatcher) {
+  public RegistrationGrpcService(
+      NodeRegistry registry, MasterConfig config, Dispatcher dispatcher) {
     this.registry = registry;
     this.config = config;
     this.dispatcher = dispatcher;
@@ -57,24 +58,36 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
       problems.add("executors must name at least one executor");
     }
     if (!problems.isEmpty()) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription(String.join("; ", problems)).asRuntimeException());
+      response.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription(String.join("; ", problems))
+              .asRuntimeException());
       return;
     }
-    registry.register(new Registration(request.getWorkerId(), request.getAddress(), request.getHttpUrl(),
-        request.getMaxConcurrentTasks(), new HashSet<>(request.getExecutorsList()), request.getLabelsMap()));
+    registry.register(
+        new Registration(
+            request.getWorkerId(),
+            request.getAddress(),
+            request.getHttpUrl(),
+            request.getMaxConcurrentTasks(),
+            new HashSet<>(request.getExecutorsList()),
+            request.getLabelsMap()));
     // After a master restart: pick up the jobs this worker ran for the previous master.
     dispatcher.reconcile(request.getWorkerId(), request.getTaskIdsList());
-    response.onNext(RegisterResponse.newBuilder()
-        .setHeartbeatIntervalSeconds((int) config.heartbeatInterval().toSeconds())
-        .setHeartbeatTimeoutSeconds((int) config.heartbeatTimeout().toSeconds())
-        .build());
+    response.onNext(
+        RegisterResponse.newBuilder()
+            .setHeartbeatIntervalSeconds((int) config.heartbeatInterval().toSeconds())
+            .setHeartbeatTimeoutSeconds((int) config.heartbeatTimeout().toSeconds())
+            .build());
     response.onCompleted();
   }
 
   @Override
   public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
     try {
-      var node = registry.heartbeat(request.getWorkerId(), request.getActiveTasks(), request.getDraining());
+      var node =
+          registry.heartbeat(
+              request.getWorkerId(), request.getActiveTasks(), request.getDraining());
       response.onNext(HeartbeatResponse.newBuilder().setDrain(node.drainRequested()).build());
       response.onCompleted();
     } catch (UnknownWorkerException e) {
@@ -84,7 +97,9 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
 
   @Override
   public void deregister(DeregisterRequest request, StreamObserver<DeregisterResponse> response) {
-    registry.deregister(request.getWorkerId(), request.getReason().isBlank() ? "no reason given" : request.getReason());
+    registry.deregister(
+        request.getWorkerId(),
+        request.getReason().isBlank() ? "no reason given" : request.getReason());
     response.onNext(DeregisterResponse.getDefaultInstance());
     response.onCompleted();
   }

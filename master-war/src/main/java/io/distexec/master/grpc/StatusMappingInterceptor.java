@@ -15,8 +15,8 @@ import io.grpc.Status;
 public final class StatusMappingInterceptor implements ServerInterceptor {
 
   @Override
-  public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
-      ServerCallHandler<Q, A> next) {
+  public <Q, A> ServerCall.Listener<Q> interceptCall(
+      ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
     ServerCall.Listener<Q> delegate = next.startCall(call, headers);
     return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
       @Override

@@ -29,21 +29,22 @@ public final class WorkerChannels implements AutoCloseable {
   }
 
   public ManagedChannel channelFor(WorkerNode worker) {
-    Entry entry = channels.compute(worker.id(), (id, existing) -> {
-      if (existing != null && existing.address().equals(worker.address())) {
-        return existing;
-      }
-      if (existing != null) {
-        existing.channel().shutdown();
-      }
-      return new Entry(worker.address(), connect.apply(worker.address()));
-    });
+    Entry entry =
+        channels.compute(
+            worker.id(),
+            (id, existing) -> {
+              if (existing != null && existing.address().equals(worker.address())) {
+                return existing;
+              }
+              if (existing != null) {
+                existing.channel().shutdown();
+              }
+              return new Entry(worker.address(), connect.apply(worker.address()));
+            });
     return entry.channel();
   }
 
-  /**
-   * Closes a worker's channel: gracefully (calls in flight finish) or at once (they fail).
-   */
+  /** Closes a worker's channel: gracefully (calls in flight finish) or at once (they fail). */
   public void close(String workerId, boolean now) {
     Entry entry = channels.remove(workerId);
     if (entry != null) {

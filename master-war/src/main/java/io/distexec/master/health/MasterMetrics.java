@@ -1,7 +1,5 @@
 package io.distexec.master.health;
 
-import java.util.function.Supplier;
-
 import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.jobs.JobStore;
 import io.distexec.master.registry.NodeRegistry;
@@ -11,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
@@ -26,8 +25,12 @@ public class MasterMetrics {
   private final Dispatcher dispatcher;
 
   @Inject
-  MasterMetrics(@RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE) MetricRegistry registry, JobQueue queue,
-      JobStore store, NodeRegistry workers, Dispatcher dispatcher) {
+  MasterMetrics(
+      @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE) MetricRegistry registry,
+      JobQueue queue,
+      JobStore store,
+      NodeRegistry workers,
+      Dispatcher dispatcher) {
     this.registry = registry;
     this.queue = queue;
     this.store = store;
@@ -41,13 +44,20 @@ public class MasterMetrics {
 
   void register(@Observes Startup startup) {
     gauge("distexec_jobs_queued", "Jobs waiting for a worker", () -> queue.waiting());
-    gauge("distexec_jobs_unfinished", "Jobs queued or running (bounded by MAX_CONCURRENT_JOBS)",
-        () -> queue.unfinished()); // in memory: a COUNT over the store would cost a query per scrape
+    gauge(
+        "distexec_jobs_unfinished",
+        "Jobs queued or running (bounded by MAX_CONCURRENT_JOBS)",
+        () ->
+            queue.unfinished()); // in memory: a COUNT over the store would cost a query per scrape
     gauge("distexec_jobs_capacity", "MAX_CONCURRENT_JOBS", () -> queue.capacity());
     gauge("distexec_workers", "Registered workers", () -> workers.snapshot().size());
-    gauge("distexec_workers_draining", "Workers taking no new work",
+    gauge(
+        "distexec_workers_draining",
+        "Workers taking no new work",
         () -> workers.snapshot().stream().filter(WorkerNode::takesNoWork).count());
-    gauge("distexec_tasks_in_flight", "Tasks sent to workers that have not ended",
+    gauge(
+        "distexec_tasks_in_flight",
+        "Tasks sent to workers that have not ended",
         () -> dispatcher.inFlight().values().stream().mapToInt(Integer::intValue).sum());
   }
 

@@ -39,7 +39,10 @@ public class ReadyCheck implements HealthCheck {
     try {
       store.check();
     } catch (RuntimeException e) {
-      return HealthCheckResponse.named("master-ready").down().withData("store", e.getMessage()).build();
+      return HealthCheckResponse.named("master-ready")
+          .down()
+          .withData("store", e.getMessage())
+          .build();
     }
     return HealthCheckResponse.named("master-ready")
         .status(grpc)

@@ -5,8 +5,8 @@ import io.distexec.master.jobs.IdempotencyKey;
 import io.distexec.master.jobs.InvalidCursorException;
 import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobOutcome;
-import io.distexec.master.jobs.JobSpec;
 import io.distexec.master.jobs.JobQuery;
+import io.distexec.master.jobs.JobSpec;
 import io.distexec.master.jobs.JobStatus;
 import io.distexec.master.jobs.JobStore;
 import io.distexec.master.jobs.Page;
@@ -36,19 +36,23 @@ import javax.sql.DataSource;
 
 /**
  * Jobs in a SQL database: PostgreSQL, or H2 embedded in the master for one machine. Every method is
- * one transaction; {@link #update} locks the job's row ({@code SELECT ... FOR UPDATE}), so changes to
- * one job are serialized across threads and across masters sharing the database, and a change of
+ * one transaction; {@link #update} locks the job's row ({@code SELECT ... FOR UPDATE}), so changes
+ * to one job are serialized across threads and across masters sharing the database, and a change of
  * state and its history row commit together.
  */
 public final class JdbcJobStore implements JobStore {
 
   private static final String UNIQUE_VIOLATION = "23505";
   private static final int MAX_ERROR = 8000;
-  private static final String TERMINAL = Arrays.stream(JobStatus.values()).filter(JobStatus::isTerminal)
-      .map(s -> "'" + s.name() + "'").collect(Collectors.joining(", ", "(", ")"));
-  private static final String COLUMNS = "id, seq, status, spec_json, max_attempts, retry_exit_codes, worker_id, attempt,"
-      + " created_at, started_at, finished_at, exit_code, stdout, stderr, output_truncated, error, stdout_bytes,"
-      + " stderr_bytes, cpu_time_millis, peak_rss_bytes, processes_killed, wall_time_millis";
+  private static final String TERMINAL =
+      Arrays.stream(JobStatus.values())
+          .filter(JobStatus::isTerminal)
+          .map(s -> "'" + s.name() + "'")
+          .collect(Collectors.joining(", ", "(", ")"));
+  private static final String COLUMNS =
+      "id, seq, status, spec_json, max_attempts, retry_exit_codes, worker_id, attempt,"
+          + " created_at, started_at, finished_at, exit_code, stdout, stderr, output_truncated, error, stdout_bytes,"
+          + " stderr_bytes, cpu_time_millis, peak_rss_bytes, processes_killed, wall_time_millis";
 
   private final DataSource dataSource;
   private final Clock clock;
@@ -97,17 +101,18 @@ public final class JdbcJobStore implements JobStore {
   @Override
   public Job insert(Job job, IdempotencyKey key) throws IdempotencyConflictException {
     try {
-      return transaction(c -> {
-        if (key != null) {
-          Optional<Job> earlier = byKey(c, key);
-          if (earlier.isPresent()) {
-            return earlier.get();
-          }
-        }
-        insertRow(c, job, key);
-        addTransition(c, job.id(), 1, Transition.of(job, clock.instant()));
-        return job;
-      });
+      return transaction(
+          c -> {
+            if (key != null) {
+              Optional<Job> earlier = byKey(c, key);
+              if (earlier.isPresent()) {
+                return earlier.get();
+              }
+            }
+            insertRow(c, job, key);
+            addTransition(c, job.id(), 1, Transition.of(job, clock.instant()));
+            return job;
+          });
     } catch (StoreException e) {
       if (key != null && UNIQUE_VIOLATION.equals(e.sqlState())) {
         // Another submit with the same key committed between our look-up and our insert.
@@ -117,9 +122,11 @@ public final class JdbcJobStore implements JobStore {
     }
   }
 
-  private Optional<Job> byKey(Connection c, IdempotencyKey key) throws SQLException, IdempotencyConflictException {
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT " + COLUMNS + ", fingerprint FROM jobs WHERE idempotency_key = ?")) {
+  private Optional<Job> byKey(Connection c, IdempotencyKey key)
+      throws SQLException, IdempotencyConflictException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT " + COLUMNS + ", fingerprint FROM jobs WHERE idempotency_key = ?")) {
       s.setString(1, key.key());
       ResultSet rs = s.executeQuery();
       if (!rs.next()) {
@@ -134,17 +141,21 @@ public final class JdbcJobStore implements JobStore {
   }
 
   private static void insertRow(Connection c, Job job, IdempotencyKey key) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO jobs (id, status, spec_json, max_attempts,"
-        + " retry_exit_codes, worker_id, attempt, created_at, started_at, finished_at, exit_code, stdout, stderr,"
-        + " output_truncated, error, stdout_bytes, stderr_bytes, cpu_time_millis, peak_rss_bytes, processes_killed,"
-        + " wall_time_millis, idempotency_key, fingerprint)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO jobs (id, status, spec_json, max_attempts,"
+                + " retry_exit_codes, worker_id, attempt, created_at, started_at, finished_at, exit_code, stdout, stderr,"
+                + " output_truncated, error, stdout_bytes, stderr_bytes, cpu_time_millis, peak_rss_bytes, processes_killed,"
+                + " wall_time_millis, idempotency_key, fingerprint)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       s.setString(1, job.id());
       s.setString(2, job.status().name());
       s.setString(3, SpecFormat.write(job.spec()));
       s.setInt(4, job.retry().maxAttempts());
-      s.setString(5, new TreeSet<>(job.retry().retryOnExitCodes()).stream().map(String::valueOf)
-          .collect(Collectors.joining(",")));
+      s.setString(
+          5,
+          new TreeSet<>(job.retry().retryOnExitCodes())
+              .stream().map(String::valueOf).collect(Collectors.joining(",")));
       s.setString(6, job.workerId());
       s.setInt(7, job.attempt());
       s.setObject(8, time(job.createdAt()));
@@ -174,62 +185,72 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public Optional<Job> find(String id) {
-    return tx(c -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ?")) {
-        s.setString(1, id);
-        ResultSet rs = s.executeQuery();
-        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-      }
-    });
+    return tx(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ?")) {
+            s.setString(1, id);
+            ResultSet rs = s.executeQuery();
+            return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+          }
+        });
   }
 
   @Override
   public Optional<Job> update(String id, UnaryOperator<Job> change) {
-    return tx(c -> {
-      Job current;
-      try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ? FOR UPDATE")) {
-        s.setString(1, id);
-        ResultSet rs = s.executeQuery();
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        current = read(rs);
-      }
-      Job next = change.apply(current);
-      if (next == current) { // the change declined: nothing to store
-        return Optional.of(current);
-      }
-      try (PreparedStatement s = c.prepareStatement("UPDATE jobs SET status = ?, worker_id = ?, attempt = ?,"
-          + " started_at = ?, finished_at = ?, exit_code = ?, stdout = ?, stderr = ?, output_truncated = ?, error = ?,"
-          + " stdout_bytes = ?, stderr_bytes = ?, cpu_time_millis = ?, peak_rss_bytes = ?, processes_killed = ?,"
-          + " wall_time_millis = ? WHERE id = ?")) {
-        s.setString(1, next.status().name());
-        s.setString(2, next.workerId());
-        s.setInt(3, next.attempt());
-        s.setObject(4, time(next.startedAt()));
-        s.setObject(5, time(next.finishedAt()));
-        setOutcome(s, 6, next.outcome());
-        s.setString(17, id);
-        s.executeUpdate();
-      }
-      if (next.status() != current.status()) {
-        int n;
-        try (PreparedStatement s = c.prepareStatement(
-            "SELECT COALESCE(MAX(n), 0) FROM job_transitions WHERE job_id = ?")) {
-          s.setString(1, id);
-          ResultSet rs = s.executeQuery();
-          rs.next();
-          n = rs.getInt(1) + 1;
-        }
-        addTransition(c, id, n, Transition.of(next, clock.instant()));
-      }
-      return Optional.of(next);
-    });
+    return tx(
+        c -> {
+          Job current;
+          try (PreparedStatement s =
+              c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ? FOR UPDATE")) {
+            s.setString(1, id);
+            ResultSet rs = s.executeQuery();
+            if (!rs.next()) {
+              return Optional.empty();
+            }
+            current = read(rs);
+          }
+          Job next = change.apply(current);
+          if (next == current) { // the change declined: nothing to store
+            return Optional.of(current);
+          }
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE jobs SET status = ?, worker_id = ?, attempt = ?,"
+                      + " started_at = ?, finished_at = ?, exit_code = ?, stdout = ?, stderr = ?, output_truncated = ?, error = ?,"
+                      + " stdout_bytes = ?, stderr_bytes = ?, cpu_time_millis = ?, peak_rss_bytes = ?, processes_killed = ?,"
+                      + " wall_time_millis = ? WHERE id = ?")) {
+            s.setString(1, next.status().name());
+            s.setString(2, next.workerId());
+            s.setInt(3, next.attempt());
+            s.setObject(4, time(next.startedAt()));
+            s.setObject(5, time(next.finishedAt()));
+            setOutcome(s, 6, next.outcome());
+            s.setString(17, id);
+            s.executeUpdate();
+          }
+          if (next.status() != current.status()) {
+            int n;
+            try (PreparedStatement s =
+                c.prepareStatement(
+                    "SELECT COALESCE(MAX(n), 0) FROM job_transitions WHERE job_id = ?")) {
+              s.setString(1, id);
+              ResultSet rs = s.executeQuery();
+              rs.next();
+              n = rs.getInt(1) + 1;
+            }
+            addTransition(c, id, n, Transition.of(next, clock.instant()));
+          }
+          return Optional.of(next);
+        });
   }
 
-  private static void addTransition(Connection c, String jobId, int n, Transition t) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO job_transitions"
-        + " (job_id, n, changed_at, status, worker_id, attempt, error, exit_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+  private static void addTransition(Connection c, String jobId, int n, Transition t)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO job_transitions"
+                + " (job_id, n, changed_at, status, worker_id, attempt, error, exit_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       s.setString(1, jobId);
       s.setInt(2, n);
       s.setObject(3, time(t.at()));
@@ -244,19 +265,28 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public List<Transition> history(String id) {
-    return tx(c -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT changed_at, status, worker_id, attempt, error, exit_code"
-          + " FROM job_transitions WHERE job_id = ? ORDER BY n")) {
-        s.setString(1, id);
-        ResultSet rs = s.executeQuery();
-        List<Transition> history = new ArrayList<>();
-        while (rs.next()) {
-          history.add(new Transition(instant(rs, "changed_at"), JobStatus.valueOf(rs.getString("status")),
-              rs.getString("worker_id"), rs.getInt("attempt"), rs.getString("error"), optionalInt(rs, "exit_code")));
-        }
-        return history;
-      }
-    });
+    return tx(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT changed_at, status, worker_id, attempt, error, exit_code"
+                      + " FROM job_transitions WHERE job_id = ? ORDER BY n")) {
+            s.setString(1, id);
+            ResultSet rs = s.executeQuery();
+            List<Transition> history = new ArrayList<>();
+            while (rs.next()) {
+              history.add(
+                  new Transition(
+                      instant(rs, "changed_at"),
+                      JobStatus.valueOf(rs.getString("status")),
+                      rs.getString("worker_id"),
+                      rs.getInt("attempt"),
+                      rs.getString("error"),
+                      optionalInt(rs, "exit_code")));
+            }
+            return history;
+          }
+        });
   }
 
   /** The cursor is the {@code seq} of the last job on the page. */
@@ -284,90 +314,104 @@ public final class JdbcJobStore implements JobStore {
     }
     sql.append(" ORDER BY seq DESC LIMIT ?");
     params.add(query.limit() + 1);
-    return tx(c -> {
-      try (PreparedStatement s = c.prepareStatement(sql.toString())) {
-        for (int i = 0; i < params.size(); i++) {
-          s.setObject(i + 1, params.get(i));
-        }
-        ResultSet rs = s.executeQuery();
-        List<Job> jobs = new ArrayList<>();
-        long last = -1;
-        while (rs.next()) {
-          if (jobs.size() == query.limit()) {
-            return new Page(jobs, Long.toString(last));
+    return tx(
+        c -> {
+          try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+              s.setObject(i + 1, params.get(i));
+            }
+            ResultSet rs = s.executeQuery();
+            List<Job> jobs = new ArrayList<>();
+            long last = -1;
+            while (rs.next()) {
+              if (jobs.size() == query.limit()) {
+                return new Page(jobs, Long.toString(last));
+              }
+              jobs.add(read(rs));
+              last = rs.getLong("seq");
+            }
+            return new Page(jobs, null);
           }
-          jobs.add(read(rs));
-          last = rs.getLong("seq");
-        }
-        return new Page(jobs, null);
-      }
-    });
+        });
   }
 
   @Override
   public void forEachUnfinished(Consumer<Job> action) {
-    tx(c -> {
-      try (PreparedStatement s = c.prepareStatement(
-          "SELECT " + COLUMNS + " FROM jobs WHERE status NOT IN " + TERMINAL + " ORDER BY seq")) {
-        s.setFetchSize(1000); // PostgreSQL streams with a cursor instead of loading every row
-        ResultSet rs = s.executeQuery();
-        while (rs.next()) {
-          action.accept(read(rs));
-        }
-      }
-      return null;
-    });
+    tx(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT "
+                      + COLUMNS
+                      + " FROM jobs WHERE status NOT IN "
+                      + TERMINAL
+                      + " ORDER BY seq")) {
+            s.setFetchSize(1000); // PostgreSQL streams with a cursor instead of loading every row
+            ResultSet rs = s.executeQuery();
+            while (rs.next()) {
+              action.accept(read(rs));
+            }
+          }
+          return null;
+        });
   }
 
   @Override
   public List<String> deleteFinishedBefore(Instant cutoff) {
-    return tx(c -> {
-      List<String> ids = new ArrayList<>();
-      try (PreparedStatement s = c.prepareStatement(
-          "SELECT id FROM jobs WHERE finished_at < ? AND status IN " + TERMINAL + " FOR UPDATE")) {
-        s.setObject(1, time(cutoff));
-        ResultSet rs = s.executeQuery();
-        while (rs.next()) {
-          ids.add(rs.getString(1));
-        }
-      }
-      try (PreparedStatement t = c.prepareStatement("DELETE FROM job_transitions WHERE job_id = ?");
-          PreparedStatement j = c.prepareStatement("DELETE FROM jobs WHERE id = ?")) {
-        for (String id : ids) {
-          t.setString(1, id);
-          t.addBatch();
-          j.setString(1, id);
-          j.addBatch();
-        }
-        if (!ids.isEmpty()) {
-          t.executeBatch();
-          j.executeBatch();
-        }
-      }
-      return ids;
-    });
+    return tx(
+        c -> {
+          List<String> ids = new ArrayList<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT id FROM jobs WHERE finished_at < ? AND status IN "
+                      + TERMINAL
+                      + " FOR UPDATE")) {
+            s.setObject(1, time(cutoff));
+            ResultSet rs = s.executeQuery();
+            while (rs.next()) {
+              ids.add(rs.getString(1));
+            }
+          }
+          try (PreparedStatement t =
+                  c.prepareStatement("DELETE FROM job_transitions WHERE job_id = ?");
+              PreparedStatement j = c.prepareStatement("DELETE FROM jobs WHERE id = ?")) {
+            for (String id : ids) {
+              t.setString(1, id);
+              t.addBatch();
+              j.setString(1, id);
+              j.addBatch();
+            }
+            if (!ids.isEmpty()) {
+              t.executeBatch();
+              j.executeBatch();
+            }
+          }
+          return ids;
+        });
   }
 
   @Override
   public long countUnfinished() {
-    return tx(c -> {
-      try (PreparedStatement s = c.prepareStatement(
-          "SELECT COUNT(*) FROM jobs WHERE status NOT IN " + TERMINAL)) {
-        ResultSet rs = s.executeQuery();
-        rs.next();
-        return rs.getLong(1);
-      }
-    });
+    return tx(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement("SELECT COUNT(*) FROM jobs WHERE status NOT IN " + TERMINAL)) {
+            ResultSet rs = s.executeQuery();
+            rs.next();
+            return rs.getLong(1);
+          }
+        });
   }
 
   @Override
   public void check() {
-    tx(c -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT 1")) {
-        s.executeQuery().next();
-      }
-      return null;
-    });
+    tx(
+        c -> {
+          try (PreparedStatement s = c.prepareStatement("SELECT 1")) {
+            s.executeQuery().next();
+          }
+          return null;
+        });
   }
 
   @Override
@@ -384,18 +428,38 @@ public final class JdbcJobStore implements JobStore {
     try {
       spec = SpecFormat.read(rs.getString("spec_json"));
     } catch (IllegalArgumentException e) {
-      throw new SQLException("job " + rs.getString("id") + " has an unreadable spec: " + e.getMessage(), e);
+      throw new SQLException(
+          "job " + rs.getString("id") + " has an unreadable spec: " + e.getMessage(), e);
     }
     String codes = rs.getString("retry_exit_codes");
-    Set<Integer> retryOn = codes.isEmpty() ? Set.of()
-        : Arrays.stream(codes.split(",")).map(Integer::valueOf).collect(Collectors.toSet());
-    JobOutcome outcome = new JobOutcome(optionalInt(rs, "exit_code"), rs.getBytes("stdout"), rs.getBytes("stderr"),
-        rs.getBoolean("output_truncated"), rs.getString("error"), rs.getLong("stdout_bytes"),
-        rs.getLong("stderr_bytes"), optionalLong(rs, "cpu_time_millis"), optionalLong(rs, "peak_rss_bytes"),
-        rs.getInt("processes_killed"), optionalLong(rs, "wall_time_millis"));
-    return new Job(rs.getString("id"), spec, new RetryPolicy(rs.getInt("max_attempts"), retryOn),
-        JobStatus.valueOf(rs.getString("status")), rs.getString("worker_id"), rs.getInt("attempt"),
-        instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"), outcome);
+    Set<Integer> retryOn =
+        codes.isEmpty()
+            ? Set.of()
+            : Arrays.stream(codes.split(",")).map(Integer::valueOf).collect(Collectors.toSet());
+    JobOutcome outcome =
+        new JobOutcome(
+            optionalInt(rs, "exit_code"),
+            rs.getBytes("stdout"),
+            rs.getBytes("stderr"),
+            rs.getBoolean("output_truncated"),
+            rs.getString("error"),
+            rs.getLong("stdout_bytes"),
+            rs.getLong("stderr_bytes"),
+            optionalLong(rs, "cpu_time_millis"),
+            optionalLong(rs, "peak_rss_bytes"),
+            rs.getInt("processes_killed"),
+            optionalLong(rs, "wall_time_millis"));
+    return new Job(
+        rs.getString("id"),
+        spec,
+        new RetryPolicy(rs.getInt("max_attempts"), retryOn),
+        JobStatus.valueOf(rs.getString("status")),
+        rs.getString("worker_id"),
+        rs.getInt("attempt"),
+        instant(rs, "created_at"),
+        instant(rs, "started_at"),
+        instant(rs, "finished_at"),
+        outcome);
   }
 
   private static OffsetDateTime time(Instant instant) {
@@ -417,7 +481,8 @@ public final class JdbcJobStore implements JobStore {
     return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(value);
   }
 
-  private static void setInt(PreparedStatement s, int index, OptionalInt value) throws SQLException {
+  private static void setInt(PreparedStatement s, int index, OptionalInt value)
+      throws SQLException {
     if (value.isPresent()) {
       s.setInt(index, value.getAsInt());
     } else {
@@ -425,7 +490,8 @@ public final class JdbcJobStore implements JobStore {
     }
   }
 
-  private static void setLong(PreparedStatement s, int index, OptionalLong value) throws SQLException {
+  private static void setLong(PreparedStatement s, int index, OptionalLong value)
+      throws SQLException {
     if (value.isPresent()) {
       s.setLong(index, value.getAsLong());
     } else {

@@ -14,7 +14,15 @@ final class LegacySpecFormat {
 
   static JobSpec read(byte[] bytes) throws InvalidProtocolBufferException {
     TaskSpec spec = TaskSpec.parseFrom(bytes);
-    return new JobSpec(spec.getType(), spec.getCommand(), spec.getArgsList(), spec.getEnvMap(), spec.getWorkdir(),
-        spec.getStdin().toByteArray(), spec.getTimeoutSeconds(), spec.getAttributesMap(), spec.getShell());
+    return new JobSpec(
+        spec.getType(),
+        spec.getCommand(),
+        spec.getArgsList(),
+        spec.getEnvMap(),
+        spec.getWorkdir(),
+        spec.getStdin().toByteArray(),
+        spec.getTimeoutSeconds(),
+        spec.getAttributesMap(),
+        spec.getShell());
   }
 }

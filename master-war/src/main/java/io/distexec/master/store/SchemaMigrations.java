@@ -15,17 +15,20 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Brings the schema up to date at start: versioned SQL scripts ({@code db/migration/V<n>__<name>.sql})
- * and, where data must be converted, Java steps, each applied once, in order, in its own
- * transaction, and recorded in {@code distexec_schema}.
- * Masters that start together are safe on PostgreSQL: each claims a version by inserting its row
- * first, and the loser of that race waits for the winner's commit and then skips the script.
- * Plain JDBC rather than Flyway: four steps do not need a library and its database modules.
+ * Brings the schema up to date at start: versioned SQL scripts ({@code
+ * db/migration/V<n>__<name>.sql}) and, where data must be converted, Java steps, each applied once,
+ * in order, in its own transaction, and recorded in {@code distexec_schema}. Masters that start
+ * together are safe on PostgreSQL: each claims a version by inserting its row first, and the loser
+ * of that race waits for the winner's commit and then skips the script. Plain JDBC rather than
+ * Flyway: four steps do not need a library and its database modules.
  */
 public final class SchemaMigrations {
 
   private static final Logger LOG = Logger.getLogger(SchemaMigrations.class.getName());
-  /** A step written in Java, for conversions SQL cannot do; it runs in the migration's transaction. */
+
+  /**
+   * A step written in Java, for conversions SQL cannot do; it runs in the migration's transaction.
+   */
   interface JavaMigration {
     void migrate(Connection connection) throws SQLException;
   }
@@ -33,16 +36,21 @@ public final class SchemaMigrations {
   /** One step: a script under {@code db/migration}, or Java. */
   record Migration(int version, String name, JavaMigration java) {
     static Migration sql(String script) {
-      return new Migration(Integer.parseInt(script.substring(1, script.indexOf("__"))), script, null);
+      return new Migration(
+          Integer.parseInt(script.substring(1, script.indexOf("__"))), script, null);
     }
   }
 
-  /** Every migration, oldest first; a new one is added at the end and never edited once released. */
-  static final List<Migration> MIGRATIONS = List.of(
-      Migration.sql("V1__jobs.sql"),
-      Migration.sql("V2__spec_json_column.sql"),
-      new Migration(3, "V3__spec_to_json (Java)", new SpecToJsonMigration()),
-      Migration.sql("V4__drop_protobuf_spec.sql"));
+  /**
+   * Every migration, oldest first; a new one is added at the end and never edited once released.
+   */
+  static final List<Migration> MIGRATIONS =
+      List.of(
+          Migration.sql("V1__jobs.sql"),
+          Migration.sql("V2__spec_json_column.sql"),
+          new Migration(3, "V3__spec_to_json (Java)", new SpecToJsonMigration()),
+          Migration.sql("V4__drop_protobuf_spec.sql"));
+
   private static final String UNIQUE_VIOLATION = "23505";
 
   private SchemaMigrations() {}
@@ -52,7 +60,9 @@ public final class SchemaMigrations {
     return migrate(dataSource, Integer.MAX_VALUE);
   }
 
-  /** Applies the steps up to {@code lastVersion} that this database lacks (tests: an older schema). */
+  /**
+   * Applies the steps up to {@code lastVersion} that this database lacks (tests: an older schema).
+   */
   static int migrate(DataSource dataSource, int lastVersion) throws SQLException {
     createVersionTable(dataSource);
     int applied = 0;
@@ -65,13 +75,16 @@ public final class SchemaMigrations {
   }
 
   private static void createVersionTable(DataSource dataSource) throws SQLException {
-    String ddl = "CREATE TABLE IF NOT EXISTS distexec_schema (version INT PRIMARY KEY, script VARCHAR(200) NOT NULL,"
-        + " applied_at TIMESTAMP(6) WITH TIME ZONE NOT NULL)";
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+    String ddl =
+        "CREATE TABLE IF NOT EXISTS distexec_schema (version INT PRIMARY KEY, script VARCHAR(200) NOT NULL,"
+            + " applied_at TIMESTAMP(6) WITH TIME ZONE NOT NULL)";
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
       s.execute(ddl);
       commit(c);
     } catch (SQLException e) {
-      // Two PostgreSQL sessions creating the same table at once: one of them fails; the table exists.
+      // Two PostgreSQL sessions creating the same table at once: one of them fails; the table
+      // exists.
       if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
         throw e;
       }
@@ -83,15 +96,17 @@ public final class SchemaMigrations {
     String script = migration.name();
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
-      try (PreparedStatement known = c.prepareStatement("SELECT 1 FROM distexec_schema WHERE version = ?")) {
+      try (PreparedStatement known =
+          c.prepareStatement("SELECT 1 FROM distexec_schema WHERE version = ?")) {
         known.setInt(1, version);
         if (known.executeQuery().next()) {
           c.rollback();
           return false;
         }
       }
-      try (PreparedStatement claim = c.prepareStatement(
-          "INSERT INTO distexec_schema (version, script, applied_at) VALUES (?, ?, ?)")) {
+      try (PreparedStatement claim =
+          c.prepareStatement(
+              "INSERT INTO distexec_schema (version, script, applied_at) VALUES (?, ?, ?)")) {
         claim.setInt(1, version);
         claim.setString(2, script);
         claim.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
@@ -113,7 +128,8 @@ public final class SchemaMigrations {
         if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
           return false; // another master applied it meanwhile
         }
-        throw new SQLException("schema migration " + script + " failed: " + e.getMessage(), e.getSQLState(), e);
+        throw new SQLException(
+            "schema migration " + script + " failed: " + e.getMessage(), e.getSQLState(), e);
       }
     }
   }

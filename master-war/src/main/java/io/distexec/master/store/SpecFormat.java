@@ -28,18 +28,20 @@ public final class SpecFormat {
 
   /** The version this code writes; it reads every version up to it. */
   public static final int VERSION = 1;
+
   /** Looked up once: {@code JsonProvider.provider()} searches the class path on every call. */
   private static final JsonProvider JSON = JsonProvider.provider();
 
   private SpecFormat() {}
 
   public static String write(JobSpec spec) {
-    JsonObjectBuilder json = JSON.createObjectBuilder()
-        .add("v", VERSION)
-        .add("type", spec.type())
-        .add("command", spec.command())
-        .add("args", array(spec.args()))
-        .add("env", object(spec.env()));
+    JsonObjectBuilder json =
+        JSON.createObjectBuilder()
+            .add("v", VERSION)
+            .add("type", spec.type())
+            .add("command", spec.command())
+            .add("args", array(spec.args()))
+            .add("env", object(spec.env()));
     if (spec.workdir() != null) {
       json.add("workdir", spec.workdir());
     }
@@ -63,13 +65,19 @@ public final class SpecFormat {
     }
     int version = json.getInt("v", 0);
     if (version < 1 || version > VERSION) {
-      throw new IllegalArgumentException("stored job spec version " + version + " is not one this master reads (1 to "
-          + VERSION + "); is a newer master writing to this store?");
+      throw new IllegalArgumentException(
+          "stored job spec version "
+              + version
+              + " is not one this master reads (1 to "
+              + VERSION
+              + "); is a newer master writing to this store?");
     }
     return new JobSpec(
         json.getString("type", JobSpec.DEFAULT_TYPE),
         json.getString("command", ""),
-        json.getJsonArray("args").getValuesAs(JsonString.class).stream().map(JsonString::getString).toList(),
+        json.getJsonArray("args").getValuesAs(JsonString.class).stream()
+            .map(JsonString::getString)
+            .toList(),
         strings(json.getJsonObject("env")),
         json.getString("workdir", null),
         Base64.getDecoder().decode(json.getString("stdin", "")),
@@ -93,8 +101,13 @@ public final class SpecFormat {
   private static Map<String, String> strings(JsonObject object) {
     Map<String, String> values = new LinkedHashMap<>();
     if (object != null) {
-      object.forEach((k, v) -> values.put(k, v.getValueType() == JsonValue.ValueType.STRING
-          ? ((JsonString) v).getString() : v.toString()));
+      object.forEach(
+          (k, v) ->
+              values.put(
+                  k,
+                  v.getValueType() == JsonValue.ValueType.STRING
+                      ? ((JsonString) v).getString()
+                      : v.toString()));
     }
     return values;
   }

@@ -1,12 +1,11 @@
 package io.distexec.master.store;
 
-import java.io.IOException;
-import java.nio.file.Files;
-
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.distexec.master.jobs.InMemoryJobStore;
 import io.distexec.master.jobs.JobStore;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.logging.Logger;
@@ -31,7 +30,8 @@ public final class Stores {
       try {
         Files.createDirectories(settings.dataDir());
       } catch (IOException e) {
-        throw new StoreException(new SQLException("cannot create DATA_DIR " + settings.dataDir() + ": " + e, e));
+        throw new StoreException(
+            new SQLException("cannot create DATA_DIR " + settings.dataDir() + ": " + e, e));
       }
     }
     HikariConfig config = new HikariConfig();
@@ -45,14 +45,16 @@ public final class Stores {
     }
     config.setMaximumPoolSize(settings.poolSize());
     config.setAutoCommit(false);
-    // A master that cannot reach its database at start fails fast with the reason instead of hanging.
+    // A master that cannot reach its database at start fails fast with the reason instead of
+    // hanging.
     config.setInitializationFailTimeout(30_000);
     config.setConnectionTimeout(10_000);
     HikariDataSource dataSource;
     try {
       dataSource = new HikariDataSource(config);
     } catch (RuntimeException e) {
-      throw new StoreException(new SQLException("cannot connect to " + redact(url) + ": " + rootMessage(e), e));
+      throw new StoreException(
+          new SQLException("cannot connect to " + redact(url) + ": " + rootMessage(e), e));
     }
     try {
       int applied = SchemaMigrations.migrate(dataSource);
@@ -66,7 +68,8 @@ public final class Stores {
 
   /** The URL without a password given in it ({@code password=...}), for logs. */
   static String redact(String url) {
-    return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("//([^/@:]+):[^/@]*@", "//$1:***@");
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***")
+        .replaceAll("//([^/@:]+):[^/@]*@", "//$1:***@");
   }
 
   private static String rootMessage(Throwable e) {

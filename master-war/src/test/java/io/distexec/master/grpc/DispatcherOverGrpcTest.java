@@ -1,36 +1,32 @@
 package io.distexec.master.grpc;
 
-import io.distexec.master.jobs.JobAlreadyEndedException;
-import io.distexec.proto.v1.AttachTaskRequest;
-import io.distexec.proto.v1.CancelTaskRequest;
-import io.distexec.proto.v1.CancelTaskResponse;
-import io.distexec.proto.v1.OutputChunk;
-import io.distexec.proto.v1.OutputStream;
-import java.util.ArrayList;
-import java.util.UUID;
-import org.assertj.core.api.Assertions;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.distexec.master.MutableClock;
-import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.balancing.LeastConnectionsBalancer;
+import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.jobs.InMemoryJobStore;
 import io.distexec.master.jobs.Job;
+import io.distexec.master.jobs.JobAlreadyEndedException;
+import io.distexec.master.jobs.JobEvents;
 import io.distexec.master.jobs.JobService;
 import io.distexec.master.jobs.JobSpec;
 import io.distexec.master.jobs.JobStatus;
 import io.distexec.master.jobs.JobValidator;
-import io.distexec.master.jobs.JobEvents;
 import io.distexec.master.jobs.PublishingJobStore;
 import io.distexec.master.jobs.RetryPolicy;
 import io.distexec.master.registry.NodeRegistry;
 import io.distexec.master.registry.Registration;
 import io.distexec.master.scheduling.JobQueue;
 import io.distexec.master.scheduling.Scheduler;
+import io.distexec.proto.v1.AttachTaskRequest;
+import io.distexec.proto.v1.CancelTaskRequest;
+import io.distexec.proto.v1.CancelTaskResponse;
 import io.distexec.proto.v1.ExecuteTaskRequest;
+import io.distexec.proto.v1.OutputChunk;
+import io.distexec.proto.v1.OutputStream;
 import io.distexec.proto.v1.TaskEvent;
 import io.distexec.proto.v1.TaskOutcome;
 import io.distexec.proto.v1.TaskResult;
@@ -42,13 +38,16 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -67,36 +66,62 @@ class DispatcherOverGrpcTest {
   private final Map<String, ScriptedWorker> workers = new ConcurrentHashMap<>();
   private final List<Server> servers = new CopyOnWriteArrayList<>();
   private final WorkerChannels channels =
-      new WorkerChannels(address -> InProcessChannelBuilder.forName(address).directExecutor().build());
+      new WorkerChannels(
+          address -> InProcessChannelBuilder.forName(address).directExecutor().build());
   private final Dispatcher dispatcher =
-      new Dispatcher(store, queue, registry, new Scheduler(new LeastConnectionsBalancer()),
-          new GrpcWorkerPort(channels), events, clock);
-  private final JobService jobs = new JobService(store, queue, new JobValidator(() -> Set.of("command")),
-      dispatcher::wake, dispatcher::cancel, events, clock);
+      new Dispatcher(
+          store,
+          queue,
+          registry,
+          new Scheduler(new LeastConnectionsBalancer()),
+          new GrpcWorkerPort(channels),
+          events,
+          clock);
+  private final JobService jobs =
+      new JobService(
+          store,
+          queue,
+          new JobValidator(() -> Set.of("command")),
+          dispatcher::wake,
+          dispatcher::cancel,
+          events,
+          clock);
   private final ExecutorService loop = Executors.newSingleThreadExecutor();
 
   /** A stand-in for a worker's WorkerService, scripted per test; not a real worker. */
   static final class ScriptedWorker extends WorkerServiceGrpc.WorkerServiceImplBase {
-    enum Mode { SUCCEED, REFUSE_BUSY, HANG, PRINT_AND_HANG, EXIT_75 }
+    enum Mode {
+      SUCCEED,
+      REFUSE_BUSY,
+      HANG,
+      PRINT_AND_HANG,
+      EXIT_75
+    }
 
     volatile Mode mode = Mode.SUCCEED;
     final List<String> cancelled = new CopyOnWriteArrayList<>();
 
     @Override
-    public void cancelTask(CancelTaskRequest request,
-        StreamObserver<CancelTaskResponse> response) {
+    public void cancelTask(CancelTaskRequest request, StreamObserver<CancelTaskResponse> response) {
       cancelled.add(request.getTaskId() + ": " + request.getReason());
       for (StreamObserver<TaskEvent> events : hanging) {
-        events.onNext(TaskEvent.newBuilder().setResult(TaskResult.newBuilder()
-            .setOutcome(TaskOutcome.TASK_OUTCOME_CANCELLED).setError("cancelled: " + request.getReason())).build());
+        events.onNext(
+            TaskEvent.newBuilder()
+                .setResult(
+                    TaskResult.newBuilder()
+                        .setOutcome(TaskOutcome.TASK_OUTCOME_CANCELLED)
+                        .setError("cancelled: " + request.getReason()))
+                .build());
         events.onCompleted();
       }
       hanging.clear();
       response.onNext(CancelTaskResponse.getDefaultInstance());
       response.onCompleted();
     }
+
     final List<ExecuteTaskRequest> received = new CopyOnWriteArrayList<>();
     final List<StreamObserver<TaskEvent>> hanging = new CopyOnWriteArrayList<>();
+
     /** Tasks this worker "ran for the previous master": AttachTask answers them with a result. */
     final Set<String> ranBefore = ConcurrentHashMap.newKeySet();
 
@@ -115,27 +140,42 @@ class DispatcherOverGrpcTest {
     public void executeTask(ExecuteTaskRequest request, StreamObserver<TaskEvent> events) {
       received.add(request);
       switch (mode) {
-        case REFUSE_BUSY -> events.onError(Status.RESOURCE_EXHAUSTED.withDescription("busy").asRuntimeException());
+        case REFUSE_BUSY ->
+            events.onError(Status.RESOURCE_EXHAUSTED.withDescription("busy").asRuntimeException());
         case HANG -> {
-          events.onNext(TaskEvent.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
+          events.onNext(
+              TaskEvent.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
           hanging.add(events);
         }
         case PRINT_AND_HANG -> {
-          events.onNext(TaskEvent.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
-          events.onNext(TaskEvent.newBuilder().setOutput(OutputChunk.newBuilder()
-              .setStream(OutputStream.OUTPUT_STREAM_STDOUT)
-              .setData(ByteString.copyFromUtf8("so far\n"))).build());
+          events.onNext(
+              TaskEvent.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
+          events.onNext(
+              TaskEvent.newBuilder()
+                  .setOutput(
+                      OutputChunk.newBuilder()
+                          .setStream(OutputStream.OUTPUT_STREAM_STDOUT)
+                          .setData(ByteString.copyFromUtf8("so far\n")))
+                  .build());
           hanging.add(events);
         }
         case EXIT_75 -> {
-          events.onNext(TaskEvent.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
-          events.onNext(TaskEvent.newBuilder().setResult(TaskResult.newBuilder()
-              .setOutcome(TaskOutcome.TASK_OUTCOME_FAILED).setExitCode(75).setError("exited with code 75")).build());
+          events.onNext(
+              TaskEvent.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
+          events.onNext(
+              TaskEvent.newBuilder()
+                  .setResult(
+                      TaskResult.newBuilder()
+                          .setOutcome(TaskOutcome.TASK_OUTCOME_FAILED)
+                          .setExitCode(75)
+                          .setError("exited with code 75"))
+                  .build());
           events.onCompleted();
           mode = Mode.SUCCEED; // the next attempt succeeds
         }
         case SUCCEED -> {
-          events.onNext(TaskEvent.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
+          events.onNext(
+              TaskEvent.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
           events.onNext(result("ok from " + request.getJobId()));
           events.onCompleted();
         }
@@ -143,8 +183,13 @@ class DispatcherOverGrpcTest {
     }
 
     static TaskEvent result(String stdout) {
-      return TaskEvent.newBuilder().setResult(TaskResult.newBuilder().setOutcome(TaskOutcome.TASK_OUTCOME_SUCCEEDED)
-          .setExitCode(0).setStdout(ByteString.copyFromUtf8(stdout))).build();
+      return TaskEvent.newBuilder()
+          .setResult(
+              TaskResult.newBuilder()
+                  .setOutcome(TaskOutcome.TASK_OUTCOME_SUCCEEDED)
+                  .setExitCode(0)
+                  .setStdout(ByteString.copyFromUtf8(stdout)))
+          .build();
     }
   }
 
@@ -153,7 +198,8 @@ class DispatcherOverGrpcTest {
   private ScriptedWorker startWorker(String id) throws Exception {
     ScriptedWorker worker = new ScriptedWorker();
     String address = "inproc-" + id + "-" + InProcessServerBuilder.generateName();
-    Server server = InProcessServerBuilder.forName(address).directExecutor().addService(worker).build().start();
+    Server server =
+        InProcessServerBuilder.forName(address).directExecutor().addService(worker).build().start();
     servers.add(server);
     serverOf.put(id, server);
     workers.put(id, worker);
@@ -178,15 +224,21 @@ class DispatcherOverGrpcTest {
    * the restart grace period run on that clock, so they pass without the test sleeping.
    */
   private Job awaitEndOnMovingClock(String id) {
-    return await().atMost(Duration.ofSeconds(10)).until(() -> {
-      clock.advance(Duration.ofSeconds(1));
-      dispatcher.wake();
-      return store.find(id).orElseThrow();
-    }, j -> j.status().isTerminal());
+    return await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              clock.advance(Duration.ofSeconds(1));
+              dispatcher.wake();
+              return store.find(id).orElseThrow();
+            },
+            j -> j.status().isTerminal());
   }
 
   private Job awaitStatus(String id, JobStatus status) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> store.find(id).orElseThrow().status() == status);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> store.find(id).orElseThrow().status() == status);
     return store.find(id).orElseThrow();
   }
 
@@ -198,10 +250,13 @@ class DispatcherOverGrpcTest {
     Job done = awaitStatus(job.id(), JobStatus.SUCCEEDED);
     assertThat(new String(done.outcome().stdout())).isEqualTo("ok from " + job.id());
     assertThat(done.workerId()).isEqualTo("w1");
-    assertThat(worker.received).singleElement().satisfies(r -> {
-      assertThat(r.getTaskId()).isEqualTo(job.id() + "#1");
-      assertThat(r.getSpec().getCommand()).isEqualTo("echo");
-    });
+    assertThat(worker.received)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getTaskId()).isEqualTo(job.id() + "#1");
+              assertThat(r.getSpec().getCommand()).isEqualTo("echo");
+            });
     await().until(() -> queue.unfinished() == 0);
   }
 
@@ -237,16 +292,20 @@ class DispatcherOverGrpcTest {
     worker.hanging.get(0).onCompleted();
     awaitStatus(job.id(), JobStatus.SUCCEEDED);
     List<JobEvents.Event> seen = new ArrayList<>();
-    events.watch(job.id(), 0, new JobEvents.Watcher() {
-      @Override
-      public void event(JobEvents.Event event) {
-        seen.add(event);
-      }
+    events.watch(
+        job.id(),
+        0,
+        new JobEvents.Watcher() {
+          @Override
+          public void event(JobEvents.Event event) {
+            seen.add(event);
+          }
 
-      @Override
-      public void end() {}
-    });
-    assertThat(seen).extracting(e -> e instanceof JobEvents.StateEvent s ? s.status().name() : "output")
+          @Override
+          public void end() {}
+        });
+    assertThat(seen)
+        .extracting(e -> e instanceof JobEvents.StateEvent s ? s.status().name() : "output")
         .containsExactly("QUEUED", "DISPATCHED", "RUNNING", "output", "SUCCEEDED");
   }
 
@@ -280,14 +339,16 @@ class DispatcherOverGrpcTest {
     awaitStatus(running.id(), JobStatus.RUNNING);
     io.grpc.Context.CancellableContext ended = io.grpc.Context.current().withCancellation();
     ended.cancel(null);
-    ended.run(() -> {
-      try {
-        jobs.cancel(running.id(), "from a finished call");
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    assertThat(awaitStatus(running.id(), JobStatus.CANCELLED).outcome().error()).isEqualTo("cancelled: from a finished call");
+    ended.run(
+        () -> {
+          try {
+            jobs.cancel(running.id(), "from a finished call");
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    assertThat(awaitStatus(running.id(), JobStatus.CANCELLED).outcome().error())
+        .isEqualTo("cancelled: from a finished call");
   }
 
   @Test
@@ -307,8 +368,10 @@ class DispatcherOverGrpcTest {
     assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(done.attempt()).isEqualTo(2);
     assertThat(done.workerId()).isEqualTo("b-healthy");
-    assertThat(store.history(job.id())).extracting(e -> e.status().name())
-        .containsExactly("QUEUED", "DISPATCHED", "RUNNING", "QUEUED", "DISPATCHED", "RUNNING", "SUCCEEDED");
+    assertThat(store.history(job.id()))
+        .extracting(e -> e.status().name())
+        .containsExactly(
+            "QUEUED", "DISPATCHED", "RUNNING", "QUEUED", "DISPATCHED", "RUNNING", "SUCCEEDED");
     assertThat(store.history(job.id()).get(3).error())
         .isEqualTo("attempt 1 lost: worker a-dying missed heartbeats for 15 s; retrying in 1 s");
     await().until(() -> queue.unfinished() == 0);
@@ -327,8 +390,10 @@ class DispatcherOverGrpcTest {
     Job done = awaitEndOnMovingClock(job.id());
     assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(done.workerId()).isEqualTo("b-alive");
-    assertThat(store.history(job.id())).extracting(e -> e.status().name())
-        .containsExactly("QUEUED", "DISPATCHED", "RUNNING", "QUEUED", "DISPATCHED", "RUNNING", "SUCCEEDED");
+    assertThat(store.history(job.id()))
+        .extracting(e -> e.status().name())
+        .containsExactly(
+            "QUEUED", "DISPATCHED", "RUNNING", "QUEUED", "DISPATCHED", "RUNNING", "SUCCEEDED");
   }
 
   @Test
@@ -360,8 +425,10 @@ class DispatcherOverGrpcTest {
     worker.mode = ScriptedWorker.Mode.EXIT_75;
     startDispatcher();
     Job job = jobs.submit(JobSpec.command("sync"), new RetryPolicy(3, Set.of(1)), null).job();
-    Job done = await().atMost(Duration.ofSeconds(10)).until(() -> store.find(job.id()).orElseThrow(),
-        j -> j.status().isTerminal());
+    Job done =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> store.find(job.id()).orElseThrow(), j -> j.status().isTerminal());
     assertThat(done.status()).isEqualTo(JobStatus.FAILED);
     assertThat(done.exitCode()).hasValue(75);
   }
@@ -403,21 +470,26 @@ class DispatcherOverGrpcTest {
     Job lost = awaitStatus(job.id(), JobStatus.LOST);
     assertThat(lost.outcome().error()).isEqualTo("worker w1 missed heartbeats for 15 s");
     // A late result from the dead worker's attempt changes nothing.
-    worker.hanging.forEach(events -> {
-      try {
-        events.onNext(ScriptedWorker.result("late"));
-      } catch (RuntimeException ignored) {
-        // the call is cancelled; the worker may not even be able to send
-      }
-    });
+    worker.hanging.forEach(
+        events -> {
+          try {
+            events.onNext(ScriptedWorker.result("late"));
+          } catch (RuntimeException ignored) {
+            // the call is cancelled; the worker may not even be able to send
+          }
+        });
     assertThat(store.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.LOST);
     await().until(() -> queue.unfinished() == 0);
   }
 
   /** What a previous master left in the store: a job on a worker, in the given state. */
   private Job leftOn(String worker, JobStatus status, int maxAttempts) {
-    Job job = Job.queued(UUID.randomUUID().toString(), JobSpec.command("true"),
-        new RetryPolicy(maxAttempts, Set.of()), clock.instant());
+    Job job =
+        Job.queued(
+            UUID.randomUUID().toString(),
+            JobSpec.command("true"),
+            new RetryPolicy(maxAttempts, Set.of()),
+            clock.instant());
     store.insert(job);
     store.update(job.id(), j -> j.dispatchedTo(worker));
     if (status == JobStatus.RUNNING) {
@@ -427,7 +499,8 @@ class DispatcherOverGrpcTest {
   }
 
   @Test
-  void afterARestartQueuesQueuedJobsAndReconcilesJobsOnWorkersWithWhatTheyReport() throws Exception {
+  void afterARestartQueuesQueuedJobsAndReconcilesJobsOnWorkersWithWhatTheyReport()
+      throws Exception {
     Job queued = Job.queued("queued", JobSpec.command("true"), clock.instant());
     store.insert(queued);
     Job finishedMeanwhile = leftOn("w1", JobStatus.RUNNING, 1);
@@ -442,14 +515,15 @@ class DispatcherOverGrpcTest {
     dispatcher.reconcile("w1", List.of(finishedMeanwhile.id() + "#1", "unrelated#3"));
 
     Job followed = awaitStatus(finishedMeanwhile.id(), JobStatus.SUCCEEDED);
-    assertThat(new String(followed.outcome().stdout())).isEqualTo("finished while the master was away: "
-        + finishedMeanwhile.id() + "#1");
+    assertThat(new String(followed.outcome().stdout()))
+        .isEqualTo("finished while the master was away: " + finishedMeanwhile.id() + "#1");
     // Never started on the worker: back to the queue without using up its only attempt, then run.
     Job rerun = awaitStatus(neverReceived.id(), JobStatus.SUCCEEDED);
     assertThat(rerun.attempt()).isEqualTo(1);
     Job lost = awaitStatus(forgotten.id(), JobStatus.LOST);
-    assertThat(lost.outcome().error()).isEqualTo("worker w1 no longer knows the task (it restarted while the master"
-        + " was away)");
+    assertThat(lost.outcome().error())
+        .isEqualTo(
+            "worker w1 no longer knows the task (it restarted while the master" + " was away)");
     awaitStatus(queued.id(), JobStatus.SUCCEEDED);
     await().until(() -> queue.unfinished() == 0);
   }

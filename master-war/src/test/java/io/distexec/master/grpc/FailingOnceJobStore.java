@@ -29,12 +29,15 @@ final class FailingOnceJobStore extends ForwardingJobStore {
 
   @Override
   public Optional<Job> update(String id, UnaryOperator<Job> change) {
-    return super.update(id, job -> {
-      Job next = change.apply(job);
-      if (next.status() != job.status() && failNextMoveTo.compareAndSet(next.status(), null)) {
-        throw new StoreException(new SQLException("the database failed this write (FailingOnceJobStore)"));
-      }
-      return next;
-    });
+    return super.update(
+        id,
+        job -> {
+          Job next = change.apply(job);
+          if (next.status() != job.status() && failNextMoveTo.compareAndSet(next.status(), null)) {
+            throw new StoreException(
+                new SQLException("the database failed this write (FailingOnceJobStore)"));
+          }
+          return next;
+        });
   }
 }

@@ -1,48 +1,47 @@
 package io.distexec.master.grpc;
 
-import io.distexec.master.balancing.RoundRobinBalancer;
-import io.distexec.proto.v1.CancelJobRequest;
-import io.distexec.proto.v1.JobEvent;
-import io.distexec.proto.v1.WatchJobRequest;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.distexec.master.MutableClock;
+import io.distexec.master.balancing.RoundRobinBalancer;
 import io.distexec.master.dispatch.Dispatcher;
+import io.distexec.master.jobs.ForwardingJobStore;
 import io.distexec.master.jobs.InMemoryJobStore;
 import io.distexec.master.jobs.JobEvents;
+import io.distexec.master.jobs.JobService;
 import io.distexec.master.jobs.JobStore;
+import io.distexec.master.jobs.JobValidator;
 import io.distexec.master.jobs.PublishingJobStore;
 import io.distexec.master.registry.NodeRegistry;
-import io.distexec.master.scheduling.Scheduler;
-import io.distexec.master.jobs.JobService;
-import io.distexec.master.jobs.JobValidator;
 import io.distexec.master.scheduling.JobQueue;
+import io.distexec.master.scheduling.Scheduler;
+import io.distexec.master.store.StoreException;
+import io.distexec.proto.v1.CancelJobRequest;
 import io.distexec.proto.v1.GetJobRequest;
 import io.distexec.proto.v1.Job;
+import io.distexec.proto.v1.JobEvent;
 import io.distexec.proto.v1.JobStatus;
 import io.distexec.proto.v1.ListJobsRequest;
 import io.distexec.proto.v1.MasterServiceGrpc;
 import io.distexec.proto.v1.SubmitRequest;
 import io.distexec.proto.v1.TaskSpec;
+import io.distexec.proto.v1.WatchJobRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.distexec.master.jobs.ForwardingJobStore;
-import io.distexec.master.store.StoreException;
-import io.grpc.ServerInterceptors;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,27 +59,51 @@ class MasterGrpcServiceTest {
     MutableClock clock = new MutableClock();
     JobEvents events = new JobEvents(1024, clock);
     NodeRegistry registry = new NodeRegistry(clock, Duration.ofSeconds(15));
-    JobStore store = new PublishingJobStore(new ForwardingJobStore(new InMemoryJobStore()) {
-      @Override
-      public Optional<io.distexec.master.jobs.Job> find(String id) {
-        if (storeDown) {
-          throw new StoreException(new SQLException("connection refused (the test's store is down)"));
-        }
-        return super.find(id);
-      }
-    }, events);
+    JobStore store =
+        new PublishingJobStore(
+            new ForwardingJobStore(new InMemoryJobStore()) {
+              @Override
+              public Optional<io.distexec.master.jobs.Job> find(String id) {
+                if (storeDown) {
+                  throw new StoreException(
+                      new SQLException("connection refused (the test's store is down)"));
+                }
+                return super.find(id);
+              }
+            },
+            events);
     JobQueue queue = new JobQueue(2);
-    Dispatcher dispatcher = new Dispatcher(store, queue, registry,
-        new Scheduler(new RoundRobinBalancer()),
-        new GrpcWorkerPort(new WorkerChannels(a -> {
-          throw new IllegalStateException("no workers in this test");
-        })), events, clock);
-    JobService jobs = new JobService(store, queue, new JobValidator(() -> Set.of("command")),
-        () -> { }, dispatcher::cancel, events, clock, dispatcher::waiting);
+    Dispatcher dispatcher =
+        new Dispatcher(
+            store,
+            queue,
+            registry,
+            new Scheduler(new RoundRobinBalancer()),
+            new GrpcWorkerPort(
+                new WorkerChannels(
+                    a -> {
+                      throw new IllegalStateException("no workers in this test");
+                    })),
+            events,
+            clock);
+    JobService jobs =
+        new JobService(
+            store,
+            queue,
+            new JobValidator(() -> Set.of("command")),
+            () -> {},
+            dispatcher::cancel,
+            events,
+            clock,
+            dispatcher::waiting);
     String name = InProcessServerBuilder.generateName();
     MasterGrpcService service = new MasterGrpcService(jobs, events, registry, dispatcher, watchers);
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(ServerInterceptors.intercept(service, new StatusMappingInterceptor())).build().start();
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(ServerInterceptors.intercept(service, new StatusMappingInterceptor()))
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     stub = MasterServiceGrpc.newBlockingStub(channel);
   }
@@ -93,8 +116,9 @@ class MasterGrpcServiceTest {
   }
 
   private static SubmitRequest echo() {
-    return SubmitRequest.newBuilder().setSpec(TaskSpec.newBuilder().setCommand("echo").addArgs("hi")
-        .putEnv("TOKEN", "s3cret")).build();
+    return SubmitRequest.newBuilder()
+        .setSpec(TaskSpec.newBuilder().setCommand("echo").addArgs("hi").putEnv("TOKEN", "s3cret"))
+        .build();
   }
 
   @Test
@@ -113,10 +137,12 @@ class MasterGrpcServiceTest {
   @Test
   void answersInvalidArgumentNamingTheField() {
     assertThatThrownBy(() -> stub.submit(SubmitRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          assertThat(e.getStatus().getDescription()).startsWith("command: must not be empty");
-        });
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription()).startsWith("command: must not be empty");
+            });
   }
 
   @Test
@@ -124,7 +150,8 @@ class MasterGrpcServiceTest {
     stub.submit(echo());
     stub.submit(echo());
     assertThatThrownBy(() -> stub.submit(echo()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
   }
 
@@ -132,21 +159,26 @@ class MasterGrpcServiceTest {
   void answersUnavailableOnEveryCallWhileTheStoreIsDown() {
     Job submitted = stub.submit(echo()).getJob();
     storeDown = true;
-    assertThatThrownBy(() -> stub.getJob(GetJobRequest.newBuilder().setJobId(submitted.getId()).build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-          assertThat(e.getStatus().getDescription()).isEqualTo(GrpcStatuses.STORE_UNAVAILABLE);
-        });
-    assertThatThrownBy(() -> stub.cancelJob(CancelJobRequest.newBuilder()
-        .setJobId(submitted.getId()).build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+    assertThatThrownBy(
+            () -> stub.getJob(GetJobRequest.newBuilder().setJobId(submitted.getId()).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+              assertThat(e.getStatus().getDescription()).isEqualTo(GrpcStatuses.STORE_UNAVAILABLE);
+            });
+    assertThatThrownBy(
+            () -> stub.cancelJob(CancelJobRequest.newBuilder().setJobId(submitted.getId()).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
   }
 
   @Test
   void answersNotFoundForAnUnknownJob() {
     assertThatThrownBy(() -> stub.getJob(GetJobRequest.newBuilder().setJobId("nope").build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
   }
 
@@ -156,9 +188,10 @@ class MasterGrpcServiceTest {
     Job cancelled = stub.cancelJob(CancelJobRequest.newBuilder().setJobId(job.getId()).build());
     assertThat(cancelled.getStatus()).isEqualTo(JobStatus.JOB_STATUS_CANCELLED);
     assertThat(cancelled.getError()).isEqualTo("cancelled: cancelled by user");
-    assertThatThrownBy(() -> stub.cancelJob(CancelJobRequest.newBuilder()
-        .setJobId(job.getId()).build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+    assertThatThrownBy(
+            () -> stub.cancelJob(CancelJobRequest.newBuilder().setJobId(job.getId()).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
   }
 
@@ -169,7 +202,8 @@ class MasterGrpcServiceTest {
     List<JobEvent> events = new ArrayList<>();
     stub.watchJob(WatchJobRequest.newBuilder().setJobId(job.getId()).build())
         .forEachRemaining(events::add);
-    assertThat(events).extracting(e -> e.getState().getStatus())
+    assertThat(events)
+        .extracting(e -> e.getState().getStatus())
         .containsExactly(JobStatus.JOB_STATUS_QUEUED, JobStatus.JOB_STATUS_CANCELLED);
     assertThat(events).extracting(JobEvent::getSequence).containsExactly(1L, 2L);
     // Resuming after the first event gives only the second.
@@ -184,20 +218,31 @@ class MasterGrpcServiceTest {
     SubmitRequest keyed = echo().toBuilder().setIdempotencyKey("deploy-42").build();
     Job first = stub.submit(keyed).getJob();
     assertThat(stub.submit(keyed).getJob().getId()).isEqualTo(first.getId());
-    SubmitRequest different = keyed.toBuilder().setSpec(keyed.getSpec().toBuilder().addArgs("more")).build();
+    SubmitRequest different =
+        keyed.toBuilder().setSpec(keyed.getSpec().toBuilder().addArgs("more")).build();
     assertThatThrownBy(() -> stub.submit(different))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
-          assertThat(e.getStatus().getDescription()).contains("deploy-42").contains(first.getId());
-        });
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+              assertThat(e.getStatus().getDescription())
+                  .contains("deploy-42")
+                  .contains(first.getId());
+            });
   }
 
   @Test
   void listsJobsByStatus() {
     stub.submit(echo());
-    assertThat(stub.listJobs(ListJobsRequest.newBuilder().setStatus(JobStatus.JOB_STATUS_QUEUED).build()).getJobsCount())
+    assertThat(
+            stub.listJobs(
+                    ListJobsRequest.newBuilder().setStatus(JobStatus.JOB_STATUS_QUEUED).build())
+                .getJobsCount())
         .isEqualTo(1);
-    assertThat(stub.listJobs(ListJobsRequest.newBuilder().setStatus(JobStatus.JOB_STATUS_FAILED).build()).getJobsCount())
+    assertThat(
+            stub.listJobs(
+                    ListJobsRequest.newBuilder().setStatus(JobStatus.JOB_STATUS_FAILED).build())
+                .getJobsCount())
         .isZero();
   }
 }

@@ -1,18 +1,17 @@
 package io.distexec.master.grpc;
 
-import io.distexec.master.balancing.RoundRobinBalancer;
-import io.distexec.master.dispatch.Dispatcher;
-import io.distexec.master.jobs.InMemoryJobStore;
-import io.distexec.master.jobs.JobEvents;
-import io.distexec.master.scheduling.JobQueue;
-import io.distexec.master.scheduling.Scheduler;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.distexec.master.MutableClock;
+import io.distexec.master.balancing.RoundRobinBalancer;
 import io.distexec.master.config.MasterConfig;
+import io.distexec.master.dispatch.Dispatcher;
+import io.distexec.master.jobs.InMemoryJobStore;
+import io.distexec.master.jobs.JobEvents;
 import io.distexec.master.registry.NodeRegistry;
+import io.distexec.master.scheduling.JobQueue;
+import io.distexec.master.scheduling.Scheduler;
 import io.distexec.proto.v1.DeregisterRequest;
 import io.distexec.proto.v1.HeartbeatRequest;
 import io.distexec.proto.v1.RegisterRequest;
@@ -31,17 +30,31 @@ import org.junit.jupiter.api.Test;
 
 class RegistrationGrpcServiceTest {
 
-  private final NodeRegistry registry = new NodeRegistry(new MutableClock(), Duration.ofSeconds(15));
+  private final NodeRegistry registry =
+      new NodeRegistry(new MutableClock(), Duration.ofSeconds(15));
   private final MasterConfig config =
-      new MasterConfig("127.0.0.1", 0, 10, Duration.ofSeconds(15), Duration.ofSeconds(5), "round-robin",
-          Duration.ofDays(7), 1024 * 1024);
-  private final Dispatcher dispatcher = new Dispatcher(
-      new InMemoryJobStore(), new JobQueue(10), registry,
-      new Scheduler(new RoundRobinBalancer()),
-      new GrpcWorkerPort(new WorkerChannels(a -> {
-        throw new UnsupportedOperationException();
-      })),
-      new JobEvents(1024, new MutableClock()), new MutableClock());
+      new MasterConfig(
+          "127.0.0.1",
+          0,
+          10,
+          Duration.ofSeconds(15),
+          Duration.ofSeconds(5),
+          "round-robin",
+          Duration.ofDays(7),
+          1024 * 1024);
+  private final Dispatcher dispatcher =
+      new Dispatcher(
+          new InMemoryJobStore(),
+          new JobQueue(10),
+          registry,
+          new Scheduler(new RoundRobinBalancer()),
+          new GrpcWorkerPort(
+              new WorkerChannels(
+                  a -> {
+                    throw new UnsupportedOperationException();
+                  })),
+          new JobEvents(1024, new MutableClock()),
+          new MutableClock());
   private Server server;
   private ManagedChannel channel;
   private RegistrationServiceGrpc.RegistrationServiceBlockingStub stub;
@@ -49,8 +62,12 @@ class RegistrationGrpcServiceTest {
   @BeforeEach
   void start() throws Exception {
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new RegistrationGrpcService(registry, config, dispatcher)).build().start();
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(new RegistrationGrpcService(registry, config, dispatcher))
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     stub = RegistrationServiceGrpc.newBlockingStub(channel);
   }
@@ -62,7 +79,10 @@ class RegistrationGrpcServiceTest {
   }
 
   private static RegisterRequest.Builder valid() {
-    return RegisterRequest.newBuilder().setWorkerId("w1").setAddress("127.0.0.1:50052").setMaxConcurrentTasks(4)
+    return RegisterRequest.newBuilder()
+        .setWorkerId("w1")
+        .setAddress("127.0.0.1:50052")
+        .setMaxConcurrentTasks(4)
         .addExecutors("command");
   }
 
@@ -71,42 +91,58 @@ class RegistrationGrpcServiceTest {
     RegisterResponse response = stub.register(valid().build());
     assertThat(response.getHeartbeatIntervalSeconds()).isEqualTo(5);
     assertThat(response.getHeartbeatTimeoutSeconds()).isEqualTo(15);
-    assertThat(registry.find("w1")).get().satisfies(w -> {
-      assertThat(w.address()).isEqualTo("127.0.0.1:50052");
-      assertThat(w.maxConcurrentTasks()).isEqualTo(4);
-      assertThat(w.executors()).containsExactly("command");
-    });
+    assertThat(registry.find("w1"))
+        .get()
+        .satisfies(
+            w -> {
+              assertThat(w.address()).isEqualTo("127.0.0.1:50052");
+              assertThat(w.maxConcurrentTasks()).isEqualTo(4);
+              assertThat(w.executors()).containsExactly("command");
+            });
   }
 
   @Test
   void rejectsAnIncompleteRegistrationListingEveryProblem() {
-    assertThatThrownBy(() -> stub.register(RegisterRequest.newBuilder().setAddress("nowhere").build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          assertThat(e.getStatus().getDescription())
-              .contains("worker_id must not be empty")
-              .contains("expected host:port")
-              .contains("max_concurrent_tasks must be at least 1")
-              .contains("executors must name at least one executor");
-        });
+    assertThatThrownBy(
+            () -> stub.register(RegisterRequest.newBuilder().setAddress("nowhere").build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription())
+                  .contains("worker_id must not be empty")
+                  .contains("expected host:port")
+                  .contains("max_concurrent_tasks must be at least 1")
+                  .contains("executors must name at least one executor");
+            });
     assertThat(registry.snapshot()).isEmpty();
   }
 
   @Test
   void answersNotFoundToAHeartbeatFromAnUnknownWorker() {
-    assertThatThrownBy(() -> stub.heartbeat(HeartbeatRequest.newBuilder().setWorkerId("ghost").build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+    assertThatThrownBy(
+            () -> stub.heartbeat(HeartbeatRequest.newBuilder().setWorkerId("ghost").build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
   }
 
   @Test
   void recordsHeartbeatsAndDeregistrations() {
     stub.register(valid().build());
-    stub.heartbeat(HeartbeatRequest.newBuilder().setWorkerId("w1").setActiveTasks(3).setDraining(true).build());
-    assertThat(registry.find("w1")).get().satisfies(w -> {
-      assertThat(w.reportedActiveTasks()).isEqualTo(3);
-      assertThat(w.draining()).isTrue();
-    });
+    stub.heartbeat(
+        HeartbeatRequest.newBuilder()
+            .setWorkerId("w1")
+            .setActiveTasks(3)
+            .setDraining(true)
+            .build());
+    assertThat(registry.find("w1"))
+        .get()
+        .satisfies(
+            w -> {
+              assertThat(w.reportedActiveTasks()).isEqualTo(3);
+              assertThat(w.draining()).isTrue();
+            });
     stub.deregister(DeregisterRequest.newBuilder().setWorkerId("w1").setReason("shutdown").build());
     assertThat(registry.snapshot()).isEmpty();
   }

@@ -34,17 +34,13 @@ class MasterWiringIT {
         .addClass(MasterWiringIT.class);
   }
 
-  @Inject
-  MasterConfig config;
+  @Inject MasterConfig config;
 
-  @Inject
-  LoadBalancer balancer;
+  @Inject LoadBalancer balancer;
 
-  @Inject
-  MasterLifecycle lifecycle;
+  @Inject MasterLifecycle lifecycle;
 
-  @Inject
-  JobService jobs;
+  @Inject JobService jobs;
 
   @Test
   void readsItsSettingsThroughMicroProfileConfig() {

@@ -6,8 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The embedded default: an H2 file under DATA_DIR. */
 class H2JobStoreTest extends JdbcJobStoreContract {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   @Override
   StoreSettings freshSettings() {

@@ -1,28 +1,29 @@
 package io.distexec.master.store;
 
-import io.distexec.master.jobs.IdempotencyKey;
-import java.time.ZoneOffset;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.distexec.master.jobs.Job;
-import io.distexec.master.jobs.JobOutcome;
-import io.distexec.master.jobs.JobStatus;
-import io.distexec.master.jobs.JobStore;
-import io.distexec.master.jobs.Transition;
 import com.google.protobuf.ByteString;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.distexec.master.jobs.IdempotencyKey;
+import io.distexec.master.jobs.Job;
+import io.distexec.master.jobs.JobOutcome;
 import io.distexec.master.jobs.JobSpec;
+import io.distexec.master.jobs.JobStatus;
+import io.distexec.master.jobs.JobStore;
+import io.distexec.master.jobs.Transition;
 import io.distexec.proto.v1.TaskSpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The contract, plus what a database adds: everything is still there after the store is reopened. */
+/**
+ * The contract, plus what a database adds: everything is still there after the store is reopened.
+ */
 abstract class JdbcJobStoreContract extends JobStoreContract {
 
   /** Settings of this test's database. */
@@ -34,19 +35,32 @@ abstract class JdbcJobStoreContract extends JobStoreContract {
   @Test
   void convertsSpecsStoredInTheFormatOfTheReleaseBefore() throws Exception {
     StoreSettings old = freshSettings();
-    TaskSpec spec = TaskSpec.newBuilder().setType("command").setCommand("sh").addArgs("-c").addArgs("echo \"$A\"")
-        .putEnv("A", "1").setWorkdir("/tmp").setStdin(ByteString.copyFrom(new byte[] {0, (byte) 0xff, 10}))
-        .setTimeoutSeconds(30).putAttributes("k", "v").setShell(false).build();
+    TaskSpec spec =
+        TaskSpec.newBuilder()
+            .setType("command")
+            .setCommand("sh")
+            .addArgs("-c")
+            .addArgs("echo \"$A\"")
+            .putEnv("A", "1")
+            .setWorkdir("/tmp")
+            .setStdin(ByteString.copyFrom(new byte[] {0, (byte) 0xff, 10}))
+            .setTimeoutSeconds(30)
+            .putAttributes("k", "v")
+            .setShell(false)
+            .build();
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(old.jdbcUrl());
     config.setUsername(old.user().isEmpty() ? null : old.user());
     config.setAutoCommit(true);
     try (HikariDataSource dataSource = new HikariDataSource(config)) {
       SchemaMigrations.migrate(dataSource, 1); // the schema that release had
-      try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO jobs"
-          + " (id, status, spec, max_attempts, retry_exit_codes, attempt, created_at, output_truncated, error,"
-          + " stdout_bytes, stderr_bytes, processes_killed) VALUES ('old', 'QUEUED', ?, 2, '75', 0, ?, false, '',"
-          + " 0, 0, 0)")) {
+      try (Connection c = dataSource.getConnection();
+          PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT INTO jobs"
+                      + " (id, status, spec, max_attempts, retry_exit_codes, attempt, created_at, output_truncated, error,"
+                      + " stdout_bytes, stderr_bytes, processes_killed) VALUES ('old', 'QUEUED', ?, 2, '75', 0, ?, false, '',"
+                      + " 0, 0, 0)")) {
         s.setBytes(1, spec.toByteArray()); // as that release wrote it: the wire's TaskSpec
         s.setObject(2, T0.atOffset(ZoneOffset.UTC));
         s.executeUpdate();
@@ -54,8 +68,19 @@ abstract class JdbcJobStoreContract extends JobStoreContract {
     }
     try (JobStore upgraded = Stores.open(old, Clock.systemUTC())) {
       Job job = upgraded.find("old").orElseThrow();
-      assertThat(job.spec()).usingRecursiveComparison().isEqualTo(new JobSpec("command", "sh", List.of("-c",
-          "echo \"$A\""), Map.of("A", "1"), "/tmp", new byte[] {0, (byte) 0xff, 10}, 30, Map.of("k", "v"), false));
+      assertThat(job.spec())
+          .usingRecursiveComparison()
+          .isEqualTo(
+              new JobSpec(
+                  "command",
+                  "sh",
+                  List.of("-c", "echo \"$A\""),
+                  Map.of("A", "1"),
+                  "/tmp",
+                  new byte[] {0, (byte) 0xff, 10},
+                  30,
+                  Map.of("k", "v"),
+                  false));
       assertThat(job.retry().retryOnExitCodes()).containsExactly(75);
       assertThat(upgraded.countUnfinished()).isEqualTo(1);
     }
@@ -73,15 +98,17 @@ abstract class JdbcJobStoreContract extends JobStoreContract {
     store.insert(done, new IdempotencyKey("k", "fp"));
     store.insert(waiting);
     store.update(done.id(), j -> j.dispatchedTo("w"));
-    store.update(done.id(), j -> j.finished(JobStatus.SUCCEEDED, JobOutcome.of(0, new byte[] {1, 2}, ""), T0));
+    store.update(
+        done.id(),
+        j -> j.finished(JobStatus.SUCCEEDED, JobOutcome.of(0, new byte[] {1, 2}, ""), T0));
     store.close();
 
     store = open(); // migrations run again: must be a no-op
     assertThat(store.find(done.id()).orElseThrow().outcome().stdout()).containsExactly(1, 2);
-    assertThat(store.history(done.id())).extracting(Transition::status)
+    assertThat(store.history(done.id()))
+        .extracting(Transition::status)
         .containsExactly(JobStatus.QUEUED, JobStatus.DISPATCHED, JobStatus.SUCCEEDED);
-    assertThat(store.insert(queued(T0), new IdempotencyKey("k", "fp")).id())
-        .isEqualTo(done.id());
+    assertThat(store.insert(queued(T0), new IdempotencyKey("k", "fp")).id()).isEqualTo(done.id());
     assertThat(store.countUnfinished()).isEqualTo(1);
   }
 }

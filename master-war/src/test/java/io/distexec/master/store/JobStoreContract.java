@@ -65,8 +65,17 @@ abstract class JobStoreContract {
 
   @Test
   void keepsEveryFieldOfASpecAndRetryPolicy() {
-    JobSpec spec = new JobSpec("script", "run.sh", List.of("a b", "", "ünïcødé"), Map.of("TOKEN", "s3cret", "X", ""),
-        "/tmp", "input\n".getBytes(StandardCharsets.UTF_8), 30, Map.of("lang", "sh"), true);
+    JobSpec spec =
+        new JobSpec(
+            "script",
+            "run.sh",
+            List.of("a b", "", "ünïcødé"),
+            Map.of("TOKEN", "s3cret", "X", ""),
+            "/tmp",
+            "input\n".getBytes(StandardCharsets.UTF_8),
+            30,
+            Map.of("lang", "sh"),
+            true);
     Job job = Job.queued("full", spec, new RetryPolicy(3, Set.of(75, 1)), T0);
     store.insert(job);
 
@@ -103,10 +112,23 @@ abstract class JobStoreContract {
     store.update(job.id(), j -> j.running(T0.plusSeconds(1)));
     store.update(job.id(), j -> j.retried("attempt 1 lost: worker w1 died"));
     store.update(job.id(), j -> j.dispatchedTo("w2"));
-    JobOutcome outcome = new JobOutcome(OptionalInt.of(3), "out".getBytes(StandardCharsets.UTF_8),
-        "err".getBytes(StandardCharsets.UTF_8), true, "exited with code 3", 5_000_000, 3, OptionalLong.of(120),
-        OptionalLong.of(1L << 33), 2, OptionalLong.of(1500));
-    Job ended = store.update(job.id(), j -> j.finished(JobStatus.FAILED, outcome, T0.plusSeconds(9))).orElseThrow();
+    JobOutcome outcome =
+        new JobOutcome(
+            OptionalInt.of(3),
+            "out".getBytes(StandardCharsets.UTF_8),
+            "err".getBytes(StandardCharsets.UTF_8),
+            true,
+            "exited with code 3",
+            5_000_000,
+            3,
+            OptionalLong.of(120),
+            OptionalLong.of(1L << 33),
+            2,
+            OptionalLong.of(1500));
+    Job ended =
+        store
+            .update(job.id(), j -> j.finished(JobStatus.FAILED, outcome, T0.plusSeconds(9)))
+            .orElseThrow();
 
     Job found = store.find(job.id()).orElseThrow();
     assertThat(found.status()).isEqualTo(JobStatus.FAILED);
@@ -117,10 +139,19 @@ abstract class JobStoreContract {
     assertThat(found.outcome()).usingRecursiveComparison().isEqualTo(ended.outcome());
 
     List<Transition> history = store.history(job.id());
-    assertThat(history).extracting(Transition::status).containsExactly(JobStatus.QUEUED, JobStatus.DISPATCHED,
-        JobStatus.RUNNING, JobStatus.QUEUED, JobStatus.DISPATCHED, JobStatus.FAILED);
+    assertThat(history)
+        .extracting(Transition::status)
+        .containsExactly(
+            JobStatus.QUEUED,
+            JobStatus.DISPATCHED,
+            JobStatus.RUNNING,
+            JobStatus.QUEUED,
+            JobStatus.DISPATCHED,
+            JobStatus.FAILED);
     assertThat(history).extracting(Transition::attempt).containsExactly(0, 1, 1, 1, 2, 2);
-    assertThat(history).extracting(Transition::workerId).containsExactly(null, "w1", "w1", null, "w2", "w2");
+    assertThat(history)
+        .extracting(Transition::workerId)
+        .containsExactly(null, "w1", "w1", null, "w2", "w2");
     assertThat(history.get(3).error()).isEqualTo("attempt 1 lost: worker w1 died");
     assertThat(history.get(5).exitCode()).hasValue(3);
     assertThat(history.get(5).error()).isEqualTo("exited with code 3");
@@ -130,7 +161,8 @@ abstract class JobStoreContract {
   void aRefusedChangeLeavesTheJobAsItWas() {
     Job job = queued(T0);
     store.insert(job);
-    assertThatThrownBy(() -> store.update(job.id(), j -> j.running(T0))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> store.update(job.id(), j -> j.running(T0)))
+        .isInstanceOf(IllegalStateException.class);
     assertThat(store.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
     assertThat(store.history(job.id())).hasSize(1);
   }
@@ -139,7 +171,8 @@ abstract class JobStoreContract {
   void aDeclinedChangeAddsNoHistory() {
     Job job = queued(T0);
     store.insert(job);
-    assertThat(store.update(job.id(), j -> j)).hasValueSatisfying(j -> assertThat(j.id()).isEqualTo(job.id()));
+    assertThat(store.update(job.id(), j -> j))
+        .hasValueSatisfying(j -> assertThat(j.id()).isEqualTo(job.id()));
     assertThat(store.history(job.id())).hasSize(1);
   }
 
@@ -166,13 +199,18 @@ abstract class JobStoreContract {
       List<Future<Optional<Job>>> results = new ArrayList<>();
       for (int i = 0; i < racers; i++) {
         String worker = "w" + i;
-        results.add(threads.submit(() -> {
-          go.await();
-          return store.update(job.id(), j -> {
-            pause(); // widen the window between read and write: without a lock, every racer sees QUEUED
-            return j.status() == JobStatus.QUEUED ? j.dispatchedTo(worker) : j;
-          });
-        }));
+        results.add(
+            threads.submit(
+                () -> {
+                  go.await();
+                  return store.update(
+                      job.id(),
+                      j -> {
+                        pause(); // widen the window between read and write: without a lock, every
+                        // racer sees QUEUED
+                        return j.status() == JobStatus.QUEUED ? j.dispatchedTo(worker) : j;
+                      });
+                }));
       }
       go.countDown();
       for (Future<Optional<Job>> result : results) {
@@ -183,7 +221,8 @@ abstract class JobStoreContract {
     }
     Job found = store.find(job.id()).orElseThrow();
     assertThat(found.attempt()).isEqualTo(1);
-    assertThat(store.history(job.id())).extracting(Transition::status)
+    assertThat(store.history(job.id()))
+        .extracting(Transition::status)
         .containsExactly(JobStatus.QUEUED, JobStatus.DISPATCHED);
   }
 
@@ -211,10 +250,11 @@ abstract class JobStoreContract {
     try {
       List<Future<Job>> results = new ArrayList<>();
       for (int i = 0; i < racers; i++) {
-        Callable<Job> submit = () -> {
-          go.await();
-          return store.insert(queued(T0), new IdempotencyKey("same", "fp"));
-        };
+        Callable<Job> submit =
+            () -> {
+              go.await();
+              return store.insert(queued(T0), new IdempotencyKey("same", "fp"));
+            };
         results.add(threads.submit(submit));
       }
       go.countDown();
@@ -240,18 +280,25 @@ abstract class JobStoreContract {
     store.update(jobs.get(3).id(), j -> j.dispatchedTo("w2"));
 
     Page first = store.list(new JobQuery(null, null, null, 2, null));
-    assertThat(first.jobs()).extracting(Job::id).containsExactly(jobs.get(4).id(), jobs.get(3).id());
+    assertThat(first.jobs())
+        .extracting(Job::id)
+        .containsExactly(jobs.get(4).id(), jobs.get(3).id());
     Page second = store.list(new JobQuery(null, null, null, 2, first.nextCursor()));
-    assertThat(second.jobs()).extracting(Job::id).containsExactly(jobs.get(2).id(), jobs.get(1).id());
+    assertThat(second.jobs())
+        .extracting(Job::id)
+        .containsExactly(jobs.get(2).id(), jobs.get(1).id());
     Page last = store.list(new JobQuery(null, null, null, 2, second.nextCursor()));
     assertThat(last.jobs()).extracting(Job::id).containsExactly(jobs.get(0).id());
     assertThat(last.nextCursor()).isNull();
 
-    assertThat(store.list(new JobQuery(JobStatus.DISPATCHED, null, null, 10, null)).jobs()).extracting(Job::id)
+    assertThat(store.list(new JobQuery(JobStatus.DISPATCHED, null, null, 10, null)).jobs())
+        .extracting(Job::id)
         .containsExactly(jobs.get(3).id(), jobs.get(1).id());
-    assertThat(store.list(new JobQuery(null, "w1", null, 10, null)).jobs()).extracting(Job::id)
+    assertThat(store.list(new JobQuery(null, "w1", null, 10, null)).jobs())
+        .extracting(Job::id)
         .containsExactly(jobs.get(1).id());
-    assertThat(store.list(new JobQuery(null, null, T0.plusSeconds(3), 10, null)).jobs()).extracting(Job::id)
+    assertThat(store.list(new JobQuery(null, null, T0.plusSeconds(3), 10, null)).jobs())
+        .extracting(Job::id)
         .containsExactly(jobs.get(4).id(), jobs.get(3).id());
     assertThatThrownBy(() -> store.list(new JobQuery(null, null, null, 2, "not-a-cursor")))
         .isInstanceOf(InvalidCursorException.class);
@@ -283,8 +330,11 @@ abstract class JobStoreContract {
     store.insert(old, new IdempotencyKey("old-key", "fp"));
     store.insert(recent);
     store.insert(running);
-    store.update(old.id(), j -> j.finished(JobStatus.CANCELLED, JobOutcome.error("x"), T0.plusSeconds(1)));
-    store.update(recent.id(), j -> j.finished(JobStatus.CANCELLED, JobOutcome.error("x"), T0.plusSeconds(100)));
+    store.update(
+        old.id(), j -> j.finished(JobStatus.CANCELLED, JobOutcome.error("x"), T0.plusSeconds(1)));
+    store.update(
+        recent.id(),
+        j -> j.finished(JobStatus.CANCELLED, JobOutcome.error("x"), T0.plusSeconds(100)));
     store.update(running.id(), j -> j.dispatchedTo("w"));
 
     assertThat(store.deleteFinishedBefore(T0.plusSeconds(50))).containsExactly(old.id());

@@ -25,29 +25,42 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OldDataFolderTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   @Test
   void opensWithItsJobsIntact() throws Exception {
     try (InputStream fixture = getClass().getResourceAsStream("/store/v1/distexec.mv.db")) {
       Files.copy(fixture, dataDir.resolve("distexec.mv.db"));
     }
-    try (JobStore store = Stores.open(new StoreSettings("", "", "", dataDir, 2), Clock.systemUTC())) {
+    try (JobStore store =
+        Stores.open(new StoreSettings("", "", "", dataDir, 2), Clock.systemUTC())) {
       Job queued = store.find("job-queued").orElseThrow();
       assertThat(queued.status()).isEqualTo(JobStatus.QUEUED);
-      assertThat(queued.spec()).usingRecursiveComparison().isEqualTo(new JobSpec("command", "sh",
-          List.of("-c", "echo \"$GREETING\""), Map.of("GREETING", "hi", "TOKEN", "s3cret"), "/tmp",
-          "input\n".getBytes(), 30, Map.of(), false));
+      assertThat(queued.spec())
+          .usingRecursiveComparison()
+          .isEqualTo(
+              new JobSpec(
+                  "command",
+                  "sh",
+                  List.of("-c", "echo \"$GREETING\""),
+                  Map.of("GREETING", "hi", "TOKEN", "s3cret"),
+                  "/tmp",
+                  "input\n".getBytes(),
+                  30,
+                  Map.of(),
+                  false));
       assertThat(queued.retry().maxAttempts()).isEqualTo(3);
       assertThat(queued.retry().retryOnExitCodes()).isEqualTo(Set.of(75));
 
       Job succeeded = store.find("job-succeeded").orElseThrow();
       assertThat(succeeded.spec().type()).isEqualTo("script");
-      assertThat(succeeded.spec().attributes()).containsEntry("script", "import sys\nprint('hello', sys.argv[1])");
+      assertThat(succeeded.spec().attributes())
+          .containsEntry("script", "import sys\nprint('hello', sys.argv[1])");
       assertThat(new String(succeeded.outcome().stdout())).isEqualTo("hello world\n");
-      assertThat(store.history("job-succeeded")).extracting(Transition::status).containsExactly(JobStatus.QUEUED,
-          JobStatus.DISPATCHED, JobStatus.RUNNING, JobStatus.SUCCEEDED);
+      assertThat(store.history("job-succeeded"))
+          .extracting(Transition::status)
+          .containsExactly(
+              JobStatus.QUEUED, JobStatus.DISPATCHED, JobStatus.RUNNING, JobStatus.SUCCEEDED);
 
       Job running = store.find("job-running").orElseThrow();
       assertThat(running.status()).isEqualTo(JobStatus.RUNNING);

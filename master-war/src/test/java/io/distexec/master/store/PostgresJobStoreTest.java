@@ -18,7 +18,8 @@ class PostgresJobStoreTest extends JdbcJobStoreContract {
 
   @Override
   StoreSettings freshSettings() throws Exception {
-    return new StoreSettings(PostgresServer.get().newDatabase(), "distexec", "", Path.of("unused"), 4);
+    return new StoreSettings(
+        PostgresServer.get().newDatabase(), "distexec", "", Path.of("unused"), 4);
   }
 
   @Override

@@ -12,8 +12,8 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
- * The executor plugin jars in PLUGINS_DIR, behind one class loader whose parent is the worker's,
- * so plugins see the executor API the worker has. Without a folder, the worker's own loader.
+ * The executor plugin jars in PLUGINS_DIR, behind one class loader whose parent is the worker's, so
+ * plugins see the executor API the worker has. Without a folder, the worker's own loader.
  */
 public final class Plugins implements AutoCloseable {
 
@@ -42,7 +42,12 @@ public final class Plugins implements AutoCloseable {
         throw new IOException("cannot load plugin " + jar + ": " + e.getMessage(), e);
       }
     }
-    LOG.info(() -> "plugin jars in " + dir + ": " + jars.stream().map(j -> j.getFileName().toString()).toList());
+    LOG.info(
+        () ->
+            "plugin jars in "
+                + dir
+                + ": "
+                + jars.stream().map(j -> j.getFileName().toString()).toList());
     return new Plugins(new URLClassLoader("distexec-plugins", urls.toArray(URL[]::new), parent));
   }
 

@@ -1,8 +1,8 @@
 package io.distexec.worker.config;
 
 import io.distexec.common.HostPort;
-import io.distexec.executor.ExecutorRegistry;
 import io.distexec.executor.ExecutorEnvironment;
+import io.distexec.executor.ExecutorRegistry;
 import io.distexec.executor.command.CommandExecutor;
 import io.distexec.executor.command.CommandPolicy;
 import io.distexec.worker.execution.TaskRunner;
@@ -32,35 +32,57 @@ public class WorkerBeans {
   private static final Logger LOG = Logger.getLogger(WorkerBeans.class.getName());
 
   /** Runs tasks and their output copiers: Liberty's default managed executor. */
-  @Resource
-  ManagedExecutorService executor;
+  @Resource ManagedExecutorService executor;
 
   @Produces
   @Singleton
   WorkerConfig config() {
     Config config = ConfigProvider.getConfig();
-    HostPort bind = HostPort.parse("WORKER_ADDRESS", string(config, "WORKER_ADDRESS").orElse(WorkerConfig.DEFAULT_ADDRESS));
+    HostPort bind =
+        HostPort.parse(
+            "WORKER_ADDRESS",
+            string(config, "WORKER_ADDRESS").orElse(WorkerConfig.DEFAULT_ADDRESS));
     String advertised = string(config, "WORKER_ADVERTISE_ADDRESS").orElseGet(() -> advertise(bind));
-    String httpUrl = string(config, "WORKER_HTTP_URL")
-        .orElseGet(() -> string(config, "HTTP_PORT").map(p -> "http://" + hostOf(bind) + ":" + p).orElse(""));
+    String httpUrl =
+        string(config, "WORKER_HTTP_URL")
+            .orElseGet(
+                () ->
+                    string(config, "HTTP_PORT")
+                        .map(p -> "http://" + hostOf(bind) + ":" + p)
+                        .orElse(""));
     return new WorkerConfig(
         string(config, "WORKER_ID").orElse(null),
         bind,
         advertised,
         string(config, "MASTER_ADDRESS").orElse(null),
-        config.getOptionalValue("MAX_CONCURRENT_TASKS", Integer.class).orElse(WorkerConfig.DEFAULT_MAX_CONCURRENT_TASKS),
-        Duration.ofSeconds(config.getOptionalValue("HEARTBEAT_INTERVAL_SECONDS", Integer.class)
-            .orElse(WorkerConfig.DEFAULT_HEARTBEAT_INTERVAL_SECONDS)),
-        Duration.ofSeconds(config.getOptionalValue("DRAIN_GRACE_SECONDS", Integer.class)
-            .orElse(WorkerConfig.DEFAULT_DRAIN_GRACE_SECONDS)),
-        config.getOptionalValue("OUTPUT_CAP_BYTES", Integer.class).orElse(WorkerConfig.DEFAULT_OUTPUT_CAP_BYTES),
+        config
+            .getOptionalValue("MAX_CONCURRENT_TASKS", Integer.class)
+            .orElse(WorkerConfig.DEFAULT_MAX_CONCURRENT_TASKS),
+        Duration.ofSeconds(
+            config
+                .getOptionalValue("HEARTBEAT_INTERVAL_SECONDS", Integer.class)
+                .orElse(WorkerConfig.DEFAULT_HEARTBEAT_INTERVAL_SECONDS)),
+        Duration.ofSeconds(
+            config
+                .getOptionalValue("DRAIN_GRACE_SECONDS", Integer.class)
+                .orElse(WorkerConfig.DEFAULT_DRAIN_GRACE_SECONDS)),
+        config
+            .getOptionalValue("OUTPUT_CAP_BYTES", Integer.class)
+            .orElse(WorkerConfig.DEFAULT_OUTPUT_CAP_BYTES),
         httpUrl,
         string(config, "COMMAND_ALLOWLIST").orElse(""),
         string(config, "TASK_ENV_PASSTHROUGH")
-            .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(n -> !n.isEmpty()).collect(Collectors.toSet()))
+            .map(
+                v ->
+                    Arrays.stream(v.split(","))
+                        .map(String::trim)
+                        .filter(n -> !n.isEmpty())
+                        .collect(Collectors.toSet()))
             .orElse(CommandExecutor.DEFAULT_PASSTHROUGH),
         string(config, "PLUGINS_DIR").map(Path::of).orElse(null),
-        config.getOptionalValue("EXECUTOR_THREADS", Integer.class).orElse(WorkerConfig.DEFAULT_EXECUTOR_THREADS));
+        config
+            .getOptionalValue("EXECUTOR_THREADS", Integer.class)
+            .orElse(WorkerConfig.DEFAULT_EXECUTOR_THREADS));
   }
 
   private static Optional<String> string(Config config, String name) {
@@ -86,10 +108,12 @@ public class WorkerBeans {
   @Produces
   @Singleton
   CommandExecutor commandExecutor(WorkerConfig config) {
-    CommandExecutor.Settings settings = new CommandExecutor.Settings(config.outputCapBytes(),
-        CommandExecutor.Settings.DEFAULT_KILL_GRACE,
-        CommandExecutor.Settings.passThrough(System.getenv(), config.envPassThrough()),
-        CommandPolicy.parse(config.commandAllowList(), System.getenv("PATH")));
+    CommandExecutor.Settings settings =
+        new CommandExecutor.Settings(
+            config.outputCapBytes(),
+            CommandExecutor.Settings.DEFAULT_KILL_GRACE,
+            CommandExecutor.Settings.passThrough(System.getenv(), config.envPassThrough()),
+            CommandPolicy.parse(config.commandAllowList(), System.getenv("PATH")));
     return new CommandExecutor(settings, executor);
   }
 
@@ -109,27 +133,28 @@ public class WorkerBeans {
   ExecutorRegistry executors(WorkerConfig config, CommandExecutor command, Plugins plugins) {
     ExecutorRegistry registry = new ExecutorRegistry().register(command);
     Config settings = ConfigProvider.getConfig();
-    ExecutorEnvironment environment = new ExecutorEnvironment() {
-      @Override
-      public io.distexec.executor.Executor commandExecutor() {
-        return command;
-      }
+    ExecutorEnvironment environment =
+        new ExecutorEnvironment() {
+          @Override
+          public io.distexec.executor.Executor commandExecutor() {
+            return command;
+          }
 
-      @Override
-      public java.util.concurrent.Executor ioThreads() {
-        return executor;
-      }
+          @Override
+          public java.util.concurrent.Executor ioThreads() {
+            return executor;
+          }
 
-      @Override
-      public int outputCapBytes() {
-        return config.outputCapBytes();
-      }
+          @Override
+          public int outputCapBytes() {
+            return config.outputCapBytes();
+          }
 
-      @Override
-      public Optional<String> setting(String name) {
-        return string(settings, name);
-      }
-    };
+          @Override
+          public Optional<String> setting(String name) {
+            return string(settings, name);
+          }
+        };
     List<String> added = registry.registerProviders(plugins.classLoader(), environment);
     if (!added.isEmpty()) {
       LOG.info(() -> "executors from plugins in " + config.pluginsDir() + ": " + added);

@@ -1,13 +1,12 @@
 package io.distexec.worker.config;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Set;
-
 import io.distexec.common.HostPort;
 import io.distexec.executor.CappedOutput;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The worker's settings, read once at startup through MicroProfile Config (environment variables
@@ -49,7 +48,10 @@ public record WorkerConfig(
   public static final int DEFAULT_HEARTBEAT_INTERVAL_SECONDS = 5;
   public static final int DEFAULT_DRAIN_GRACE_SECONDS = 30;
   public static final int DEFAULT_OUTPUT_CAP_BYTES = CappedOutput.DEFAULT_CAP_BYTES;
-  /** EXECUTOR_THREADS, the Liberty default pool's core size: liberty/worker/server.xml's default. */
+
+  /**
+   * EXECUTOR_THREADS, the Liberty default pool's core size: liberty/worker/server.xml's default.
+   */
   public static final int DEFAULT_EXECUTOR_THREADS = 48;
 
   /**
@@ -68,16 +70,19 @@ public record WorkerConfig(
 
   public WorkerConfig {
     if (workerId == null || workerId.isBlank()) {
-      throw new IllegalArgumentException("WORKER_ID is required: give this worker a unique name, e.g. worker-1");
+      throw new IllegalArgumentException(
+          "WORKER_ID is required: give this worker a unique name, e.g. worker-1");
     }
     if (masterAddress == null || masterAddress.isBlank()) {
-      throw new IllegalArgumentException("MASTER_ADDRESS is required: the master's gRPC host:port, e.g. 127.0.0.1:50051");
+      throw new IllegalArgumentException(
+          "MASTER_ADDRESS is required: the master's gRPC host:port, e.g. 127.0.0.1:50051");
     }
     HostPort.parse("MASTER_ADDRESS", masterAddress);
     HostPort.parse("WORKER_ADVERTISE_ADDRESS", advertisedAddress);
     Objects.requireNonNull(bind, "bind");
     if (maxConcurrentTasks < 1) {
-      throw new IllegalArgumentException("MAX_CONCURRENT_TASKS must be at least 1, got " + maxConcurrentTasks);
+      throw new IllegalArgumentException(
+          "MAX_CONCURRENT_TASKS must be at least 1, got " + maxConcurrentTasks);
     }
     if (heartbeatInterval.isZero() || heartbeatInterval.isNegative()) {
       throw new IllegalArgumentException("HEARTBEAT_INTERVAL_SECONDS must be at least 1");
@@ -86,17 +91,22 @@ public record WorkerConfig(
       throw new IllegalArgumentException("DRAIN_GRACE_SECONDS must not be negative");
     }
     if (outputCapBytes < 1024) {
-      throw new IllegalArgumentException("OUTPUT_CAP_BYTES must be at least 1024, got " + outputCapBytes);
+      throw new IllegalArgumentException(
+          "OUTPUT_CAP_BYTES must be at least 1024, got " + outputCapBytes);
     }
     if (executorThreads < 1) {
-      throw new IllegalArgumentException("EXECUTOR_THREADS must be at least 1, got " + executorThreads);
+      throw new IllegalArgumentException(
+          "EXECUTOR_THREADS must be at least 1, got " + executorThreads);
     }
     httpUrl = httpUrl == null ? "" : httpUrl;
     commandAllowList = commandAllowList == null ? "" : commandAllowList;
     envPassThrough = Set.copyOf(envPassThrough);
     if (pluginsDir != null && !Files.isDirectory(pluginsDir)) {
-      throw new IllegalArgumentException("PLUGINS_DIR is '" + pluginsDir + "', which is not a folder; "
-          + "create it or unset PLUGINS_DIR");
+      throw new IllegalArgumentException(
+          "PLUGINS_DIR is '"
+              + pluginsDir
+              + "', which is not a folder; "
+              + "create it or unset PLUGINS_DIR");
     }
   }
 }

@@ -17,6 +17,7 @@ import java.util.logging.Logger;
 final class EventStream {
 
   private static final Logger LOG = Logger.getLogger(EventStream.class.getName());
+
   /** How long output waits for the master before it is dropped (the result still carries it). */
   static final Duration MAX_STALL = Duration.ofSeconds(30);
 
@@ -40,15 +41,23 @@ final class EventStream {
   synchronized void send(TaskEvent event) {
     if (closed || call.isCancelled()) {
       if (event.hasResult()) {
-        LOG.warning(() -> "result of task " + taskId + " (" + event.getResult().getOutcome() + ") not delivered: the "
-            + "call from the master has ended; the result is kept for a master that asks again (AttachTask)");
+        LOG.warning(
+            () ->
+                "result of task "
+                    + taskId
+                    + " ("
+                    + event.getResult().getOutcome()
+                    + ") not delivered: the "
+                    + "call from the master has ended; the result is kept for a master that asks again (AttachTask)");
       }
       return;
     }
     try {
       call.onNext(event);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "could not send " + event.getEventCase() + " of task " + taskId + ": " + e.getMessage());
+      LOG.log(
+          Level.WARNING,
+          "could not send " + event.getEventCase() + " of task " + taskId + ": " + e.getMessage());
     }
   }
 
@@ -58,8 +67,13 @@ final class EventStream {
     while (!closed && !call.isCancelled() && !call.isReady()) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        LOG.warning(() -> "master did not read output of task " + taskId + " for " + MAX_STALL.toSeconds()
-            + " s; dropping live output (the result keeps it)");
+        LOG.warning(
+            () ->
+                "master did not read output of task "
+                    + taskId
+                    + " for "
+                    + MAX_STALL.toSeconds()
+                    + " s; dropping live output (the result keeps it)");
         return false;
       }
       wait(Math.max(1, Math.min(left / 1_000_000, 1000)));

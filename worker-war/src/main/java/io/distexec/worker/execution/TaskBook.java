@@ -1,7 +1,5 @@
 package io.distexec.worker.execution;
 
-import java.util.ArrayDeque;
-
 import io.distexec.common.ProtoTime;
 import io.distexec.proto.v1.TaskEvent;
 import io.distexec.proto.v1.TaskResult;
@@ -9,6 +7,7 @@ import io.distexec.proto.v1.TaskStarted;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The tasks of this worker as the master may ask about them: those running, each with the stream its
- * events go to, and those ended in the last {@link #KEEP}, with their results. A master that
+ * The tasks of this worker as the master may ask about them: those running, each with the stream
+ * its events go to, and those ended in the last {@link #KEEP}, with their results. A master that
  * restarts lost its streams; it learns the task ids when the worker registers again and follows
  * each task again with {@link #attach}, so a task that ran or ended while the master was away still
  * reaches the master with its result.
@@ -26,6 +25,7 @@ final class TaskBook {
 
   /** How long a result is kept after the task ended. */
   static final Duration KEEP = Duration.ofMinutes(10);
+
   /** At most this many results are kept (each holds up to the output cap). */
   static final int MAX_KEPT = 1000;
 
@@ -37,8 +37,12 @@ final class TaskBook {
   }
 
   private final Map<String, Entry> tasks = new LinkedHashMap<>();
-  /** Ended tasks, oldest first: eviction looks only at the head (a scan of all was O(n) per task). */
+
+  /**
+   * Ended tasks, oldest first: eviction looks only at the head (a scan of all was O(n) per task).
+   */
   private final ArrayDeque<String> ended = new ArrayDeque<>();
+
   private final Clock clock;
 
   TaskBook(Clock clock) {
@@ -141,6 +145,8 @@ final class TaskBook {
   }
 
   private static TaskEvent startedEvent(Instant at) {
-    return TaskEvent.newBuilder().setStarted(TaskStarted.newBuilder().setStartedAt(ProtoTime.timestamp(at))).build();
+    return TaskEvent.newBuilder()
+        .setStarted(TaskStarted.newBuilder().setStartedAt(ProtoTime.timestamp(at)))
+        .build();
   }
 }

@@ -22,8 +22,8 @@ import java.util.logging.Logger;
 
 /**
  * Runs tasks on the worker's managed executor, at most {@code maxConcurrentTasks} at once, through
- * the executor registered for each task's type. Knows which tasks run, so that they can be cancelled
- * and so that shutdown can wait for them.
+ * the executor registered for each task's type. Knows which tasks run, so that they can be
+ * cancelled and so that shutdown can wait for them.
  */
 public final class TaskRunner {
 
@@ -51,26 +51,41 @@ public final class TaskRunner {
    * @param onResult told exactly once how it ended
    * @throws TaskRejectedException when the task is not started (nothing is reported then)
    */
-  public void start(Task task, OutputSink output, Consumer<Instant> onStart, Consumer<Result> onResult)
+  public void start(
+      Task task, OutputSink output, Consumer<Instant> onStart, Consumer<Result> onResult)
       throws TaskRejectedException {
-    Executor executor = executors.find(task.type()).orElseThrow(() -> new TaskRejectedException(Reason.INVALID,
-        "this worker has no executor named '" + task.type() + "'; it has " + executors.names()));
+    Executor executor =
+        executors
+            .find(task.type())
+            .orElseThrow(
+                () ->
+                    new TaskRejectedException(
+                        Reason.INVALID,
+                        "this worker has no executor named '"
+                            + task.type()
+                            + "'; it has "
+                            + executors.names()));
     try {
       executor.validate(task);
     } catch (InvalidTaskException e) {
       throw new TaskRejectedException(Reason.INVALID, e.getMessage());
     }
     if (draining) {
-      throw new TaskRejectedException(Reason.DRAINING, "worker is draining; send the task elsewhere");
+      throw new TaskRejectedException(
+          Reason.DRAINING, "worker is draining; send the task elsewhere");
     }
     if (!slots.tryAcquire()) {
-      throw new TaskRejectedException(Reason.BUSY, "worker runs " + maxConcurrentTasks
-          + " tasks already (MAX_CONCURRENT_TASKS); retry later");
+      throw new TaskRejectedException(
+          Reason.BUSY,
+          "worker runs "
+              + maxConcurrentTasks
+              + " tasks already (MAX_CONCURRENT_TASKS); retry later");
     }
     Cancellation cancellation = new Cancellation(output);
     if (running.putIfAbsent(task.id(), cancellation) != null) {
       slots.release();
-      throw new TaskRejectedException(Reason.DUPLICATE, "task " + task.id() + " is running already");
+      throw new TaskRejectedException(
+          Reason.DUPLICATE, "task " + task.id() + " is running already");
     }
     try {
       threads.execute(() -> run(executor, task, cancellation, onStart, onResult));
@@ -80,7 +95,11 @@ public final class TaskRunner {
     }
   }
 
-  private void run(Executor executor, Task task, Cancellation cancellation, Consumer<Instant> onStart,
+  private void run(
+      Executor executor,
+      Task task,
+      Cancellation cancellation,
+      Consumer<Instant> onStart,
       Consumer<Result> onResult) {
     Result result;
     try {
@@ -91,7 +110,9 @@ public final class TaskRunner {
       result = Result.cancelledBeforeStart("cancelled: worker stopped while the task ran");
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "executor '" + executor.name() + "' failed on task " + task.id(), e);
-      result = Result.failedToStart("executor '" + executor.name() + "' failed: " + e, OptionalInt.empty());
+      result =
+          Result.failedToStart(
+              "executor '" + executor.name() + "' failed: " + e, OptionalInt.empty());
     } finally {
       finished(task.id());
     }

@@ -1,9 +1,5 @@
 package io.distexec.worker.execution;
 
-import java.time.Clock;
-import java.util.List;
-import java.util.Optional;
-
 import com.google.protobuf.ByteString;
 import io.distexec.common.ProtoTime;
 import io.distexec.executor.OutputSink;
@@ -20,13 +16,15 @@ import io.distexec.proto.v1.TaskEvent;
 import io.distexec.proto.v1.TaskOutcome;
 import io.distexec.proto.v1.TaskResult;
 import io.distexec.proto.v1.TaskSpec;
-import io.distexec.proto.v1.TaskStarted;
 import io.distexec.proto.v1.WorkerServiceGrpc;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The master's way into the worker: run a task and stream its events back, or cancel it.
@@ -43,7 +41,9 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
     this.runner = runner;
   }
 
-  /** Tasks running here and those ended recently, for the master's reconciliation at registration. */
+  /**
+   * Tasks running here and those ended recently, for the master's reconciliation at registration.
+   */
   public List<String> taskIds() {
     return book.taskIds();
   }
@@ -51,47 +51,64 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
   @Override
   public void executeTask(ExecuteTaskRequest request, StreamObserver<TaskEvent> events) {
     if (request.getTaskId().isBlank()) {
-      events.onError(Status.INVALID_ARGUMENT.withDescription("task_id must not be empty").asRuntimeException());
+      events.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription("task_id must not be empty")
+              .asRuntimeException());
       return;
     }
     Task task = toTask(request.getTaskId(), request.getSpec());
     book.accepted(task.id(), new EventStream(events, task.id()));
     try {
-      runner.start(task, new ChunkSender(book, task.id()),
+      runner.start(
+          task,
+          new ChunkSender(book, task.id()),
           startedAt -> book.started(task.id(), startedAt),
           result -> book.ended(task.id(), toProto(result)));
     } catch (TaskRejectedException e) {
       book.refused(task.id());
-      Status status = switch (e.reason()) {
-        case BUSY -> Status.RESOURCE_EXHAUSTED;
-        case DRAINING -> Status.UNAVAILABLE;
-        case DUPLICATE -> Status.ALREADY_EXISTS;
-        case INVALID -> Status.INVALID_ARGUMENT;
-      };
+      Status status =
+          switch (e.reason()) {
+            case BUSY -> Status.RESOURCE_EXHAUSTED;
+            case DRAINING -> Status.UNAVAILABLE;
+            case DUPLICATE -> Status.ALREADY_EXISTS;
+            case INVALID -> Status.INVALID_ARGUMENT;
+          };
       events.onError(status.withDescription(e.getMessage()).asRuntimeException());
     }
   }
 
   @Override
   public void cancelTask(CancelTaskRequest request, StreamObserver<CancelTaskResponse> response) {
-    if (runner.cancel(request.getTaskId(), request.getReason().isBlank() ? "cancelled" : request.getReason())) {
+    if (runner.cancel(
+        request.getTaskId(), request.getReason().isBlank() ? "cancelled" : request.getReason())) {
       response.onNext(CancelTaskResponse.getDefaultInstance());
       response.onCompleted();
     } else {
-      response.onError(Status.NOT_FOUND.withDescription("no task " + request.getTaskId() + " runs here")
-          .asRuntimeException());
+      response.onError(
+          Status.NOT_FOUND
+              .withDescription("no task " + request.getTaskId() + " runs here")
+              .asRuntimeException());
     }
   }
 
   @Override
   public void attachTask(AttachTaskRequest request, StreamObserver<TaskEvent> events) {
     if (!book.attach(request.getTaskId(), new EventStream(events, request.getTaskId()))) {
-      events.onError(Status.NOT_FOUND.withDescription("task " + request.getTaskId()
-          + " neither runs on this worker nor ended here recently").asRuntimeException());
+      events.onError(
+          Status.NOT_FOUND
+              .withDescription(
+                  "task "
+                      + request.getTaskId()
+                      + " neither runs on this worker nor ended here recently")
+              .asRuntimeException());
     }
   }
 
-  /** Forwards a task's output as chunk events, numbering bytes per stream, to whoever follows the task. */
+  /**
+   * Forwards a task's output as chunk events, numbering bytes per stream, to whoever follows the
+   * task.
+   */
   private static final class ChunkSender implements OutputSink {
     private final TaskBook book;
     private final String taskId;
@@ -106,10 +123,17 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
     public void accept(StdStream which, byte[] data, int offset, int length) {
       long at = offsets[which.ordinal()];
       offsets[which.ordinal()] += length;
-      TaskEvent chunk = TaskEvent.newBuilder().setOutput(OutputChunk.newBuilder()
-          .setStream(which == StdStream.STDOUT ? OutputStream.OUTPUT_STREAM_STDOUT : OutputStream.OUTPUT_STREAM_STDERR)
-          .setData(ByteString.copyFrom(data, offset, length))
-          .setOffset(at)).build();
+      TaskEvent chunk =
+          TaskEvent.newBuilder()
+              .setOutput(
+                  OutputChunk.newBuilder()
+                      .setStream(
+                          which == StdStream.STDOUT
+                              ? OutputStream.OUTPUT_STREAM_STDOUT
+                              : OutputStream.OUTPUT_STREAM_STDERR)
+                      .setData(ByteString.copyFrom(data, offset, length))
+                      .setOffset(at))
+              .build();
       try {
         Optional<EventStream> stream = book.stream(taskId);
         if (stream.isPresent()) {
@@ -122,28 +146,36 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
   }
 
   static Task toTask(String id, TaskSpec spec) {
-    return new Task(id, spec.getType(), spec.getCommand(), spec.getArgsList(), spec.getEnvMap(),
-        spec.getWorkdir().isEmpty() ? null : spec.getWorkdir(), spec.getStdin().toByteArray(),
-        Duration.ofSeconds(spec.getTimeoutSeconds()), spec.getAttributesMap(), spec.getShell());
+    return new Task(
+        id,
+        spec.getType(),
+        spec.getCommand(),
+        spec.getArgsList(),
+        spec.getEnvMap(),
+        spec.getWorkdir().isEmpty() ? null : spec.getWorkdir(),
+        spec.getStdin().toByteArray(),
+        Duration.ofSeconds(spec.getTimeoutSeconds()),
+        spec.getAttributesMap(),
+        spec.getShell());
   }
 
   static TaskResult toProto(Result result) {
-    TaskResult.Builder b = TaskResult.newBuilder()
-        .setOutcome(TaskOutcome.valueOf("TASK_OUTCOME_" + result.outcome().name()))
-        .setStdout(ByteString.copyFrom(result.stdout().bytes()))
-        .setStderr(ByteString.copyFrom(result.stderr().bytes()))
-        .setStdoutTotalBytes(result.stdout().totalBytes())
-        .setStderrTotalBytes(result.stderr().totalBytes())
-        .setOutputTruncated(result.truncated())
-        .setError(result.error())
-        .setWallTimeMillis(result.wallTime().toMillis())
-        .setStartedAt(ProtoTime.timestamp(result.startedAt()))
-        .setFinishedAt(ProtoTime.timestamp(result.finishedAt()))
-        .setProcessesKilled(result.usage().processesKilled());
+    TaskResult.Builder b =
+        TaskResult.newBuilder()
+            .setOutcome(TaskOutcome.valueOf("TASK_OUTCOME_" + result.outcome().name()))
+            .setStdout(ByteString.copyFrom(result.stdout().bytes()))
+            .setStderr(ByteString.copyFrom(result.stderr().bytes()))
+            .setStdoutTotalBytes(result.stdout().totalBytes())
+            .setStderrTotalBytes(result.stderr().totalBytes())
+            .setOutputTruncated(result.truncated())
+            .setError(result.error())
+            .setWallTimeMillis(result.wallTime().toMillis())
+            .setStartedAt(ProtoTime.timestamp(result.startedAt()))
+            .setFinishedAt(ProtoTime.timestamp(result.finishedAt()))
+            .setProcessesKilled(result.usage().processesKilled());
     result.exitCode().ifPresent(b::setExitCode);
     result.usage().cpuTime().ifPresent(cpu -> b.setCpuTimeMillis(cpu.toMillis()));
     result.usage().peakRssBytes().ifPresent(b::setPeakRssBytes);
     return b.build();
   }
-
 }

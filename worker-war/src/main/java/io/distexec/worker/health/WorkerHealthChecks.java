@@ -56,11 +56,12 @@ public final class WorkerHealthChecks {
 
     @Override
     public HealthCheckResponse call() {
-      var response = HealthCheckResponse.named("worker-live").withData("grpc", lifecycle.grpcServing());
+      var response =
+          HealthCheckResponse.named("worker-live").withData("grpc", lifecycle.grpcServing());
       boolean up = lifecycle.grpcServing();
       for (String name : executors.names()) {
-        Executor.Health health = executors.find(name).map(Executor::healthCheck)
-            .orElse(Executor.Health.down("missing"));
+        Executor.Health health =
+            executors.find(name).map(Executor::healthCheck).orElse(Executor.Health.down("missing"));
         response.withData("executor." + name, health.healthy() ? "UP" : "DOWN: " + health.detail());
         up &= health.healthy();
       }

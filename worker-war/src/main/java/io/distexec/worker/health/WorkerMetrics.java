@@ -19,7 +19,9 @@ public class WorkerMetrics {
   private final WorkerConfig config;
 
   @Inject
-  WorkerMetrics(@RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE) MetricRegistry registry, TaskRunner runner,
+  WorkerMetrics(
+      @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE) MetricRegistry registry,
+      TaskRunner runner,
       WorkerConfig config) {
     this.registry = registry;
     this.runner = runner;
@@ -31,11 +33,23 @@ public class WorkerMetrics {
   }
 
   void register(@Observes Startup startup) {
-    registry.gauge(Metadata.builder().withName("distexec_tasks_active").withDescription("Tasks running now").build(),
+    registry.gauge(
+        Metadata.builder()
+            .withName("distexec_tasks_active")
+            .withDescription("Tasks running now")
+            .build(),
         () -> runner.active());
-    registry.gauge(Metadata.builder().withName("distexec_tasks_slots").withDescription("MAX_CONCURRENT_TASKS").build(),
+    registry.gauge(
+        Metadata.builder()
+            .withName("distexec_tasks_slots")
+            .withDescription("MAX_CONCURRENT_TASKS")
+            .build(),
         () -> config.maxConcurrentTasks());
-    registry.gauge(Metadata.builder().withName("distexec_worker_draining").withDescription("1 while draining").build(),
+    registry.gauge(
+        Metadata.builder()
+            .withName("distexec_worker_draining")
+            .withDescription("1 while draining")
+            .build(),
         () -> runner.draining() ? 1 : 0);
   }
 }

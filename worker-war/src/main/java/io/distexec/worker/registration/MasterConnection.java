@@ -53,8 +53,14 @@ public final class MasterConnection {
    *     master that restarted can reconcile its jobs
    * @param onDrainRequested called (once) when the master asks this worker to drain
    */
-  public MasterConnection(WorkerConfig config, Set<String> executors, IntSupplier activeTasks,
-      Supplier<List<String>> taskIds, BooleanSupplier draining, Runnable onDrainRequested, ManagedChannel channel,
+  public MasterConnection(
+      WorkerConfig config,
+      Set<String> executors,
+      IntSupplier activeTasks,
+      Supplier<List<String>> taskIds,
+      BooleanSupplier draining,
+      Runnable onDrainRequested,
+      ManagedChannel channel,
       ScheduledExecutorService scheduler) {
     this.config = config;
     this.executors = Set.copyOf(executors);
@@ -83,30 +89,51 @@ public final class MasterConnection {
     }
     try {
       reconnectNow();
-      RegisterResponse response = stub.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-          .register(RegisterRequest.newBuilder()
-              .setWorkerId(config.workerId())
-              .setAddress(config.advertisedAddress())
-              .setMaxConcurrentTasks(config.maxConcurrentTasks())
-              .addAllExecutors(executors)
-              .setHttpUrl(config.httpUrl())
-              .addAllTaskIds(taskIds.get())
-              .build());
+      RegisterResponse response =
+          stub.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+              .register(
+                  RegisterRequest.newBuilder()
+                      .setWorkerId(config.workerId())
+                      .setAddress(config.advertisedAddress())
+                      .setMaxConcurrentTasks(config.maxConcurrentTasks())
+                      .addAllExecutors(executors)
+                      .setHttpUrl(config.httpUrl())
+                      .addAllTaskIds(taskIds.get())
+                      .build());
       if (response.getHeartbeatIntervalSeconds() > 0) {
         heartbeatInterval = Duration.ofSeconds(response.getHeartbeatIntervalSeconds());
       }
       registered = true;
       int tries = backoff.attempts() + 1;
       backoff.reset();
-      LOG.info(() -> "registered with master " + config.masterAddress() + " as " + config.workerId()
-          + " (" + config.advertisedAddress() + ") after " + tries + " attempt(s); heartbeat every "
-          + heartbeatInterval.toSeconds() + " s");
+      LOG.info(
+          () ->
+              "registered with master "
+                  + config.masterAddress()
+                  + " as "
+                  + config.workerId()
+                  + " ("
+                  + config.advertisedAddress()
+                  + ") after "
+                  + tries
+                  + " attempt(s); heartbeat every "
+                  + heartbeatInterval.toSeconds()
+                  + " s");
       scheduleNext(this::heartbeat, heartbeatInterval);
     } catch (StatusRuntimeException e) {
       Duration wait = backoff.next();
-      Level level = backoff.attempts() == 1 || backoff.attempts() % 10 == 0 ? Level.INFO : Level.FINE;
-      LOG.log(level, () -> "master " + config.masterAddress() + " did not accept registration ("
-          + describe(e.getStatus()) + "); retrying in " + wait.toMillis() + " ms");
+      Level level =
+          backoff.attempts() == 1 || backoff.attempts() % 10 == 0 ? Level.INFO : Level.FINE;
+      LOG.log(
+          level,
+          () ->
+              "master "
+                  + config.masterAddress()
+                  + " did not accept registration ("
+                  + describe(e.getStatus())
+                  + "); retrying in "
+                  + wait.toMillis()
+                  + " ms");
       if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
         LOG.severe("the master refused this worker's settings: " + e.getStatus().getDescription());
       }
@@ -132,7 +159,8 @@ public final class MasterConnection {
         LOG.warning(() -> "master does not know this worker any more; registering again");
         scheduleNext(this::register, Duration.ZERO);
       } else {
-        LOG.warning(() -> "heartbeat to " + config.masterAddress() + " failed: " + describe(e.getStatus()));
+        LOG.warning(
+            () -> "heartbeat to " + config.masterAddress() + " failed: " + describe(e.getStatus()));
         scheduleNext(this::heartbeat, heartbeatInterval);
       }
     } catch (RuntimeException e) {
@@ -142,12 +170,14 @@ public final class MasterConnection {
   }
 
   private void sendHeartbeat() {
-    HeartbeatResponse response = stub.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-        .heartbeat(HeartbeatRequest.newBuilder()
-            .setWorkerId(config.workerId())
-            .setActiveTasks(activeTasks.getAsInt())
-            .setDraining(draining.getAsBoolean())
-            .build());
+    HeartbeatResponse response =
+        stub.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+            .heartbeat(
+                HeartbeatRequest.newBuilder()
+                    .setWorkerId(config.workerId())
+                    .setActiveTasks(activeTasks.getAsInt())
+                    .setDraining(draining.getAsBoolean())
+                    .build());
     if (response.getDrain() && !draining.getAsBoolean()) {
       LOG.info("the master asks this worker to drain");
       onDrainRequested.run();
@@ -172,7 +202,8 @@ public final class MasterConnection {
     try {
       sendHeartbeat();
     } catch (StatusRuntimeException e) {
-      LOG.warning(() -> "could not tell the master that this worker drains: " + describe(e.getStatus()));
+      LOG.warning(
+          () -> "could not tell the master that this worker drains: " + describe(e.getStatus()));
     }
   }
 
@@ -189,12 +220,19 @@ public final class MasterConnection {
     }
     try {
       stub.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-          .deregister(DeregisterRequest.newBuilder().setWorkerId(config.workerId()).setReason(reason).build());
+          .deregister(
+              DeregisterRequest.newBuilder()
+                  .setWorkerId(config.workerId())
+                  .setReason(reason)
+                  .build());
       registered = false;
       LOG.info(() -> "deregistered from master: " + reason);
     } catch (StatusRuntimeException e) {
-      LOG.warning(() -> "could not deregister (" + describe(e.getStatus())
-          + "); the master will drop this worker when its heartbeats stop");
+      LOG.warning(
+          () ->
+              "could not deregister ("
+                  + describe(e.getStatus())
+                  + "); the master will drop this worker when its heartbeats stop");
     }
   }
 
@@ -205,6 +243,7 @@ public final class MasterConnection {
   }
 
   private static String describe(Status status) {
-    return status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
+    return status.getCode()
+        + (status.getDescription() == null ? "" : ": " + status.getDescription());
   }
 }

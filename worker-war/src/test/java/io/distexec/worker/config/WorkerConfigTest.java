@@ -15,9 +15,22 @@ class WorkerConfigTest {
     return config(workerId, master, slots, plugins, WorkerConfig.DEFAULT_EXECUTOR_THREADS);
   }
 
-  private static WorkerConfig config(String workerId, String master, int slots, Path plugins, int threads) {
-    return new WorkerConfig(workerId, new HostPort("127.0.0.1", 50052), "127.0.0.1:50052", master, slots,
-        Duration.ofSeconds(5), Duration.ofSeconds(30), 1 << 20, "", "", Set.of(), plugins, threads);
+  private static WorkerConfig config(
+      String workerId, String master, int slots, Path plugins, int threads) {
+    return new WorkerConfig(
+        workerId,
+        new HostPort("127.0.0.1", 50052),
+        "127.0.0.1:50052",
+        master,
+        slots,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(30),
+        1 << 20,
+        "",
+        "",
+        Set.of(),
+        plugins,
+        threads);
   }
 
   @Test

@@ -1,9 +1,5 @@
 package io.distexec.worker.execution;
 
-import io.distexec.proto.v1.OutputStream;
-import java.util.ArrayList;
-import java.util.concurrent.TimeUnit;
-
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,6 +10,7 @@ import io.distexec.executor.command.CommandExecutor;
 import io.distexec.proto.v1.AttachTaskRequest;
 import io.distexec.proto.v1.CancelTaskRequest;
 import io.distexec.proto.v1.ExecuteTaskRequest;
+import io.distexec.proto.v1.OutputStream;
 import io.distexec.proto.v1.TaskEvent;
 import io.distexec.proto.v1.TaskOutcome;
 import io.distexec.proto.v1.TaskResult;
@@ -26,11 +23,13 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,13 +46,18 @@ class WorkerGrpcServiceTest {
 
   @BeforeEach
   void start() throws Exception {
-    ExecutorRegistry executors = new ExecutorRegistry().register(new CommandExecutor(
-        new CommandExecutor.Settings(1 << 20, Duration.ofSeconds(1), Map.of("PATH", "/usr/bin:/bin")), threads));
+    ExecutorRegistry executors =
+        new ExecutorRegistry()
+            .register(
+                new CommandExecutor(
+                    new CommandExecutor.Settings(
+                        1 << 20, Duration.ofSeconds(1), Map.of("PATH", "/usr/bin:/bin")),
+                    threads));
     runner = new TaskRunner(executors, threads, 1);
     String name = InProcessServerBuilder.generateName();
     service = new WorkerGrpcService(runner);
-    server = InProcessServerBuilder.forName(name).executor(threads).addService(service)
-        .build().start();
+    server =
+        InProcessServerBuilder.forName(name).executor(threads).addService(service).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
     stub = WorkerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
@@ -68,16 +72,22 @@ class WorkerGrpcServiceTest {
   }
 
   private static ExecuteTaskRequest task(String id, String command, String... args) {
-    return ExecuteTaskRequest.newBuilder().setTaskId(id).setJobId(id).setAttempt(1)
-        .setSpec(TaskSpec.newBuilder().setCommand(command).addAllArgs(List.of(args))).build();
+    return ExecuteTaskRequest.newBuilder()
+        .setTaskId(id)
+        .setJobId(id)
+        .setAttempt(1)
+        .setSpec(TaskSpec.newBuilder().setCommand(command).addAllArgs(List.of(args)))
+        .build();
   }
 
   @Test
   void streamsStartedThenOutputThenTheResult() {
     List<TaskEvent> events = new ArrayList<>();
     stub.executeTask(task("t1", "echo", "hello", "world")).forEachRemaining(events::add);
-    assertThat(events).extracting(TaskEvent::getEventCase)
-        .containsExactly(TaskEvent.EventCase.STARTED, TaskEvent.EventCase.OUTPUT, TaskEvent.EventCase.RESULT);
+    assertThat(events)
+        .extracting(TaskEvent::getEventCase)
+        .containsExactly(
+            TaskEvent.EventCase.STARTED, TaskEvent.EventCase.OUTPUT, TaskEvent.EventCase.RESULT);
     assertThat(events.get(1).getOutput().getStream()).isEqualTo(OutputStream.OUTPUT_STREAM_STDOUT);
     assertThat(events.get(1).getOutput().getData().toString(UTF_8)).isEqualTo("hello world\n");
     assertThat(events.get(1).getOutput().getOffset()).isZero();
@@ -90,7 +100,8 @@ class WorkerGrpcServiceTest {
 
   @Test
   void streamsLargeOutputInContiguousChunksAndKeepsOnlyTheCap() throws Exception {
-    Iterator<TaskEvent> events = stub.executeTask(task("big", "head", "-c", "20000000", "/dev/zero"));
+    Iterator<TaskEvent> events =
+        stub.executeTask(task("big", "head", "-c", "20000000", "/dev/zero"));
     long expectedOffset = 0;
     TaskResult result = null;
     while (events.hasNext()) {
@@ -110,13 +121,19 @@ class WorkerGrpcServiceTest {
 
   @Test
   void rejectsAnUnknownTaskTypeNamingTheExecutorsItHas() {
-    ExecuteTaskRequest request = task("t1", "x").toBuilder()
-        .setSpec(TaskSpec.newBuilder().setType("docker").setCommand("x")).build();
+    ExecuteTaskRequest request =
+        task("t1", "x").toBuilder()
+            .setSpec(TaskSpec.newBuilder().setType("docker").setCommand("x"))
+            .build();
     assertThatThrownBy(() -> stub.executeTask(request).next())
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          assertThat(e.getStatus().getDescription()).contains("no executor named 'docker'").contains("command");
-        });
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription())
+                  .contains("no executor named 'docker'")
+                  .contains("command");
+            });
   }
 
   @Test
@@ -124,7 +141,8 @@ class WorkerGrpcServiceTest {
     Iterator<TaskEvent> running = stub.executeTask(task("long", "sleep", "30"));
     running.next(); // started
     assertThatThrownBy(() -> stub.executeTask(task("second", "true")).next())
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
   }
 
@@ -132,7 +150,8 @@ class WorkerGrpcServiceTest {
   void refusesWorkWhileDraining() {
     runner.drain();
     assertThatThrownBy(() -> stub.executeTask(task("t1", "true")).next())
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
   }
 
@@ -140,7 +159,8 @@ class WorkerGrpcServiceTest {
   void cancelsARunningTask() {
     Iterator<TaskEvent> events = stub.executeTask(task("long", "sleep", "30"));
     events.next(); // started
-    stub.cancelTask(CancelTaskRequest.newBuilder().setTaskId("long").setReason("user asked").build());
+    stub.cancelTask(
+        CancelTaskRequest.newBuilder().setTaskId("long").setReason("user asked").build());
     TaskEvent result = events.next();
     assertThat(result.getResult().getOutcome()).isEqualTo(TaskOutcome.TASK_OUTCOME_CANCELLED);
     // "started" is sent just before the executor spawns the process, so the cancel may land on
@@ -151,8 +171,10 @@ class WorkerGrpcServiceTest {
 
   @Test
   void answersNotFoundWhenCancellingAnUnknownTask() {
-    assertThatThrownBy(() -> stub.cancelTask(CancelTaskRequest.newBuilder().setTaskId("nope").build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+    assertThatThrownBy(
+            () -> stub.cancelTask(CancelTaskRequest.newBuilder().setTaskId("nope").build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
   }
 
@@ -160,12 +182,14 @@ class WorkerGrpcServiceTest {
   @Test
   void aTaskOutlivesItsCallerAndItsResultIsFetchedByAttaching() throws Exception {
     io.grpc.Context.CancellableContext call = io.grpc.Context.current().withCancellation();
-    Iterator<TaskEvent> first = call.call(() -> stub.executeTask(task("t#1", "sh", "-c", "sleep 1; echo done")));
+    Iterator<TaskEvent> first =
+        call.call(() -> stub.executeTask(task("t#1", "sh", "-c", "sleep 1; echo done")));
     assertThat(call.call(first::next).hasStarted()).isTrue();
     call.cancel(null); // the master died
     assertThat(service.taskIds()).containsExactly("t#1");
 
-    Iterator<TaskEvent> attached = stub.attachTask(AttachTaskRequest.newBuilder().setTaskId("t#1").build());
+    Iterator<TaskEvent> attached =
+        stub.attachTask(AttachTaskRequest.newBuilder().setTaskId("t#1").build());
     assertThat(attached.next().hasStarted()).isTrue();
     TaskEvent last = attached.next();
     while (!last.hasResult()) {
@@ -177,15 +201,18 @@ class WorkerGrpcServiceTest {
     assertThat(service.taskIds()).containsExactly("t#1");
 
     // Ended: attaching again gets the kept result at once.
-    Iterator<TaskEvent> again = stub.attachTask(AttachTaskRequest.newBuilder().setTaskId("t#1").build());
+    Iterator<TaskEvent> again =
+        stub.attachTask(AttachTaskRequest.newBuilder().setTaskId("t#1").build());
     assertThat(again.next().hasStarted()).isTrue();
     assertThat(again.next().getResult().getStdout().toString(UTF_8)).isEqualTo("done\n");
   }
 
   @Test
   void answersNotFoundWhenAttachingToAnUnknownTask() {
-    assertThatThrownBy(() -> stub.attachTask(AttachTaskRequest.newBuilder().setTaskId("nope").build()).next())
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+    assertThatThrownBy(
+            () -> stub.attachTask(AttachTaskRequest.newBuilder().setTaskId("nope").build()).next())
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
   }
 }

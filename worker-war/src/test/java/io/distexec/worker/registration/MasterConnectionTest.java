@@ -1,7 +1,5 @@
 package io.distexec.worker.registration;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -29,13 +27,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Registration against a recording stand-in of the master's RegistrationService, over in-process gRPC. */
+/**
+ * Registration against a recording stand-in of the master's RegistrationService, over in-process
+ * gRPC.
+ */
 class MasterConnectionTest {
 
-  /** Records what the worker says; can forget the worker as a restarted master would. Not the real master. */
+  /**
+   * Records what the worker says; can forget the worker as a restarted master would. Not the real
+   * master.
+   */
   static final class RecordingMaster extends RegistrationServiceGrpc.RegistrationServiceImplBase {
     final List<String> calls = new CopyOnWriteArrayList<>();
     final AtomicBoolean knowsWorker = new AtomicBoolean();
@@ -43,8 +48,15 @@ class MasterConnectionTest {
 
     @Override
     public void register(RegisterRequest request, StreamObserver<RegisterResponse> response) {
-      calls.add("register " + request.getWorkerId() + " " + request.getAddress() + " " + request.getExecutorsList()
-          + " tasks=" + request.getTaskIdsList());
+      calls.add(
+          "register "
+              + request.getWorkerId()
+              + " "
+              + request.getAddress()
+              + " "
+              + request.getExecutorsList()
+              + " tasks="
+              + request.getTaskIdsList());
       knowsWorker.set(true);
       response.onNext(RegisterResponse.newBuilder().setHeartbeatIntervalSeconds(1).build());
       response.onCompleted();
@@ -56,7 +68,8 @@ class MasterConnectionTest {
         response.onError(Status.NOT_FOUND.withDescription("unknown").asRuntimeException());
         return;
       }
-      calls.add("heartbeat active=" + request.getActiveTasks() + " draining=" + request.getDraining());
+      calls.add(
+          "heartbeat active=" + request.getActiveTasks() + " draining=" + request.getDraining());
       response.onNext(HeartbeatResponse.newBuilder().setDrain(drain.get()).build());
       response.onCompleted();
     }
@@ -75,12 +88,31 @@ class MasterConnectionTest {
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicInteger drainRequests = new AtomicInteger();
-  private final WorkerConfig config = new WorkerConfig("w1", new HostPort("127.0.0.1", 50052), "127.0.0.1:50052",
-      "127.0.0.1:50051", 4, Duration.ofSeconds(5), Duration.ofSeconds(1), 1 << 20, "", "", Set.of(), null,
-      WorkerConfig.DEFAULT_EXECUTOR_THREADS);
+  private final WorkerConfig config =
+      new WorkerConfig(
+          "w1",
+          new HostPort("127.0.0.1", 50052),
+          "127.0.0.1:50052",
+          "127.0.0.1:50051",
+          4,
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(1),
+          1 << 20,
+          "",
+          "",
+          Set.of(),
+          null,
+          WorkerConfig.DEFAULT_EXECUTOR_THREADS);
   private final MasterConnection connection =
-      new MasterConnection(config, Set.of("command"), () -> 2, () -> List.of("t#1"), draining::get, () -> drainRequests.incrementAndGet(),
-          channel, scheduler);
+      new MasterConnection(
+          config,
+          Set.of("command"),
+          () -> 2,
+          () -> List.of("t#1"),
+          draining::get,
+          () -> drainRequests.incrementAndGet(),
+          channel,
+          scheduler);
   private Server server;
 
   @AfterEach
@@ -100,12 +132,17 @@ class MasterConnectionTest {
   @Test
   void keepsTryingUntilTheMasterAnswersThenHeartbeats() throws Exception {
     connection.start();
-    await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> !connection.registered());
+    await()
+        .during(Duration.ofMillis(600))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> !connection.registered());
     startMaster();
     await().atMost(Duration.ofSeconds(15)).until(connection::registered);
     assertThat(master.calls.get(0)).isEqualTo("register w1 127.0.0.1:50052 [command] tasks=[t#1]");
     // The master asked for 1 s heartbeats (not the configured 5 s).
-    await().atMost(Duration.ofSeconds(5)).until(() -> master.calls.contains("heartbeat active=2 draining=false"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> master.calls.contains("heartbeat active=2 draining=false"));
   }
 
   @Test
@@ -115,7 +152,9 @@ class MasterConnectionTest {
     await().atMost(Duration.ofSeconds(5)).until(connection::registered);
     master.knowsWorker.set(false);
     master.calls.clear();
-    await().atMost(Duration.ofSeconds(10)).until(() -> master.calls.stream().anyMatch(c -> c.startsWith("register")));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> master.calls.stream().anyMatch(c -> c.startsWith("register")));
   }
 
   @Test
@@ -141,18 +180,20 @@ class MasterConnectionTest {
   }
 
   /**
-   * Over real loopback TCP: after 12 s without a master, grpc-java's own reconnect backoff has grown
-   * to several seconds; the worker still finds a master that comes back on the same port within
-   * about one heartbeat interval, as a restarted master's reconciliation needs.
+   * Over real loopback TCP: after 12 s without a master, grpc-java's own reconnect backoff has
+   * grown to several seconds; the worker still finds a master that comes back on the same port
+   * within about one heartbeat interval, as a restarted master's reconciliation needs.
    */
   @Test
   void findsAMasterThatComesBackAfterALongAbsenceWithinAboutOneInterval() throws Exception {
-    GrpcEndpoint first = GrpcEndpoint.start("test-master", new HostPort("127.0.0.1", 0), List.of(master));
+    GrpcEndpoint first =
+        GrpcEndpoint.start("test-master", new HostPort("127.0.0.1", 0), List.of(master));
     int port = first.port();
     try (GrpcChannels channels = new GrpcChannels("test-worker")) {
       ManagedChannel tcp = channels.open("127.0.0.1:" + port);
-      MasterConnection overTcp = new MasterConnection(config, Set.of("command"), () -> 0, List::of, () -> false,
-          () -> { }, tcp, scheduler);
+      MasterConnection overTcp =
+          new MasterConnection(
+              config, Set.of("command"), () -> 0, List::of, () -> false, () -> {}, tcp, scheduler);
       GrpcEndpoint second = null;
       try {
         overTcp.start();
@@ -161,9 +202,12 @@ class MasterConnectionTest {
         master.knowsWorker.set(false);
         Thread.sleep(12_000); // heartbeats fail once a second meanwhile
         master.calls.clear();
-        second = GrpcEndpoint.start("test-master", new HostPort("127.0.0.1", port), List.of(master));
+        second =
+            GrpcEndpoint.start("test-master", new HostPort("127.0.0.1", port), List.of(master));
         long back = System.nanoTime();
-        await().atMost(Duration.ofSeconds(10)).until(() -> master.calls.stream().anyMatch(c -> c.startsWith("register")));
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> master.calls.stream().anyMatch(c -> c.startsWith("register")));
         // One heartbeat interval (1 s) to notice, one call to register again; without resetting the
         // channel's backoff this took up to its next redial, seconds later.
         assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofMillis(3500));
