@@ -28,8 +28,8 @@ final class ReadmeExample {
               });
       System.out.println(job.status() + " " + job.exitCode()); // e.g. SUCCEEDED OptionalInt[0]
     } catch (DistexecException.MasterUnavailableException e) {
-      System.err.println(
-          e.getMessage()); // cannot reach the master at 127.0.0.1:50051 ...; is it running?
+      // e.g. "cannot reach the master at 127.0.0.1:50051 ...; is it running?"
+      System.err.println(e.getMessage());
     }
     // README:end
   }
