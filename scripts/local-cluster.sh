@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # A local distexec cluster: one master and N workers as Open Liberty servers on 127.0.0.1.
 #
-#   scripts/local-cluster.sh up       build if needed, start, wait until ready, print where things are
-#   scripts/local-cluster.sh down     stop exactly the servers `up` started
-#   scripts/local-cluster.sh status   each server with its PID and URL
+#   scripts/local-cluster.sh up             build if needed, start the servers that are not running
+#                                           (running ones are left alone), wait until ready
+#   scripts/local-cluster.sh restart NAME   stop one server (master, worker-1, ...) and start it again
+#   scripts/local-cluster.sh down           stop exactly the servers `up` started
+#   scripts/local-cluster.sh status         each server with its PID and URL
 #
 # Settings (environment):
 #   DISTEXEC_HOME          data and logs (default: .local-cluster/ in the checkout, git-ignored)
@@ -20,6 +22,7 @@
 #   STORE_URL              the master's job store: a JDBC URL (jdbc:postgresql://...) or `memory`;
 #                          default: an embedded H2 database in DISTEXEC_HOME/data, kept across `down`/`up`
 #   STORE_USER, STORE_PASSWORD   database login for STORE_URL
+#   JVM_ARGS               extra JVM options for every server (e.g. -Xlog:gc:file=/tmp/gc-%p.log)
 #   Any master/worker setting (MAX_CONCURRENT_JOBS, HEARTBEAT_TIMEOUT_SECONDS, LOAD_BALANCER,
 #   MAX_CONCURRENT_TASKS, HEARTBEAT_INTERVAL_SECONDS, DRAIN_GRACE_SECONDS, OUTPUT_CAP_BYTES,
 #   COMMAND_ALLOWLIST, TASK_ENV_PASSTHROUGH, ...) set in the environment is passed to the servers.
@@ -35,7 +38,8 @@ MASTER_GRPC_PORT=${MASTER_GRPC_PORT:-50051}
 READY_TIMEOUT=${READY_TIMEOUT:-120}
 PASS_THROUGH=(MAX_CONCURRENT_JOBS HEARTBEAT_TIMEOUT_SECONDS HEARTBEAT_INTERVAL_SECONDS LOAD_BALANCER LOG_LEVEL
   MAX_CONCURRENT_TASKS DRAIN_GRACE_SECONDS OUTPUT_CAP_BYTES COMMAND_ALLOWLIST TASK_ENV_PASSTHROUGH SCRIPT_DIR
-  STORE_URL STORE_USER STORE_PASSWORD STORE_POOL_SIZE JOB_RETENTION_HOURS EXECUTOR_THREADS)
+  STORE_URL STORE_USER STORE_PASSWORD STORE_POOL_SIZE JOB_RETENTION_HOURS EXECUTOR_THREADS
+  MAX_JOB_SPEC_BYTES DEFAULT_TIMEOUT_SECONDS MAX_TIMEOUT_SECONDS JVM_ARGS)
 # A worker's Liberty pool must start enough threads for every slot's command (see liberty/worker/server.xml).
 if [ -n "${MAX_CONCURRENT_TASKS:-}" ] && [ -z "${EXECUTOR_THREADS:-}" ]; then
   EXECUTOR_THREADS=$((4 * MAX_CONCURRENT_TASKS + 8))
@@ -49,6 +53,8 @@ die() { log "local-cluster: $*"; exit 1; }
 
 servers() { echo master; for i in $(seq 1 "$WORKERS"); do echo "worker-$i"; done; }
 http_port() { if [ "$1" = master ]; then echo "$MASTER_HTTP_PORT"; else echo "${WORKER_HTTP[$((${1#worker-} - 1))]}"; fi; }
+grpc_port() { if [ "$1" = master ]; then echo "$MASTER_GRPC_PORT"; else echo "${WORKER_GRPC[$((${1#worker-} - 1))]}"; fi; }
+is_server() { servers | grep -qx -- "$1"; }
 
 build_if_needed() {
   local master_war=$ROOT/master-war/target/distexec-master.war worker_war=$ROOT/worker-war/target/distexec-worker.war
@@ -109,47 +115,71 @@ wait_ready() {
   done
 }
 
-up() {
-  [ "${#WORKER_HTTP[@]}" -ge "$WORKERS" ] && [ "${#WORKER_GRPC[@]}" -ge "$WORKERS" ] \
-    || die "WORKER_HTTP_PORTS and WORKER_GRPC_PORTS need one port per worker ($WORKERS)"
-  for name in $(servers); do
-    if running_pid "$name" >/dev/null; then die "$name is running already; run '$0 down' first"; fi
-  done
-  for port in "$MASTER_HTTP_PORT" "$MASTER_GRPC_PORT" "${WORKER_HTTP[@]:0:$WORKERS}" "${WORKER_GRPC[@]:0:$WORKERS}"; do
-    port_free "$port" || die "port $port is in use; choose others (see the settings at the top of $0)"
-  done
-  build_if_needed
-  local start=$SECONDS
-  rm -rf "$WLP_USER_DIR/servers"
-  local plugins=${PLUGINS_DIR:-}
+# configure NAME: writes the server's folder (its logs are kept)
+configure() {
+  local name=$1 plugins=${PLUGINS_DIR:-}
   if [ -z "$plugins" ]; then
     plugins=$HOME_DIR/plugins
     mkdir -p "$plugins" && cp "$SCRIPT_PLUGIN" "$plugins/"
   fi
-  create_server master master "$ROOT/master-war/target/distexec-master.war" \
-    "HTTP_PORT=$MASTER_HTTP_PORT" "MASTER_ADDRESS=127.0.0.1:$MASTER_GRPC_PORT" "DATA_DIR=$HOME_DIR/data"
-  for i in $(seq 1 "$WORKERS"); do
-    create_server "worker-$i" worker "$ROOT/worker-war/target/distexec-worker.war" \
-      "HTTP_PORT=${WORKER_HTTP[$((i - 1))]}" "WORKER_ID=worker-$i" \
-      "WORKER_ADDRESS=127.0.0.1:${WORKER_GRPC[$((i - 1))]}" "MASTER_ADDRESS=127.0.0.1:$MASTER_GRPC_PORT" \
-      "PLUGINS_DIR=$plugins"
-  done
-  log "starting $(servers | tr '\n' ' ')in $HOME_DIR ..."
+  if [ "$name" = master ]; then
+    create_server master master "$ROOT/master-war/target/distexec-master.war" \
+      "HTTP_PORT=$MASTER_HTTP_PORT" "MASTER_ADDRESS=127.0.0.1:$MASTER_GRPC_PORT" "DATA_DIR=$HOME_DIR/data"
+  else
+    create_server "$name" worker "$ROOT/worker-war/target/distexec-worker.war" \
+      "HTTP_PORT=$(http_port "$name")" "WORKER_ID=$name" "WORKER_ADDRESS=127.0.0.1:$(grpc_port "$name")" \
+      "MASTER_ADDRESS=127.0.0.1:$MASTER_GRPC_PORT" "PLUGINS_DIR=$plugins"
+  fi
+}
+
+# start_and_wait NAME...: starts the servers at once, then waits until each is ready
+start_and_wait() {
+  log "starting $* in $HOME_DIR ..."
   local pids=()
-  for name in $(servers); do
+  for name in "$@"; do
     "$WLP/bin/server" start "$name" >"$HOME_DIR/$name.start.log" 2>&1 &
     pids+=($!)
   done
   for i in "${!pids[@]}"; do
     wait "${pids[$i]}" || { cat "$HOME_DIR"/*.start.log >&2; die "a server did not start"; }
   done
-  for name in $(servers); do wait_ready "$name" "$(http_port "$name")"; done
+  for name in "$@"; do wait_ready "$name" "$(http_port "$name")"; done
   # Ready workers have registered; wait until the master lists all of them.
   local deadline=$((SECONDS + 30))
   until [ "$(curl -fsS "http://127.0.0.1:$MASTER_HTTP_PORT/api/v1/workers" | grep -o '"id"' | wc -l)" -ge "$WORKERS" ]; do
     [ $SECONDS -lt $deadline ] || die "the master does not list all $WORKERS workers"
     sleep 0.25
   done
+}
+
+up() {
+  [ "${#WORKER_HTTP[@]}" -ge "$WORKERS" ] && [ "${#WORKER_GRPC[@]}" -ge "$WORKERS" ] \
+    || die "WORKER_HTTP_PORTS and WORKER_GRPC_PORTS need one port per worker ($WORKERS)"
+  local to_start=()
+  for name in $(servers); do
+    if running_pid "$name" >/dev/null; then
+      log "$name is running already: left alone"
+    else
+      to_start+=("$name")
+    fi
+  done
+  if [ ${#to_start[@]} -eq 0 ]; then
+    log "every server is running"
+    status
+    return
+  fi
+  for name in "${to_start[@]}"; do
+    for port in "$(http_port "$name")" "$(grpc_port "$name")"; do
+      port_free "$port" || die "port $port ($name) is in use; choose others (see the settings at the top of $0)"
+    done
+  done
+  build_if_needed
+  local start=$SECONDS
+  for name in "${to_start[@]}"; do
+    rm -rf "${WLP_USER_DIR:?}/servers/$name"
+    configure "$name"
+  done
+  start_and_wait "${to_start[@]}"
   log "ready in $((SECONDS - start)) s"
   status
   cat >&2 <<MSG
@@ -160,6 +190,20 @@ Try it:
 Stop it:
   $0 down
 MSG
+}
+
+restart() {
+  local name=${1:-}
+  is_server "$name" || die "restart which server? one of: $(servers | tr '\n' ' ')"
+  build_if_needed
+  local start=$SECONDS
+  if running_pid "$name" >/dev/null; then
+    log "stopping $name ..."
+    "$WLP/bin/server" stop "$name" >/dev/null 2>&1 || true
+  fi
+  configure "$name"
+  start_and_wait "$name"
+  log "$name ready in $((SECONDS - start)) s"
 }
 
 stop_servers() {
@@ -196,7 +240,8 @@ status() {
 
 case "${1:-}" in
   up) up ;;
+  restart) restart "${2:-}" ;;
   down) down ;;
   status) status ;;
-  *) log "usage: $0 up|down|status"; exit 2 ;;
+  *) log "usage: $0 up|restart NAME|down|status"; exit 2 ;;
 esac

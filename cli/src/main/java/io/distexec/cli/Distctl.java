@@ -71,7 +71,7 @@ public final class Distctl {
   }
 
   DistexecClient client() {
-    return connect.apply(master);
+    return connect.apply(DistexecClient.grpcTarget(master));
   }
 
   /**

@@ -57,6 +57,15 @@ class DistctlTest {
   }
 
   @Test
+  void saysWhatTheMasterAddressIsWhenGivenTheRestUrl() {
+    assertThat(run("--master", "http://127.0.0.1:9080", "workers")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "the master's address is its gRPC host:port, e.g. 127.0.0.1:50051, not a URL such as"
+                + " 'http://127.0.0.1:9080'");
+  }
+
+  @Test
   void runPrintsBothStreamsAndExitsWithTheCommandsCode() {
     master.scriptRun(JobStatus.JOB_STATUS_FAILED, "out\n", "err\n", 3, "exited with code 3");
     assertThat(

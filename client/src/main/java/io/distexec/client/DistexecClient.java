@@ -53,12 +53,35 @@ public final class DistexecClient implements AutoCloseable {
   }
 
   /** Connects to the master's gRPC endpoint, {@code host:port} (e.g. 127.0.0.1:50051). */
+  /**
+   * The master's gRPC {@code host:port} from what a user gave: {@code host:port} or {@code
+   * grpc://host:port}.
+   *
+   * @throws IllegalArgumentException saying what is expected, for anything else (such as the URL of
+   *     the master's REST API, which the local cluster prints too)
+   */
+  public static String grpcTarget(String master) {
+    String given = master == null ? "" : master.trim();
+    String target = given.startsWith("grpc://") ? given.substring("grpc://".length()) : given;
+    if (target.contains("://") || target.contains("/")) {
+      throw new IllegalArgumentException(
+          "the master's address is its gRPC host:port, e.g. 127.0.0.1:50051, not a URL such as '"
+              + given
+              + "' (its REST API); scripts/local-cluster.sh status prints both");
+    }
+    if (!target.matches(".+:\\d{1,5}")) {
+      throw new IllegalArgumentException(
+          "the master's address is its gRPC host:port, e.g. 127.0.0.1:50051; got '" + given + "'");
+    }
+    return target;
+  }
+
   public static DistexecClient connect(String master) {
     return connect(master, DEFAULT_DEADLINE);
   }
 
   public static DistexecClient connect(String master, Duration deadline) {
-    String target = master.startsWith("grpc://") ? master.substring("grpc://".length()) : master;
+    String target = grpcTarget(master);
     GrpcChannels channels = new GrpcChannels("distexec-client");
     ManagedChannel channel = channels.open(target);
     return new DistexecClient(

@@ -17,9 +17,18 @@ import java.util.concurrent.TimeUnit;
 public final class GrpcChannels implements AutoCloseable {
 
   private final EventLoopGroup group;
+  private final int maxInboundBytes;
 
   public GrpcChannels(String name) {
+    this(name, GrpcEndpoint.DEFAULT_MAX_INBOUND_BYTES);
+  }
+
+  /**
+   * @param maxInboundBytes the largest message a channel accepts (see {@link GrpcLimits})
+   */
+  public GrpcChannels(String name, int maxInboundBytes) {
     this.group = new NioEventLoopGroup(0, new DefaultThreadFactory(name + "-grpc-client", true));
+    this.maxInboundBytes = maxInboundBytes;
   }
 
   /** A channel to {@code host:port}. The caller owns it and shuts it down. */
@@ -30,6 +39,7 @@ public final class GrpcChannels implements AutoCloseable {
         .channelType(NioSocketChannel.class)
         .negotiationType(NegotiationType.PLAINTEXT)
         .keepAliveTime(30, TimeUnit.SECONDS)
+        .maxInboundMessageSize(maxInboundBytes)
         .build();
   }
 

@@ -13,8 +13,9 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -58,11 +59,25 @@ public final class GrpcEndpoint implements AutoCloseable {
    */
   public static GrpcEndpoint start(String name, HostPort bind, List<BindableService> services)
       throws IOException {
-    return start(name, bind, services, List.of());
+    return start(name, bind, services, List.of(), DEFAULT_MAX_INBOUND_BYTES);
   }
 
+  /** grpc-java's own default bound on a message's size. */
+  public static final int DEFAULT_MAX_INBOUND_BYTES = 4 * 1024 * 1024;
+
   /**
-   * Like {@link #start(String, HostPort, List)}, with interceptors around every service's calls.
+   * Threads that run call handlers: bounded, so a flood of calls queues instead of starting a
+   * thread each; handlers are short (a store commit at most), streams are asynchronous.
+   */
+  static final int HANDLER_THREADS = 32;
+
+  /** Callbacks waiting for a handler thread; past this, new work is refused, not buffered. */
+  static final int HANDLER_QUEUE = 10_000;
+
+  /**
+   * Like {@link #start(String, HostPort, List)}, with interceptors around every service's calls and
+   * a bound on the size of a message (larger ones are refused with RESOURCE_EXHAUSTED before they
+   * are read whole).
    *
    * @throws IOException when the address cannot be bound (in use, not a local interface)
    */
@@ -70,15 +85,22 @@ public final class GrpcEndpoint implements AutoCloseable {
       String name,
       HostPort bind,
       List<BindableService> services,
-      List<ServerInterceptor> interceptors)
+      List<ServerInterceptor> interceptors,
+      int maxInboundBytes)
       throws IOException {
     EventLoopGroup boss =
         new NioEventLoopGroup(1, new DefaultThreadFactory(name + "-grpc-boss", true));
     EventLoopGroup workers =
         new NioEventLoopGroup(0, new DefaultThreadFactory(name + "-grpc", true));
-    // Like grpc-java's default: a cached pool, since handlers are short and never block on I/O.
-    ExecutorService handlers =
-        Executors.newCachedThreadPool(new DefaultThreadFactory(name + "-grpc-handler", true));
+    ThreadPoolExecutor handlers =
+        new ThreadPoolExecutor(
+            HANDLER_THREADS,
+            HANDLER_THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(HANDLER_QUEUE),
+            new DefaultThreadFactory(name + "-grpc-handler", true));
+    handlers.allowCoreThreadTimeOut(true);
     HealthStatusManager health = new HealthStatusManager();
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(bind.host(), bind.port()))
@@ -88,6 +110,7 @@ public final class GrpcEndpoint implements AutoCloseable {
             .executor(handlers)
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
+            .maxInboundMessageSize(maxInboundBytes)
             .addService(health.getHealthService());
     services.forEach(builder::addService);
     interceptors.forEach(builder::intercept);

@@ -1,6 +1,7 @@
 package io.distexec.master;
 
 import io.distexec.common.GrpcChannels;
+import io.distexec.common.GrpcLimits;
 import io.distexec.common.HostPort;
 import io.distexec.master.balancing.LoadBalancer;
 import io.distexec.master.balancing.LoadBalancers;
@@ -9,6 +10,7 @@ import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.grpc.GrpcWorkerPort;
 import io.distexec.master.grpc.WorkerChannels;
 import io.distexec.master.jobs.JobEvents;
+import io.distexec.master.jobs.JobLimits;
 import io.distexec.master.jobs.JobService;
 import io.distexec.master.jobs.JobStore;
 import io.distexec.master.jobs.JobValidator;
@@ -84,7 +86,19 @@ public class MasterBeans {
                 .orElse(MasterConfig.DEFAULT_JOB_RETENTION_HOURS)),
         config
             .getOptionalValue("OUTPUT_CAP_BYTES", Integer.class)
-            .orElse(MasterConfig.DEFAULT_OUTPUT_CAP_BYTES));
+            .orElse(MasterConfig.DEFAULT_OUTPUT_CAP_BYTES),
+        new JobLimits(
+            config
+                .getOptionalValue("MAX_JOB_SPEC_BYTES", Integer.class)
+                .orElse(JobLimits.DEFAULT_MAX_SPEC_BYTES),
+            Duration.ofSeconds(
+                config
+                    .getOptionalValue("DEFAULT_TIMEOUT_SECONDS", Long.class)
+                    .orElse(JobLimits.DEFAULT_TIMEOUT_SECONDS)),
+            Duration.ofSeconds(
+                config
+                    .getOptionalValue("MAX_TIMEOUT_SECONDS", Long.class)
+                    .orElse(JobLimits.DEFAULT_MAX_TIMEOUT_SECONDS))));
   }
 
   @Produces
@@ -161,7 +175,8 @@ public class MasterBeans {
   @Produces
   @Singleton
   GrpcChannels grpcChannels() {
-    return new GrpcChannels("master");
+    // Workers answer with results of up to two capped output streams.
+    return new GrpcChannels("master", GrpcLimits.forResults());
   }
 
   void closeGrpcChannels(@Disposes GrpcChannels channels) {
@@ -210,14 +225,16 @@ public class MasterBeans {
       NodeRegistry registry,
       Dispatcher dispatcher,
       JobEvents events,
-      Clock clock) {
+      Clock clock,
+      MasterConfig config) {
     JobValidator validator =
         new JobValidator(
             () -> {
               Set<String> types = new HashSet<>();
               registry.snapshot().stream().map(WorkerNode::executors).forEach(types::addAll);
               return types;
-            });
+            },
+            config.limits());
     return new JobService(
         store,
         queue,

@@ -1,6 +1,7 @@
 package io.distexec.master;
 
 import io.distexec.common.GrpcEndpoint;
+import io.distexec.common.GrpcLimits;
 import io.distexec.common.HostPort;
 import io.distexec.master.config.MasterConfig;
 import io.distexec.master.dispatch.Dispatcher;
@@ -105,7 +106,8 @@ public class MasterLifecycle {
               "master",
               new HostPort(config.grpcHost(), config.grpcPort()),
               List.of(masterService, registrationService),
-              List.of(new StatusMappingInterceptor()));
+              List.of(new StatusMappingInterceptor()),
+              GrpcLimits.forSpec(config.limits().maxSpecBytes()));
     } catch (IOException e) {
       throw new UncheckedIOException(
           e.getMessage() + " (set MASTER_ADDRESS to a free host:port)", e);

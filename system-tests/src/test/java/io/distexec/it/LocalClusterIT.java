@@ -1,7 +1,9 @@
 package io.distexec.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import io.distexec.proto.v1.GetJobRequest;
 import io.distexec.proto.v1.Job;
 import io.distexec.proto.v1.JobStatus;
@@ -10,11 +12,19 @@ import io.distexec.proto.v1.SubmitRequest;
 import io.distexec.proto.v1.TaskSpec;
 import io.distexec.testing.LocalCluster;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -232,5 +242,157 @@ class LocalClusterIT {
     assertThat(worker.body())
         .containsPattern("distexec_tasks_slots\\{mp_scope=\"application\",?} 10(\\.0)?\n")
         .contains("distexec_tasks_active");
+  }
+
+  @Test
+  void refusesOversizedBodiesWith413BeforeReadingThemAndKeepsServing() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    URI jobs = URI.create(cluster.masterUrl() + "/api/v1/jobs");
+    String twelveMegabytes = "{\"command\":\"echo\",\"args\":[\"" + "a".repeat(12_000_000) + "\"]}";
+    HttpResponse<String> refused =
+        http.send(
+            HttpRequest.newBuilder(jobs)
+                .header("Content-Type", "application/json")
+                .expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofString(twelveMegabytes))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(413);
+    assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(Rest.parse(refused.body()).asJsonObject().getString("detail"))
+        .isEqualTo(
+            "the body is "
+                + twelveMegabytes.length()
+                + " bytes; at most 2162688 bytes are taken (twice"
+                + " MAX_JOB_SPEC_BYTES): pass large input as a file the worker can read");
+
+    // 200 MB without a length: read up to the bound, then refused; the heap never holds it.
+    long size = 200L * 1024 * 1024;
+    try {
+      HttpResponse<String> streamed =
+          http.send(
+              HttpRequest.newBuilder(jobs)
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new Zeros(size)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(streamed.statusCode()).isEqualTo(413);
+    } catch (IOException e) {
+      // The server may close the connection on the rest of a refused body: refused all the same.
+    }
+    double heap = cluster.metric("memory_usedHeap_bytes");
+    double max = cluster.metric("memory_maxHeap_bytes");
+    assertThat(heap).isLessThan(0.75 * max);
+    String id = rest.submit("{\"command\":\"echo\",\"args\":[\"still here\"]}");
+    assertThat(rest.awaitEnd(id, Duration.ofSeconds(30)).getString("status"))
+        .isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  void aJobOverItsLimitsIsABadRequestNamingThePartAndTheLimit() throws Exception {
+    Rest.Answer tooBig =
+        rest.post(
+            "/api/v1/jobs", "{\"command\":\"cat\",\"stdin\":\"" + "x".repeat(1_100_000) + "\"}");
+    assertThat(tooBig.status()).isEqualTo(400);
+    assertThat(tooBig.json().getJsonArray("errors").getJsonObject(0).getString("field"))
+        .isEqualTo("spec");
+    assertThat(tooBig.json().getString("detail")).contains("at most 1048576 (MAX_JOB_SPEC_BYTES)");
+
+    Rest.Answer longKey =
+        rest.post("/api/v1/jobs", "{\"command\":\"true\"}", null, "k".repeat(300));
+    assertThat(longKey.status()).isEqualTo(400);
+    assertThat(longKey.json().getString("detail"))
+        .isEqualTo("Idempotency-Key: must be at most 255 characters, got 300");
+  }
+
+  @Test
+  void everyBadQueryParameterIsABadRequestNeverAServerError() throws Exception {
+    String id = rest.submit("{\"command\":\"true\"}");
+    for (String path :
+        List.of(
+            "/api/v1/jobs?since=99999999999999999999d",
+            "/api/v1/jobs?since=9999999999999d",
+            "/api/v1/jobs?since=yesterday",
+            "/api/v1/jobs?limit=0",
+            "/api/v1/jobs?limit=abc",
+            "/api/v1/jobs?status=NOPE",
+            "/api/v1/jobs?cursor=not-a-cursor",
+            "/api/v1/jobs/" + id + "/output?tail=abc",
+            "/api/v1/jobs/" + id + "/output?tail=-1",
+            "/api/v1/jobs/" + id + "/output?stream=both",
+            "/api/v1/jobs/" + id + "/events?after=abc")) {
+      Rest.Answer answer = rest.get(path);
+      assertThat(answer.status()).as(path).isEqualTo(400);
+      assertThat(answer.contentType()).as(path).startsWith("application/problem+json");
+    }
+    Rest.Answer longReason =
+        rest.post("/api/v1/jobs/" + id + "/cancel?reason=" + "r".repeat(1001), "");
+    assertThat(longReason.status()).isEqualTo(400);
+  }
+
+  @Test
+  void grpcRefusesAnOversizedSubmitBeforeReadingItAndAnOverLimitSpecAsInvalid() throws Exception {
+    ManagedChannel channel =
+        io.grpc.Grpc.newChannelBuilder(
+                cluster.masterGrpc(), io.grpc.InsecureChannelCredentials.create())
+            .build();
+    try {
+      MasterServiceGrpc.MasterServiceBlockingStub master =
+          MasterServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+      assertThatThrownBy(
+              () ->
+                  master.submit(
+                      SubmitRequest.newBuilder()
+                          .setSpec(
+                              TaskSpec.newBuilder()
+                                  .setCommand("cat")
+                                  .setStdin(ByteString.copyFrom(new byte[12_000_000])))
+                          .build()))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+      assertThatThrownBy(
+              () ->
+                  master.submit(
+                      SubmitRequest.newBuilder()
+                          .setSpec(
+                              TaskSpec.newBuilder()
+                                  .setCommand("cat")
+                                  .setStdin(ByteString.copyFrom(new byte[1_100_000])))
+                          .build()))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                assertThat(e.getStatus().getDescription()).contains("MAX_JOB_SPEC_BYTES");
+              });
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  /** {@code size} zero bytes, made as they are read. */
+  private static final class Zeros extends InputStream {
+    private long left;
+
+    Zeros(long size) {
+      this.left = size;
+    }
+
+    @Override
+    public int read() {
+      return left-- > 0 ? 0 : -1;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = (int) Math.min(length, left);
+      java.util.Arrays.fill(buffer, offset, offset + n, (byte) 0);
+      left -= n;
+      return n;
+    }
   }
 }

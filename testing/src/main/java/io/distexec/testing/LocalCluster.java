@@ -133,12 +133,14 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** Runs the cluster script with this cluster's settings; returns its output. */
-  public String script(String command) throws IOException, InterruptedException {
-    ProcessBuilder builder =
-        new ProcessBuilder("bash", root.resolve("scripts/local-cluster.sh").toString(), command)
-            .redirectErrorStream(true);
+  public String script(String... arguments) throws IOException, InterruptedException {
+    List<String> command = new java.util.ArrayList<>();
+    command.add("bash");
+    command.add(root.resolve("scripts/local-cluster.sh").toString());
+    command.addAll(List.of(arguments));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(env);
-    return run(builder, "local-cluster.sh " + command);
+    return run(builder, "local-cluster.sh " + String.join(" ", arguments));
   }
 
   private static String run(ProcessBuilder builder, String what)

@@ -2,6 +2,7 @@ package io.distexec.worker;
 
 import io.distexec.common.GrpcChannels;
 import io.distexec.common.GrpcEndpoint;
+import io.distexec.common.GrpcLimits;
 import io.distexec.executor.ExecutorRegistry;
 import io.distexec.worker.config.WorkerConfig;
 import io.distexec.worker.execution.TaskRunner;
@@ -71,7 +72,13 @@ public class WorkerLifecycle {
 
   void onStart(@Observes Startup startup) {
     try {
-      endpoint = GrpcEndpoint.start("worker", config.bind(), List.of(workerService));
+      endpoint =
+          GrpcEndpoint.start(
+              "worker",
+              config.bind(),
+              List.of(workerService),
+              List.of(),
+              GrpcLimits.forSpec(config.maxSpecBytes()));
     } catch (IOException e) {
       throw new UncheckedIOException(
           e.getMessage() + " (set WORKER_ADDRESS to a free host:port)", e);

@@ -34,26 +34,31 @@ final class AttemptOutcomes {
   boolean carryOut(Attempt attempt, Decision decision) {
     if (decision instanceof Decision.Start start) {
       // A job followed again after a master restart may be RUNNING already.
-      return apply(attempt, j -> j.status() == JobStatus.RUNNING ? j : j.running(start.at()));
+      return apply(attempt, j -> j.status() == JobStatus.RUNNING ? j : j.running(start.at()))
+          .isPresent();
     }
     if (decision instanceof Decision.Finish finish) {
-      return apply(attempt, j -> j.finished(finish.status(), finish.outcome(), clock.instant()));
+      return apply(attempt, j -> j.finished(finish.status(), finish.outcome(), clock.instant()))
+          .isPresent();
     }
     if (decision instanceof Decision.Retry retry) {
-      if (apply(attempt, j -> j.retried(retry.reason()))) {
-        LOG.info(() -> "job " + attempt.jobId + ": " + retry.reason());
-        retries.schedule(attempt.jobId, retry.backoff()); // the job keeps its permit meanwhile
-        return true;
-      }
-      return false;
+      Optional<Job> retried = apply(attempt, j -> j.retried(retry.reason()));
+      retried.ifPresent(
+          job -> {
+            LOG.info(() -> "job " + job.id() + ": " + retry.reason());
+            // The job keeps its permit meanwhile.
+            retries.schedule(job.id(), job.spec().type(), retry.backoff());
+          });
+      return retried.isPresent();
     }
     if (decision instanceof Decision.Requeue requeue) {
-      if (apply(attempt, Job::requeued)) {
-        LOG.info(() -> "job " + attempt.jobId + " requeued: " + requeue.reason());
-        queue.addFirst(attempt.jobId); // it keeps its place at the front
-        return true;
-      }
-      return false;
+      Optional<Job> requeued = apply(attempt, Job::requeued);
+      requeued.ifPresent(
+          job -> {
+            LOG.info(() -> "job " + job.id() + " requeued: " + requeue.reason());
+            queue.addFirst(job.id(), job.spec().type()); // it keeps its place at the front
+          });
+      return requeued.isPresent();
     }
     return true;
   }
@@ -62,7 +67,7 @@ final class AttemptOutcomes {
    * Applies a change to the job if this attempt is still its current one; a report from an older
    * attempt (or one that would move the job backwards) is refused and logged.
    */
-  private boolean apply(Attempt attempt, UnaryOperator<Job> change) {
+  private Optional<Job> apply(Attempt attempt, UnaryOperator<Job> change) {
     try {
       Optional<Job> updated =
           store.update(
@@ -84,10 +89,10 @@ final class AttemptOutcomes {
       if (updated.isPresent() && updated.get().status().isTerminal()) {
         queue.release();
       }
-      return updated.isPresent();
+      return updated;
     } catch (IllegalStateException e) {
       LOG.warning(() -> "refused report for job " + attempt.jobId + ": " + e.getMessage());
-      return false;
+      return Optional.empty();
     }
   }
 }

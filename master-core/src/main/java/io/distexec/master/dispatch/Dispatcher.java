@@ -13,7 +13,6 @@ import io.distexec.master.scheduling.Scheduler;
 import io.distexec.master.scheduling.WaitReason;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,7 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
 
-  /** How far down the queue the loop looks for a job that can run when the head cannot. */
+  /** How many recovered jobs the loop reads the type of in one turn. */
   static final int LOOKAHEAD = 64;
 
   /** The longest the loop sleeps without a signal: a safety net only, changes signal. */
@@ -50,6 +49,7 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
   private final AttemptOutcomes outcomes;
   private final Recovery recovery;
   private final AttemptHandler attempts;
+  private final QueuedJobs queuedJobs;
 
   private final Clock clock;
   private final Signal signal = new Signal();
@@ -77,6 +77,7 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
     this.retries = new RetryTimer(clock);
     this.outcomes = new AttemptOutcomes(store, queue, retries, clock);
     this.recovery = new Recovery(store, queue, outcomes, clock);
+    this.queuedJobs = new QueuedJobs(store, queue);
     this.attempts =
         new AttemptHandler(store, registry, workers, events, book, outcomes, this::wake);
     registry.addListener(this);
@@ -110,7 +111,7 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
     LOG.info("dispatcher started");
     while (running) {
       try {
-        retries.takeDue().forEach(queue::add);
+        retries.takeDue().forEach(due -> queue.add(due.jobId(), due.type()));
         recovery.expire();
         if (!dispatchNext()) {
           signal.await(retries.untilNext(LOOP_WAIT));
@@ -119,36 +120,48 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
         Thread.currentThread().interrupt();
         break;
       } catch (RuntimeException e) {
-        LOG.log(Level.SEVERE, "dispatch failed; continuing", e);
+        LOG.log(Level.SEVERE, "dispatch failed; trying again shortly", e);
+        try {
+          signal.await(LOOP_WAIT); // a store that is down is not hammered
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          break;
+        }
       }
     }
     LOG.info("dispatcher stopped");
   }
 
-  /** Dispatches one job if one can run now; false when nothing could be done. */
+  /**
+   * Dispatches one job if one can run now; false when nothing could be done. Looks at the head of
+   * each type's lane, oldest first, and skips a lane whose type no worker can take now without
+   * reading its jobs: jobs that cannot be placed never hold up those that can.
+   */
   boolean dispatchNext() {
     List<WorkerNode> snapshot = registry.snapshot();
     Map<String, Integer> load = book.inFlight();
     if (!scheduler.anyFreeSlot(snapshot, load)) {
-      // Every worker is full: nothing can be placed, so do not read queued jobs from the store
-      // (under
-      // load this was up to LOOKAHEAD reads for every submit and every task end).
+      // Every worker is full: nothing can be placed, so do not read queued jobs from the store.
       return false;
     }
-    for (String jobId : queue.head(LOOKAHEAD)) {
-      Optional<Job> job = store.find(jobId);
+    for (JobQueue.Head head : queue.heads()) {
+      if (head.type().equals(JobQueue.UNKNOWN_TYPE)) {
+        return queuedJobs.learnTypes(LOOKAHEAD);
+      }
+      Placement placement = scheduler.place(head.type(), snapshot, load);
+      if (!placement.placed()) {
+        continue;
+      }
+      Optional<Job> job = queuedJobs.read(head.jobId());
       if (job.isEmpty() || job.get().status() != JobStatus.QUEUED) {
-        queue.remove(jobId); // cancelled or finished meanwhile
+        queue.remove(head.jobId()); // cancelled or finished meanwhile
         return true;
       }
-      Placement placement = scheduler.place(job.get().spec().type(), snapshot, load);
-      if (placement.placed() && queue.remove(jobId)) {
-        String chosen = placement.workerId().orElseThrow();
-        send(
-            job.get(),
-            snapshot.stream().filter(w -> w.id().equals(chosen)).findFirst().orElseThrow());
-        return true;
-      }
+      String chosen = placement.workerId().orElseThrow();
+      send(
+          job.get(),
+          snapshot.stream().filter(w -> w.id().equals(chosen)).findFirst().orElseThrow());
+      return true;
     }
     return false;
   }
@@ -160,8 +173,12 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
     } catch (IllegalStateException e) {
       LOG.fine(
           () -> "job " + queued.id() + " changed before dispatch (cancelled?): " + e.getMessage());
+      queue.remove(queued.id());
       return;
     }
+    // Only now that DISPATCHED is committed does the job leave the queue: if the store refused the
+    // write, the job is still queued and is tried again.
+    queue.remove(job.id());
     Attempt attempt = new Attempt(job.id(), worker.id(), job.attempt());
     book.open(attempt);
     LOG.fine(
@@ -218,13 +235,17 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
     if (job.status() != JobStatus.QUEUED) {
       return Optional.empty();
     }
-    Optional<Instant> due = retries.dueAt(job.id());
-    if (due.isPresent()) {
-      return Optional.of(WaitReason.backoff(job.outcome().error(), due.get(), clock.instant()));
-    }
-    List<WorkerNode> snapshot = registry.snapshot();
     return Optional.of(
-        WaitReason.explain(job.spec().type(), snapshot, book.inFlight(), queue.position(job.id())));
+        retries
+            .dueAt(job.id())
+            .map(due -> WaitReason.backoff(job.outcome().error(), due, clock.instant()))
+            .orElseGet(
+                () ->
+                    WaitReason.explain(
+                        job.spec().type(),
+                        registry.snapshot(),
+                        book.inFlight(),
+                        queue.position(job.id()))));
   }
 
   @Override

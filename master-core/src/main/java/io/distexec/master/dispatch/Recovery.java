@@ -49,7 +49,7 @@ final class Recovery {
         job -> {
           queue.admitRecovered();
           if (job.status() == JobStatus.QUEUED) {
-            queue.add(job.id());
+            queue.add(job.id(), JobQueue.UNKNOWN_TYPE); // its type is read when it comes up
             counts[0]++;
           } else {
             orphans

@@ -14,7 +14,8 @@ import java.util.PriorityQueue;
  */
 final class RetryTimer {
 
-  private record Due(Instant at, String jobId) {}
+  /** A job whose backoff ends {@code at}; it goes back to the lane of its {@code type}. */
+  record Due(Instant at, String jobId, String type) {}
 
   private final Clock clock;
   private final PriorityQueue<Due> waiting =
@@ -24,16 +25,16 @@ final class RetryTimer {
     this.clock = clock;
   }
 
-  synchronized void schedule(String jobId, Duration backoff) {
-    waiting.add(new Due(clock.instant().plus(backoff), jobId));
+  synchronized void schedule(String jobId, String type, Duration backoff) {
+    waiting.add(new Due(clock.instant().plus(backoff), jobId, type));
   }
 
   /** The jobs whose backoff has passed, in order; they are removed. */
-  synchronized List<String> takeDue() {
+  synchronized List<Due> takeDue() {
     Instant now = clock.instant();
-    List<String> due = new ArrayList<>();
+    List<Due> due = new ArrayList<>();
     while (!waiting.isEmpty() && !waiting.peek().at().isAfter(now)) {
-      due.add(waiting.poll().jobId());
+      due.add(waiting.poll());
     }
     return due;
   }

@@ -44,7 +44,12 @@ public abstract class ForwardingJobStore implements JobStore {
   }
 
   @Override
-  public void forEachUnfinished(Consumer<Job> action) {
+  public boolean failUnreadable(String id, String reason) {
+    return delegate.failUnreadable(id, reason);
+  }
+
+  @Override
+  public void forEachUnfinished(Consumer<UnfinishedJob> action) {
     delegate.forEachUnfinished(action);
   }
 

@@ -128,18 +128,34 @@ public final class InMemoryJobStore implements JobStore {
       if (page.size() == query.limit()) {
         return new Page(page, Long.toString(last));
       }
-      page.add(job);
+      page.add(job.withoutOutput());
       last = entry.getKey();
     }
     return new Page(page, null);
   }
 
   @Override
-  public void forEachUnfinished(Consumer<Job> action) {
+  public boolean failUnreadable(String id, String reason) {
+    // Nothing in memory is unreadable; a job that is there is ended like any other.
+    boolean[] ended = new boolean[1];
+    update(
+        id,
+        j -> {
+          if (j.status().isTerminal()) {
+            return j;
+          }
+          ended[0] = true;
+          return j.finished(JobStatus.FAILED, JobOutcome.error(reason), clock.instant());
+        });
+    return ended[0];
+  }
+
+  @Override
+  public void forEachUnfinished(Consumer<UnfinishedJob> action) {
     for (String id : order.values()) {
       Job job = jobs.get(id);
       if (job != null && !job.status().isTerminal()) {
-        action.accept(job);
+        action.accept(UnfinishedJob.of(job));
       }
     }
   }

@@ -89,6 +89,21 @@ public record Job(
     return new Job(id, spec, retry, next, worker, nextAttempt, createdAt, started, finished, out);
   }
 
+  /** The job as a listing shows it: its outcome without the kept output. */
+  public Job withoutOutput() {
+    return new Job(
+        id,
+        spec,
+        retry,
+        status,
+        workerId,
+        attempt,
+        createdAt,
+        startedAt,
+        finishedAt,
+        outcome.withoutOutput());
+  }
+
   public OptionalInt exitCode() {
     return outcome.exitCode();
   }

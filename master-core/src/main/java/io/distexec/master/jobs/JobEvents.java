@@ -13,6 +13,8 @@ import java.util.OptionalInt;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -73,7 +75,27 @@ public final class JobEvents {
     boolean ended;
   }
 
+  /** Clients following one job at once; more are refused (429 / RESOURCE_EXHAUSTED). */
+  public static final int MAX_WATCHERS_PER_JOB = 32;
+
+  /** Clients following any job at once. */
+  public static final int MAX_WATCHERS = 256;
+
+  /** Output bytes kept in memory for ended jobs (for watchers that resume right after). */
+  static final long MAX_ENDED_BYTES = 64L * 1024 * 1024;
+
+  /** A job or the master has as many watchers as it takes. */
+  public static final class TooManyWatchersException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TooManyWatchersException(String message) {
+      super(message);
+    }
+  }
+
   private final Map<String, Log> logs = new ConcurrentHashMap<>();
+  private final AtomicInteger watching = new AtomicInteger();
+  private final AtomicLong endedBytes = new AtomicLong();
   private final int capBytes;
   private final Clock clock;
   private final JobStore records;
@@ -96,7 +118,19 @@ public final class JobEvents {
   }
 
   private Log log(String jobId) {
-    return logs.computeIfAbsent(jobId, id -> rebuild(id).orElseGet(Log::new));
+    boolean[] rebuiltEnded = new boolean[1];
+    Log log =
+        logs.computeIfAbsent(
+            jobId,
+            id -> {
+              Log rebuilt = rebuild(id).orElseGet(Log::new);
+              rebuiltEnded[0] = rebuilt.ended;
+              return rebuilt;
+            });
+    if (rebuiltEnded[0]) {
+      retire(jobId, log); // a log rebuilt for a watcher of an ended job goes like any ended log
+    }
+    return log;
   }
 
   /** A log from the store's record of the job; empty when the store does not know it (yet). */
@@ -154,7 +188,10 @@ public final class JobEvents {
           return log;
         });
     if (job.status().isTerminal()) {
-      retire(job.id());
+      Log log = logs.get(job.id());
+      if (log != null) {
+        retire(job.id(), log);
+      }
     }
   }
 
@@ -182,6 +219,7 @@ public final class JobEvents {
       if (job.status().isTerminal()) {
         log.ended = true;
         log.watchers.forEach(JobEvents::end);
+        watching.addAndGet(-log.watchers.size());
         log.watchers.clear();
       }
     }
@@ -190,23 +228,35 @@ public final class JobEvents {
   /** How long the log of an ended job stays in memory (for watchers that resume right after). */
   static final Duration RETAIN_ENDED = Duration.ofMinutes(1);
 
-  private record Retired(String jobId, Instant at) {}
+  private record Retired(String jobId, Instant at, long bytes) {}
 
   private final Queue<Retired> retired = new ConcurrentLinkedQueue<>();
 
-  private void retire(String jobId) {
+  /**
+   * An ended job's log stays for {@link #RETAIN_ENDED}, while the ended logs together hold at most
+   * {@link #MAX_ENDED_BYTES}; the oldest go first. A later watcher gets it rebuilt from the store.
+   */
+  private void retire(String jobId, Log log) {
+    long bytes;
+    synchronized (log) {
+      bytes = log.storedBytes[0] + log.storedBytes[1];
+    }
     Instant now = clock.instant();
-    retired.add(new Retired(jobId, now));
+    retired.add(new Retired(jobId, now, bytes));
+    endedBytes.addAndGet(bytes);
     Instant cutoff = now.minus(RETAIN_ENDED);
     for (Retired head = retired.peek();
-        head != null && head.at().isBefore(cutoff);
+        head != null && (head.at().isBefore(cutoff) || endedBytes.get() > MAX_ENDED_BYTES);
         head = retired.peek()) {
-      retired.poll();
+      if (!retired.remove(head)) {
+        continue; // another thread took it
+      }
+      endedBytes.addAndGet(-head.bytes());
       logs.computeIfPresent(
           head.jobId(),
-          (id, log) -> {
-            synchronized (log) {
-              return log.ended && log.watchers.isEmpty() ? null : log;
+          (id, ended) -> {
+            synchronized (ended) {
+              return ended.ended && ended.watchers.isEmpty() ? null : ended;
             }
           });
     }
@@ -248,11 +298,22 @@ public final class JobEvents {
         end(watcher);
         return () -> {};
       }
+      if (log.watchers.size() >= MAX_WATCHERS_PER_JOB) {
+        throw new TooManyWatchersException(
+            "job " + jobId + " has " + MAX_WATCHERS_PER_JOB + " watchers already; try again later");
+      }
+      if (watching.incrementAndGet() > MAX_WATCHERS) {
+        watching.decrementAndGet();
+        throw new TooManyWatchersException(
+            "the master has " + MAX_WATCHERS + " watchers already; try again later");
+      }
       log.watchers.add(watcher);
     }
     return () -> {
       synchronized (log) {
-        log.watchers.remove(watcher);
+        if (log.watchers.remove(watcher)) {
+          watching.decrementAndGet();
+        }
       }
     };
   }

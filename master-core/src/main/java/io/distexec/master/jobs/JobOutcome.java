@@ -43,6 +43,22 @@ public record JobOutcome(
     wallTimeMillis = wallTimeMillis == null ? OptionalLong.empty() : wallTimeMillis;
   }
 
+  /** The same outcome without the kept output (listings); the byte counts stay. */
+  public JobOutcome withoutOutput() {
+    return new JobOutcome(
+        exitCode,
+        null,
+        null,
+        truncated,
+        error,
+        stdoutBytes,
+        stderrBytes,
+        cpuTimeMillis,
+        peakRssBytes,
+        processesKilled,
+        wallTimeMillis);
+  }
+
   /** No process result, only a reason (lost, refused, cancelled while queued). */
   public static JobOutcome error(String error) {
     return new JobOutcome(OptionalInt.empty(), null, null, false, error, 0, 0, null, null, 0, null);

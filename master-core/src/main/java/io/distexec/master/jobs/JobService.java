@@ -73,6 +73,11 @@ public final class JobService {
     this.waiting = waiting;
   }
 
+  /** The bounds on every part of a job. */
+  public JobLimits limits() {
+    return validator.limits();
+  }
+
   /** Why a queued job waits, in words for its user; empty for a job that does not wait. */
   public Optional<String> waiting(Job job) {
     return waiting.apply(job);
@@ -104,9 +109,18 @@ public final class JobService {
    * @throws QueueFullException when MAX_CONCURRENT_JOBS jobs are unfinished
    * @throws IdempotencyConflictException when the key was used for a different request
    */
-  public Submitted submit(JobSpec spec, RetryPolicy retry, String idempotencyKey)
+  public Submitted submit(JobSpec asked, RetryPolicy retry, String idempotencyKey)
       throws InvalidJobException, QueueFullException, IdempotencyConflictException {
-    validator.validate(spec, retry);
+    if (idempotencyKey != null && idempotencyKey.length() > JobLimits.MAX_IDEMPOTENCY_KEY_CHARS) {
+      throw InvalidJobException.of(
+          "Idempotency-Key",
+          "must be at most "
+              + JobLimits.MAX_IDEMPOTENCY_KEY_CHARS
+              + " characters, got "
+              + idempotencyKey.length());
+    }
+    validator.validate(asked, retry);
+    JobSpec spec = validator.limits().withDefaultTimeout(asked);
     IdempotencyKey key =
         idempotencyKey == null || idempotencyKey.isBlank()
             ? null
@@ -127,7 +141,7 @@ public final class JobService {
       queue.release(); // a repeat: nothing new was accepted
       return new Submitted(stored, true);
     }
-    queue.add(job.id());
+    queue.add(job.id(), spec.type());
     LOG.fine(() -> "accepted job " + job.id() + " " + spec);
     onQueued.run();
     return new Submitted(job, false);

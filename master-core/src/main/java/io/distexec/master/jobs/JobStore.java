@@ -43,6 +43,14 @@ public interface JobStore extends AutoCloseable {
    */
   Optional<Job> update(String id, UnaryOperator<Job> change);
 
+  /**
+   * Ends a job whose stored content cannot be read FAILED with {@code reason}, without reading it;
+   * does nothing to a job that has ended.
+   *
+   * @return whether this call ended it
+   */
+  boolean failUnreadable(String id, String reason);
+
   /** The job's state changes, oldest first; empty for an unknown job. */
   List<Transition> history(String id);
 
@@ -53,8 +61,11 @@ public interface JobStore extends AutoCloseable {
    */
   Page list(JobQuery query);
 
-  /** Calls {@code action} with every job that has not reached a terminal state, oldest first. */
-  void forEachUnfinished(Consumer<Job> action);
+  /**
+   * Calls {@code action} with every job that has not reached a terminal state, oldest first: only
+   * the fields recovery needs, so that no stored row, however large, is read whole.
+   */
+  void forEachUnfinished(Consumer<UnfinishedJob> action);
 
   /**
    * Removes jobs that reached a terminal state before {@code cutoff}, with their history and keys.

@@ -17,19 +17,30 @@ import java.util.function.Supplier;
  */
 public final class JobValidator {
 
-  /** Longest timeout accepted: a week. */
-  public static final long MAX_TIMEOUT_SECONDS = Duration.ofDays(7).toSeconds();
-
   private final CommandExecutor commandRules;
   private final Supplier<Set<String>> knownTypes;
+  private final JobLimits limits;
 
   /**
    * @param knownTypes the executor types registered workers have now
    */
   public JobValidator(Supplier<Set<String>> knownTypes) {
+    this(knownTypes, JobLimits.DEFAULTS);
+  }
+
+  /**
+   * @param knownTypes the executor types registered workers have now
+   * @param limits the bounds on every part of a job
+   */
+  public JobValidator(Supplier<Set<String>> knownTypes, JobLimits limits) {
     // Used only for validate(), which starts nothing.
     this.commandRules = new CommandExecutor(CommandExecutor.Settings.defaults(), Runnable::run);
     this.knownTypes = knownTypes;
+    this.limits = limits;
+  }
+
+  public JobLimits limits() {
+    return limits;
   }
 
   public void validate(JobSpec spec) throws InvalidJobException {
@@ -38,6 +49,11 @@ public final class JobValidator {
 
   public void validate(JobSpec spec, RetryPolicy retry) throws InvalidJobException {
     List<Violation> violations = new ArrayList<>();
+    checkSizes(spec, violations);
+    if (!violations.isEmpty()) {
+      // A spec over its bounds is not looked at any further: the checks below walk every part.
+      throw new InvalidJobException(violations);
+    }
     if (retry.maxAttempts() < 1 || retry.maxAttempts() > RetryPolicy.MAX_ATTEMPTS) {
       violations.add(new Violation("maxAttempts", "must be from 1 to " + RetryPolicy.MAX_ATTEMPTS));
     }
@@ -47,11 +63,18 @@ public final class JobValidator {
             new Violation("retryOnExitCodes", "must hold exit codes from 1 to 255, got " + code));
       }
     }
+    long maxTimeout = limits.maxTimeout().toSeconds();
     if (spec.timeoutSeconds() < 0) {
-      violations.add(new Violation("timeoutSeconds", "must not be negative; use 0 for no timeout"));
-    } else if (spec.timeoutSeconds() > MAX_TIMEOUT_SECONDS) {
       violations.add(
-          new Violation("timeoutSeconds", "must be at most " + MAX_TIMEOUT_SECONDS + " (7 days)"));
+          new Violation("timeoutSeconds", "must not be negative; leave it out for the default"));
+    } else if (maxTimeout > 0 && spec.timeoutSeconds() > maxTimeout) {
+      violations.add(
+          new Violation(
+              "timeoutSeconds",
+              "must be at most "
+                  + maxTimeout
+                  + " (MAX_TIMEOUT_SECONDS), got "
+                  + spec.timeoutSeconds()));
     }
     if (spec.workdir() != null && !spec.workdir().startsWith("/")) {
       violations.add(
@@ -88,6 +111,45 @@ public final class JobValidator {
     }
     if (!violations.isEmpty()) {
       throw new InvalidJobException(violations);
+    }
+  }
+
+  private void checkSizes(JobSpec spec, List<Violation> violations) {
+    long size = JobLimits.sizeOf(spec);
+    if (size > limits.maxSpecBytes()) {
+      violations.add(
+          new Violation(
+              "spec",
+              "the job is "
+                  + size
+                  + " bytes (command, args, env, workdir, stdin, attributes); at most "
+                  + limits.maxSpecBytes()
+                  + " (MAX_JOB_SPEC_BYTES): pass large input as a file the worker can read"));
+    }
+    count(violations, "args", spec.args().size(), JobLimits.MAX_ARGS, "arguments");
+    count(violations, "env", spec.env().size(), JobLimits.MAX_ENV, "variables");
+    count(violations, "attributes", spec.attributes().size(), JobLimits.MAX_ATTRIBUTES, "entries");
+    longName(violations, "type", spec.type());
+    spec.env().keySet().forEach(name -> longName(violations, "env", name));
+    spec.attributes().keySet().forEach(name -> longName(violations, "attributes", name));
+  }
+
+  private static void count(
+      List<Violation> violations, String field, int count, int max, String what) {
+    if (count > max) {
+      violations.add(new Violation(field, "has " + count + " " + what + "; at most " + max));
+    }
+  }
+
+  private static void longName(List<Violation> violations, String field, String name) {
+    if (name.length() > JobLimits.MAX_NAME_CHARS) {
+      violations.add(
+          new Violation(
+              field,
+              "names at most "
+                  + JobLimits.MAX_NAME_CHARS
+                  + " characters long are allowed, got one of "
+                  + name.length()));
     }
   }
 }

@@ -1,22 +1,62 @@
 package io.distexec.master.scheduling;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The jobs waiting for a worker, in arrival order, and the bound on unfinished jobs ({@code
- * MAX_CONCURRENT_JOBS}): a job holds one permit from admission until it ends, whether it waits here
- * or runs. When no permit is left, submits are refused instead of accepted and dropped.
+ * The jobs waiting for a worker, and the bound on unfinished jobs ({@code MAX_CONCURRENT_JOBS}): a
+ * job holds one permit from admission until it ends, whether it waits here or runs. When no permit
+ * is left, submits are refused instead of accepted and dropped.
+ *
+ * <p>Jobs wait in one lane per executor type, in arrival order within a lane; the dispatcher takes
+ * the oldest head among the lanes a worker can serve now, so jobs that cannot be placed (their only
+ * worker drains, no worker has their executor) never hold up jobs of another type behind them. Jobs
+ * recovered at start wait in a lane of their own until the dispatcher has read their type.
  */
 public final class JobQueue {
 
+  /** A lane's key for recovered jobs whose type is not known yet. */
+  public static final String UNKNOWN_TYPE = "";
+
+  /** A waiting job: its place in arrival order, and its id. */
+  private record Entry(long seq, String jobId) {}
+
+  /** One type's waiting jobs: requeued and recovered ones in front of new arrivals. */
+  private static final class Lane {
+    final Deque<Entry> front = new ArrayDeque<>();
+    final Deque<Entry> back = new ArrayDeque<>();
+
+    Entry head() {
+      return front.isEmpty() ? back.peekFirst() : front.peekFirst();
+    }
+
+    boolean remove(String jobId) {
+      return front.removeIf(e -> e.jobId().equals(jobId))
+          || back.removeIf(e -> e.jobId().equals(jobId));
+    }
+
+    int size() {
+      return front.size() + back.size();
+    }
+  }
+
+  /** A lane as the dispatcher sees it: its type and the job at its head. */
+  public record Head(String type, String jobId) {}
+
   private final int capacity;
   private final Semaphore permits;
-  private final Deque<String> waiting = new ArrayDeque<>();
+  private final Map<String, Lane> lanes = new LinkedHashMap<>();
+  private long nextSeq;
+  private long nextFrontSeq = -1;
+  private int waiting;
 
   /** Permits taken beyond the capacity by jobs recovered at start; paid back first as jobs end. */
   private final AtomicInteger overdraft = new AtomicInteger();
@@ -51,38 +91,95 @@ public final class JobQueue {
     }
   }
 
-  public synchronized void add(String jobId) {
-    waiting.addLast(jobId);
+  /** A job joins the end of its type's lane ({@link #UNKNOWN_TYPE} when not known yet). */
+  public synchronized void add(String jobId, String type) {
+    lane(type).back.addLast(new Entry(nextSeq++, jobId));
+    waiting++;
   }
 
-  /** Puts back a job that a worker refused before starting it; it keeps its place at the front. */
-  public synchronized void addFirst(String jobId) {
-    waiting.addFirst(jobId);
+  /** Puts back a job that a worker refused before starting it: first in its lane. */
+  public synchronized void addFirst(String jobId, String type) {
+    lane(type).front.addFirst(new Entry(nextFrontSeq--, jobId));
+    waiting++;
   }
 
-  /** The first {@code n} waiting jobs, in order. */
-  public synchronized List<String> head(int n) {
-    return waiting.stream().limit(n).toList();
-  }
-
-  /** How many jobs wait ahead of this one (0 = next), or empty when it is not in the queue. */
-  public synchronized OptionalInt position(String jobId) {
-    int i = 0;
-    for (String id : waiting) {
-      if (id.equals(jobId)) {
-        return OptionalInt.of(i);
+  /**
+   * A recovered job's type is now known: it moves from the unknown lane to its type's lane, ahead
+   * of every job that arrived since the start and in its old order among the recovered ones.
+   */
+  public synchronized void typeOf(String jobId, String type) {
+    Lane unknown = lanes.get(UNKNOWN_TYPE);
+    if (unknown == null) {
+      return;
+    }
+    for (Entry e : unknown.back) {
+      if (e.jobId().equals(jobId)) {
+        unknown.back.remove(e);
+        dropIfEmpty(UNKNOWN_TYPE, unknown);
+        lane(type).front.addLast(e);
+        return;
       }
-      i++;
+    }
+  }
+
+  /** Each lane's head, oldest first. */
+  public synchronized List<Head> heads() {
+    List<Map.Entry<String, Entry>> heads = new ArrayList<>();
+    lanes.forEach((type, lane) -> heads.add(Map.entry(type, lane.head())));
+    heads.sort(Comparator.comparingLong(h -> h.getValue().seq()));
+    return heads.stream().map(h -> new Head(h.getKey(), h.getValue().jobId())).toList();
+  }
+
+  /** The first {@code n} jobs of a lane, in order. */
+  public synchronized List<String> lane(String type, int n) {
+    Lane lane = lanes.get(type);
+    if (lane == null) {
+      return List.of();
+    }
+    List<String> ids = new ArrayList<>(Math.min(n, lane.size()));
+    for (Deque<Entry> part : List.of(lane.front, lane.back)) {
+      for (Entry e : part) {
+        if (ids.size() == n) {
+          return ids;
+        }
+        ids.add(e.jobId());
+      }
+    }
+    return ids;
+  }
+
+  public synchronized boolean remove(String jobId) {
+    for (Map.Entry<String, Lane> lane : lanes.entrySet()) {
+      if (lane.getValue().remove(jobId)) {
+        waiting--;
+        dropIfEmpty(lane.getKey(), lane.getValue());
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * How many jobs of its lane wait ahead of this one (0 = next), or empty when it is not in the
+   * queue.
+   */
+  public synchronized OptionalInt position(String jobId) {
+    for (Lane lane : lanes.values()) {
+      int i = 0;
+      for (Deque<Entry> part : List.of(lane.front, lane.back)) {
+        for (Entry e : part) {
+          if (e.jobId().equals(jobId)) {
+            return OptionalInt.of(i);
+          }
+          i++;
+        }
+      }
     }
     return OptionalInt.empty();
   }
 
-  public synchronized boolean remove(String jobId) {
-    return waiting.remove(jobId);
-  }
-
   public synchronized int waiting() {
-    return waiting.size();
+    return waiting;
   }
 
   public int capacity() {
@@ -92,5 +189,15 @@ public final class JobQueue {
   /** Jobs admitted and not yet ended. */
   public int unfinished() {
     return capacity - permits.availablePermits() + overdraft.get();
+  }
+
+  private Lane lane(String type) {
+    return lanes.computeIfAbsent(type == null ? UNKNOWN_TYPE : type, t -> new Lane());
+  }
+
+  private void dropIfEmpty(String type, Lane lane) {
+    if (lane.size() == 0) {
+      lanes.remove(type);
+    }
   }
 }

@@ -21,6 +21,7 @@ import io.distexec.master.registry.Registration;
 import io.distexec.master.scheduling.JobQueue;
 import io.distexec.master.scheduling.Scheduler;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -38,7 +39,7 @@ class DispatcherTest {
   private final JobEvents events = new JobEvents(1024, clock);
   private final PublishingJobStore store =
       new PublishingJobStore(new InMemoryJobStore(clock), events);
-  private final JobQueue queue = new JobQueue(100);
+  private final JobQueue queue = new JobQueue(200);
   private final NodeRegistry registry = new NodeRegistry(clock, Duration.ofSeconds(15));
   private final ScriptedWorkerPort workers = new ScriptedWorkerPort();
   private final Dispatcher dispatcher =
@@ -54,7 +55,7 @@ class DispatcherTest {
       new JobService(
           store,
           queue,
-          new JobValidator(() -> Set.of("command")),
+          new JobValidator(() -> Set.of("command", "gpu")),
           dispatcher::wake,
           dispatcher::cancel,
           events,
@@ -139,6 +140,25 @@ class DispatcherTest {
     assertThat(jobs.waiting(store.find(job.id()).orElseThrow()))
         .hasValue(
             "attempt 1 lost: lost contact with worker w1: UNAVAILABLE (connection reset); next attempt in 1 s");
+  }
+
+  @Test
+  void aHundredJobsNoWorkerCanTakeDoNotHoldUpOneThatCanRun() throws Exception {
+    registry.register(new Registration("w-gpu", "addr-gpu", "", 1, Set.of("gpu"), Map.of()));
+    registry.drain("w-gpu"); // its jobs stay queued: nobody can take them
+    register("w1", 1);
+    List<String> stuck = new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      stuck.add(
+          jobs.submit(new JobSpec("gpu", "train", null, null, null, null, 0, null, false)).id());
+    }
+    Job runnable = jobs.submit(JobSpec.command("echo", "my turn"));
+    dispatcher.start(loop);
+
+    assertThat(awaitSent(1).request().jobId()).isEqualTo(runnable.id());
+    assertNothingMoreSentThan(1);
+    assertThat(jobs.waiting(store.find(stuck.get(0)).orElseThrow()))
+        .hasValue("w-gpu draining; 1 worker(s) without executor 'gpu'");
   }
 
   @Test

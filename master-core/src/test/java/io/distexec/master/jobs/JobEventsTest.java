@@ -1,9 +1,11 @@
 package io.distexec.master.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.distexec.executor.StdStream;
 import io.distexec.master.MutableClock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -132,5 +134,34 @@ class JobEventsTest {
     assertThat(watcher.sequences).containsExactly(1L, 2L, 3L, 4L, 5L);
     assertThat(watcher.stdout).hasToString("hi");
     assertThat(watcher.ended).isTrue();
+  }
+
+  @Test
+  void refusesMoreWatchersOfOneJobThanItTakesAndCountsThoseThatLeave() {
+    JobEvents events = new JobEvents(1024, new MutableClock());
+    Job job = Job.queued("j", JobSpec.command("true"), Instant.EPOCH);
+    events.state(job);
+    List<Runnable> unsubscribe = new java.util.ArrayList<>();
+    for (int i = 0; i < JobEvents.MAX_WATCHERS_PER_JOB; i++) {
+      unsubscribe.add(events.watch("j", 0, new Collecting()));
+    }
+    assertThatThrownBy(() -> events.watch("j", 0, new Collecting()))
+        .isInstanceOf(JobEvents.TooManyWatchersException.class)
+        .hasMessage("job j has 32 watchers already; try again later");
+    unsubscribe.get(0).run();
+    assertThat(events.watch("j", 0, new Collecting())).isNotNull();
+  }
+
+  /** A watcher that only counts. */
+  private static final class Collecting implements JobEvents.Watcher {
+    int events;
+
+    @Override
+    public void event(JobEvents.Event event) {
+      events++;
+    }
+
+    @Override
+    public void end() {}
   }
 }

@@ -35,7 +35,7 @@ class JobServiceTest {
     Job job = service.submit(JobSpec.command("echo", "hello", "world"));
     assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
     assertThat(store.find(job.id())).contains(job);
-    assertThat(queue.head(10)).containsExactly(job.id());
+    assertThat(queue.lane("command", 10)).containsExactly(job.id());
     assertThat(wakeUps).hasValue(1);
   }
 
@@ -177,6 +177,15 @@ class JobServiceTest {
     // The key is free again.
     assertThat(service.submit(JobSpec.command("other"), RetryPolicy.NONE, "old-key").replayed())
         .isFalse();
+  }
+
+  @Test
+  void refusesAnOverlongIdempotencyKeyAsBadInput() {
+    assertThatThrownBy(
+            () -> service.submit(JobSpec.command("true"), RetryPolicy.NONE, "k".repeat(256)))
+        .isInstanceOf(InvalidJobException.class)
+        .hasMessage("Idempotency-Key: must be at most 255 characters, got 256");
+    assertThat(queue.unfinished()).isZero();
   }
 
   @Test

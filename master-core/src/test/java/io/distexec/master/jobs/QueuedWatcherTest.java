@@ -90,4 +90,22 @@ class QueuedWatcherTest {
     assertThat(watcher.sent).hasSize(QueuedWatcher.MAX_QUEUED);
     assertThat(watcher.finished).isEqualTo("ended after " + QueuedWatcher.MAX_QUEUED);
   }
+
+  @Test
+  void dropsAClientThatFallsTooManyBytesBehindAndGivesTheBytesBack() {
+    Recorder watcher = new Recorder();
+    watcher.ready = false;
+    long before = QueuedWatcher.totalQueuedBytes();
+    byte[] chunk = new byte[1024 * 1024];
+    for (int i = 1; i <= 8; i++) {
+      watcher.event(new JobEvents.OutputEvent(i, Instant.EPOCH, StdStream.STDOUT, chunk, 0));
+    }
+    assertThat(QueuedWatcher.totalQueuedBytes() - before).isGreaterThan(8L * 1024 * 1024);
+    watcher.event(new JobEvents.OutputEvent(9, Instant.EPOCH, StdStream.STDOUT, chunk, 0));
+    watcher.event(new JobEvents.OutputEvent(10, Instant.EPOCH, StdStream.STDOUT, chunk, 0));
+    assertThat(QueuedWatcher.totalQueuedBytes()).isEqualTo(before); // 10 MiB > 9 MiB: dropped
+    watcher.resume();
+    assertThat(watcher.sent).isEmpty();
+    assertThat(watcher.finished).isEqualTo("overflowed after 0");
+  }
 }

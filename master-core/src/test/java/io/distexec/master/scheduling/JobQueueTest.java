@@ -21,14 +21,43 @@ class JobQueueTest {
   @Test
   void keepsArrivalOrderAndPutsRefusedJobsBackInFront() {
     JobQueue queue = new JobQueue(10);
-    queue.add("a");
-    queue.add("b");
-    queue.add("c");
+    queue.add("a", "command");
+    queue.add("b", "command");
+    queue.add("c", "command");
     assertThat(queue.remove("a")).isTrue();
-    queue.addFirst("a");
-    assertThat(queue.head(2)).containsExactly("a", "b");
+    queue.addFirst("a", "command");
+    assertThat(queue.lane("command", 2)).containsExactly("a", "b");
     assertThat(queue.remove("b")).isTrue();
-    assertThat(queue.head(10)).containsExactly("a", "c");
+    assertThat(queue.lane("command", 10)).containsExactly("a", "c");
+    assertThat(queue.position("c")).hasValue(1);
+    assertThat(queue.waiting()).isEqualTo(2);
+  }
+
+  @Test
+  void keepsALanePerTypeAndOffersTheirHeadsOldestFirst() {
+    JobQueue queue = new JobQueue(200);
+    for (int i = 0; i < 100; i++) {
+      queue.add("gpu-" + i, "gpu");
+    }
+    queue.add("cmd", "command");
+    assertThat(queue.heads())
+        .containsExactly(new JobQueue.Head("gpu", "gpu-0"), new JobQueue.Head("command", "cmd"));
+    assertThat(queue.position("cmd")).hasValue(0);
+    assertThat(queue.remove("cmd")).isTrue();
+    assertThat(queue.heads()).containsExactly(new JobQueue.Head("gpu", "gpu-0"));
+  }
+
+  @Test
+  void movesRecoveredJobsToTheirLaneAheadOfNewArrivalsInTheirOldOrder() {
+    JobQueue queue = new JobQueue(10);
+    queue.add("old-1", JobQueue.UNKNOWN_TYPE);
+    queue.add("old-2", JobQueue.UNKNOWN_TYPE);
+    queue.add("new", "command");
+    queue.typeOf("old-1", "command");
+    queue.typeOf("old-2", "command");
+    assertThat(queue.lane("command", 10)).containsExactly("old-1", "old-2", "new");
+    assertThat(queue.lane(JobQueue.UNKNOWN_TYPE, 10)).isEmpty();
+    assertThat(queue.waiting()).isEqualTo(3);
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.distexec.master.jobs.InvalidJobException;
 import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobAlreadyEndedException;
 import io.distexec.master.jobs.JobEvents;
+import io.distexec.master.jobs.JobLimits;
 import io.distexec.master.jobs.JobNotFoundException;
 import io.distexec.master.jobs.JobQuery;
 import io.distexec.master.jobs.JobService;
@@ -33,11 +34,13 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -135,7 +138,8 @@ public class JobResource {
       responseCode = "429",
       description = "MAX_CONCURRENT_JOBS jobs are unfinished; retry after Retry-After")
   public Response submit(
-      String body,
+      InputStream body,
+      @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
       @HeaderParam("Prefer") String prefer,
       @Parameter(
               description =
@@ -147,8 +151,14 @@ public class JobResource {
           InvalidJobException,
           QueueFullException,
           JobNotFoundException,
-          IdempotencyConflictException {
-    JobRequestReader.Submission submission = JobRequestReader.read(body);
+          IdempotencyConflictException,
+          PayloadTooLargeException,
+          IOException {
+    byte[] bytes =
+        BoundedBody.read(
+            body, contentLength, jobs.limits().maxBodyBytes(), "twice MAX_JOB_SPEC_BYTES");
+    JobRequestReader.Submission submission =
+        JobRequestReader.read(new String(bytes, StandardCharsets.UTF_8));
     JobService.Submitted submitted =
         jobs.submit(submission.spec(), submission.retry(), idempotencyKey);
     Job job = submitted.job();
@@ -214,7 +224,7 @@ public class JobResource {
                   parseLimit(limit),
                   blankToNull(cursor)));
       return new JobPageView(
-          page.jobs().stream().map(j -> JobView.of(j, jobs.waiting(j))).toList(),
+          page.jobs().stream().map(j -> JobView.summary(j, jobs.waiting(j))).toList(),
           page.nextCursor());
     } catch (InvalidCursorException e) {
       throw new BadRequestException(
@@ -235,7 +245,12 @@ public class JobResource {
   @APIResponse(responseCode = "404", description = "No such job")
   @APIResponse(responseCode = "409", description = "The job has already ended")
   public Response cancel(@PathParam("id") String id, @QueryParam("reason") String reason)
-      throws JobNotFoundException, JobAlreadyEndedException {
+      throws JobNotFoundException, JobAlreadyEndedException, BadRequestException {
+    Optional<String> refusal = JobLimits.refusalOfReason(reason);
+    if (refusal.isPresent()) {
+      throw new BadRequestException(
+          refusal.get(), List.of(new FieldError("reason", refusal.get())));
+    }
     Job job = jobs.cancel(id, reason);
     return (job.status().isTerminal()
             ? Response.ok(JobView.of(job))
@@ -258,12 +273,9 @@ public class JobResource {
       @Parameter(description = "stdout or stderr: that stream alone, as text/plain")
           @QueryParam("stream")
           String stream,
-      @Parameter(description = "Only the last N lines") @QueryParam("tail") Integer tail)
+      @Parameter(description = "Only the last N lines") @QueryParam("tail") String tailLines)
       throws JobNotFoundException, BadRequestException {
-    if (tail != null && tail < 0) {
-      throw new BadRequestException(
-          "tail must not be negative", List.of(new FieldError("tail", "must be 0 or more")));
-    }
+    Integer tail = parseTail(tailLines);
     JobView view = get(id);
     if (stream == null || stream.isBlank()) {
       return Response.ok(
@@ -321,19 +333,24 @@ public class JobResource {
    */
   private void awaitEnd(String id, Duration timeout) {
     CountDownLatch ended = new CountDownLatch(1);
-    Runnable unsubscribe =
-        events.watch(
-            id,
-            Long.MAX_VALUE,
-            new JobEvents.Watcher() {
-              @Override
-              public void event(JobEvents.Event event) {}
+    Runnable unsubscribe;
+    try {
+      unsubscribe =
+          events.watch(
+              id,
+              Long.MAX_VALUE,
+              new JobEvents.Watcher() {
+                @Override
+                public void event(JobEvents.Event event) {}
 
-              @Override
-              public void end() {
-                ended.countDown();
-              }
-            });
+                @Override
+                public void end() {
+                  ended.countDown();
+                }
+              });
+    } catch (JobEvents.TooManyWatchersException e) {
+      return; // the answer is the job as it is now (202), as when the wait runs out
+    }
     try {
       ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -378,28 +395,47 @@ public class JobResource {
     if (since == null || since.isBlank()) {
       return null;
     }
-    Matcher ago = AGO.matcher(since.trim());
-    if (ago.matches()) {
-      long n = Long.parseLong(ago.group(1));
-      Duration age =
-          switch (ago.group(2)) {
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-          };
-      return clock.instant().minus(age);
-    }
     try {
+      Matcher ago = AGO.matcher(since.trim());
+      if (ago.matches()) {
+        long n = Long.parseLong(ago.group(1));
+        Duration age =
+            switch (ago.group(2)) {
+              case "s" -> Duration.ofSeconds(n);
+              case "m" -> Duration.ofMinutes(n);
+              case "h" -> Duration.ofHours(n);
+              default -> Duration.ofDays(n);
+            };
+        return clock.instant().minus(age);
+      }
       return Instant.parse(since.trim());
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
+      // Unparseable, or an age so large it leaves the calendar (since=99999999999999999999d).
       throw new BadRequestException(
           "invalid since '" + since + "'",
           List.of(
               new FieldError(
                   "since",
-                  "must be an ISO-8601 instant such as 2026-01-01T00:00:00Z or an age such as 30m, 2h, 1d")));
+                  "must be an ISO-8601 instant such as 2026-01-01T00:00:00Z or an age such as 30m,"
+                      + " 2h, 1d, within the calendar")));
     }
+  }
+
+  private static Integer parseTail(String tail) throws BadRequestException {
+    if (tail == null || tail.isBlank()) {
+      return null;
+    }
+    try {
+      int lines = Integer.parseInt(tail.trim());
+      if (lines >= 0) {
+        return lines;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new BadRequestException(
+        "invalid tail '" + tail + "'",
+        List.of(new FieldError("tail", "must be a whole number of lines, 0 or more")));
   }
 
   private static int parseLimit(String limit) throws BadRequestException {

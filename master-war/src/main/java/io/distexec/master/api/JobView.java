@@ -52,9 +52,46 @@ public record JobView(
     return of(job, Optional.empty());
   }
 
-  /** Without output so far or history: for listings. */
+  /** Without output so far or history. */
   public static JobView of(Job job, Optional<String> waiting) {
     return of(job, waiting, Optional.empty(), null);
+  }
+
+  /**
+   * For listings: no output at all (a page of jobs would otherwise carry up to twice the output cap
+   * per job; it is at {@code /output}), only its size.
+   */
+  public static JobView summary(Job job, Optional<String> waiting) {
+    JobView full = of(job.withoutOutput(), waiting);
+    return new JobView(
+        full.id(),
+        full.status(),
+        full.type(),
+        full.command(),
+        full.args(),
+        full.shell(),
+        full.envNames(),
+        full.workdir(),
+        full.timeoutSeconds(),
+        full.worker(),
+        full.attempt(),
+        full.maxAttempts(),
+        full.createdAt(),
+        full.startedAt(),
+        full.finishedAt(),
+        full.exitCode(),
+        null,
+        null,
+        full.stdoutBytes(),
+        full.stderrBytes(),
+        full.outputTruncated(),
+        full.cpuTimeMillis(),
+        full.peakRssBytes(),
+        full.processesKilled(),
+        full.wallTimeMillis(),
+        full.error(),
+        full.waiting(),
+        null);
   }
 
   /**

@@ -4,6 +4,7 @@ import io.distexec.master.api.Problem.FieldError;
 import io.distexec.master.jobs.IdempotencyConflictException;
 import io.distexec.master.jobs.InvalidJobException;
 import io.distexec.master.jobs.JobAlreadyEndedException;
+import io.distexec.master.jobs.JobEvents;
 import io.distexec.master.jobs.JobNotFoundException;
 import io.distexec.master.jobs.QueueFullException;
 import io.distexec.master.store.StoreException;
@@ -33,6 +34,25 @@ public final class ProblemMappers {
     @Override
     public Response toResponse(BadRequestException e) {
       return problem(new Problem("about:blank", "Bad request", 400, e.getMessage(), e.errors()));
+    }
+  }
+
+  @Provider
+  public static final class PayloadTooLarge implements ExceptionMapper<PayloadTooLargeException> {
+    @Override
+    public Response toResponse(PayloadTooLargeException e) {
+      return problem(Problem.of(413, "Request body too large", e.getMessage()));
+    }
+  }
+
+  @Provider
+  public static final class TooManyWatchers
+      implements ExceptionMapper<JobEvents.TooManyWatchersException> {
+    @Override
+    public Response toResponse(JobEvents.TooManyWatchersException e) {
+      return Response.fromResponse(problem(Problem.of(429, "Too many watchers", e.getMessage())))
+          .header("Retry-After", RETRY_AFTER_SECONDS)
+          .build();
     }
   }
 

@@ -1,6 +1,8 @@
 package io.distexec.master.config;
 
+import io.distexec.common.GrpcLimits;
 import io.distexec.executor.CappedOutput;
+import io.distexec.master.jobs.JobLimits;
 import java.time.Duration;
 
 /**
@@ -15,6 +17,8 @@ import java.time.Duration;
  * @param loadBalancer LOAD_BALANCER: round-robin or least-connections
  * @param jobRetention JOB_RETENTION_HOURS: how long finished jobs and their output are kept
  * @param outputCapBytes OUTPUT_CAP_BYTES: live output the master keeps per job and stream
+ * @param limits MAX_JOB_SPEC_BYTES, DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS: the bounds on a
+ *     job
  */
 public record MasterConfig(
     String grpcHost,
@@ -24,7 +28,8 @@ public record MasterConfig(
     Duration heartbeatInterval,
     String loadBalancer,
     Duration jobRetention,
-    int outputCapBytes) {
+    int outputCapBytes,
+    JobLimits limits) {
 
   public static final String DEFAULT_ADDRESS = "127.0.0.1:50051";
   public static final int DEFAULT_MAX_CONCURRENT_JOBS = 1000;
@@ -47,9 +52,12 @@ public record MasterConfig(
       throw new IllegalArgumentException(
           "JOB_RETENTION_HOURS must be at least 1, got " + jobRetention.toHours());
     }
-    if (outputCapBytes < 1024) {
+    if (outputCapBytes < 1024 || outputCapBytes > GrpcLimits.MAX_OUTPUT_CAP_BYTES) {
       throw new IllegalArgumentException(
-          "OUTPUT_CAP_BYTES must be at least 1024, got " + outputCapBytes);
+          "OUTPUT_CAP_BYTES must be from 1024 to "
+              + GrpcLimits.MAX_OUTPUT_CAP_BYTES
+              + ", got "
+              + outputCapBytes);
     }
     if (heartbeatTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
       throw new IllegalArgumentException(

@@ -3,6 +3,7 @@ package io.distexec.master.grpc;
 import io.distexec.master.jobs.IdempotencyConflictException;
 import io.distexec.master.jobs.InvalidJobException;
 import io.distexec.master.jobs.JobAlreadyEndedException;
+import io.distexec.master.jobs.JobEvents;
 import io.distexec.master.jobs.JobNotFoundException;
 import io.distexec.master.jobs.QueueFullException;
 import io.distexec.master.registry.UnknownWorkerException;
@@ -41,7 +42,8 @@ public final class GrpcStatuses {
     if (failure instanceof IdempotencyConflictException) {
       return Status.ALREADY_EXISTS.withDescription(failure.getMessage());
     }
-    if (failure instanceof QueueFullException) {
+    if (failure instanceof QueueFullException
+        || failure instanceof JobEvents.TooManyWatchersException) {
       return Status.RESOURCE_EXHAUSTED.withDescription(failure.getMessage());
     }
     if (failure instanceof StoreException) {

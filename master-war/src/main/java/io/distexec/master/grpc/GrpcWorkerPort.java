@@ -163,9 +163,28 @@ public final class GrpcWorkerPort implements WorkerPort {
     @Override
     public void onError(Throwable error) {
       Status status = Status.fromThrowable(error);
+      if (tooLarge(status)) {
+        // Not "busy": this request can never succeed on this worker, so the job must not go back
+        // to the queue (it would come back here forever).
+        listener.accept(
+            new AttemptEvent.Failed(
+                AttemptEvent.Failure.INVALID,
+                status.getCode().name(),
+                "the task is larger than its worker accepts ("
+                    + status.getDescription()
+                    + "); give the workers the master's MAX_JOB_SPEC_BYTES"));
+        return;
+      }
       listener.accept(
           new AttemptEvent.Failed(
               kind(status.getCode()), status.getCode().name(), status.getDescription()));
+    }
+
+    /** grpc-java's refusal of a message over the receiver's maxInboundMessageSize. */
+    private static boolean tooLarge(Status status) {
+      return status.getCode() == Status.Code.RESOURCE_EXHAUSTED
+          && status.getDescription() != null
+          && status.getDescription().contains("exceeds maximum");
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.distexec.master.jobs.InvalidJobException;
 import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobAlreadyEndedException;
 import io.distexec.master.jobs.JobEvents;
+import io.distexec.master.jobs.JobLimits;
 import io.distexec.master.jobs.JobNotFoundException;
 import io.distexec.master.jobs.JobQuery;
 import io.distexec.master.jobs.JobService;
@@ -34,6 +35,7 @@ import io.grpc.stub.StreamObserver;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
@@ -125,6 +127,11 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
   @Override
   public void cancelJob(
       CancelJobRequest request, StreamObserver<io.distexec.proto.v1.Job> response) {
+    Optional<String> refusal = JobLimits.refusalOfReason(request.getReason());
+    if (refusal.isPresent()) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription(refusal.get()).asRuntimeException());
+      return;
+    }
     try {
       response.onNext(ProtoMapper.toProto(jobs.cancel(request.getJobId(), request.getReason())));
       response.onCompleted();

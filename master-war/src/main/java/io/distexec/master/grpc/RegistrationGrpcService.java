@@ -42,20 +42,19 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
 
   @Override
   public void register(RegisterRequest request, StreamObserver<RegisterResponse> response) {
-    List<String> problems = new ArrayList<>();
-    if (request.getWorkerId().isBlank()) {
-      problems.add("worker_id must not be empty (set WORKER_ID)");
-    }
+    Registration registration =
+        new Registration(
+            request.getWorkerId(),
+            request.getAddress(),
+            request.getHttpUrl(),
+            request.getMaxConcurrentTasks(),
+            new HashSet<>(request.getExecutorsList()),
+            request.getLabelsMap());
+    List<String> problems = new ArrayList<>(registration.problems(request.getTaskIdsCount()));
     try {
       HostPort.parse("address", request.getAddress());
     } catch (IllegalArgumentException e) {
       problems.add(e.getMessage());
-    }
-    if (request.getMaxConcurrentTasks() < 1) {
-      problems.add("max_concurrent_tasks must be at least 1");
-    }
-    if (request.getExecutorsCount() == 0) {
-      problems.add("executors must name at least one executor");
     }
     if (!problems.isEmpty()) {
       response.onError(
@@ -64,14 +63,7 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
               .asRuntimeException());
       return;
     }
-    registry.register(
-        new Registration(
-            request.getWorkerId(),
-            request.getAddress(),
-            request.getHttpUrl(),
-            request.getMaxConcurrentTasks(),
-            new HashSet<>(request.getExecutorsList()),
-            request.getLabelsMap()));
+    registry.register(registration);
     // After a master restart: pick up the jobs this worker ran for the previous master.
     dispatcher.reconcile(request.getWorkerId(), request.getTaskIdsList());
     response.onNext(

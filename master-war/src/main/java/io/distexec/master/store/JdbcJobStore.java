@@ -12,6 +12,8 @@ import io.distexec.master.jobs.JobStore;
 import io.distexec.master.jobs.Page;
 import io.distexec.master.jobs.RetryPolicy;
 import io.distexec.master.jobs.Transition;
+import io.distexec.master.jobs.UnfinishedJob;
+import io.distexec.master.jobs.UnreadableJobException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -49,10 +51,17 @@ public final class JdbcJobStore implements JobStore {
           .filter(JobStatus::isTerminal)
           .map(s -> "'" + s.name() + "'")
           .collect(Collectors.joining(", ", "(", ")"));
-  private static final String COLUMNS =
+  private static final String COLUMNS_BUT_OUTPUT =
       "id, seq, status, spec_json, max_attempts, retry_exit_codes, worker_id, attempt,"
-          + " created_at, started_at, finished_at, exit_code, stdout, stderr, output_truncated, error, stdout_bytes,"
+          + " created_at, started_at, finished_at, exit_code, output_truncated, error, stdout_bytes,"
           + " stderr_bytes, cpu_time_millis, peak_rss_bytes, processes_killed, wall_time_millis";
+  private static final String COLUMNS = COLUMNS_BUT_OUTPUT + ", stdout, stderr";
+
+  /**
+   * Spec bytes one page of a listing may hold: a page ends early (with a cursor) past it, so a
+   * listing of large jobs cannot fill the heap. Listings carry no output (it is at /output).
+   */
+  static final long MAX_PAGE_SPEC_CHARS = 8L * 1024 * 1024;
 
   private final DataSource dataSource;
   private final Clock clock;
@@ -230,19 +239,21 @@ public final class JdbcJobStore implements JobStore {
             s.executeUpdate();
           }
           if (next.status() != current.status()) {
-            int n;
-            try (PreparedStatement s =
-                c.prepareStatement(
-                    "SELECT COALESCE(MAX(n), 0) FROM job_transitions WHERE job_id = ?")) {
-              s.setString(1, id);
-              ResultSet rs = s.executeQuery();
-              rs.next();
-              n = rs.getInt(1) + 1;
-            }
-            addTransition(c, id, n, Transition.of(next, clock.instant()));
+            addTransition(c, id, nextTransition(c, id), Transition.of(next, clock.instant()));
           }
           return Optional.of(next);
         });
+  }
+
+  /** The number of the job's next history row. */
+  private static int nextTransition(Connection c, String id) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT COALESCE(MAX(n), 0) FROM job_transitions WHERE job_id = ?")) {
+      s.setString(1, id);
+      ResultSet rs = s.executeQuery();
+      rs.next();
+      return rs.getInt(1) + 1;
+    }
   }
 
   private static void addTransition(Connection c, String jobId, int n, Transition t)
@@ -298,7 +309,8 @@ public final class JdbcJobStore implements JobStore {
     } catch (NumberFormatException e) {
       throw new InvalidCursorException(query.cursor());
     }
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs WHERE seq < ?");
+    StringBuilder sql =
+        new StringBuilder("SELECT " + COLUMNS_BUT_OUTPUT + " FROM jobs WHERE seq < ?");
     List<Object> params = new ArrayList<>(List.of(before));
     if (query.status() != null) {
       sql.append(" AND status = ?");
@@ -320,14 +332,18 @@ public final class JdbcJobStore implements JobStore {
             for (int i = 0; i < params.size(); i++) {
               s.setObject(i + 1, params.get(i));
             }
+            s.setFetchSize(50); // rows are read as the page fills, not all at once
             ResultSet rs = s.executeQuery();
             List<Job> jobs = new ArrayList<>();
             long last = -1;
+            long specChars = 0;
             while (rs.next()) {
-              if (jobs.size() == query.limit()) {
+              if (jobs.size() == query.limit() || specChars > MAX_PAGE_SPEC_CHARS) {
                 return new Page(jobs, Long.toString(last));
               }
-              jobs.add(read(rs));
+              Job job = read(rs, false);
+              specChars += rs.getString("spec_json").length();
+              jobs.add(job);
               last = rs.getLong("seq");
             }
             return new Page(jobs, null);
@@ -336,20 +352,59 @@ public final class JdbcJobStore implements JobStore {
   }
 
   @Override
-  public void forEachUnfinished(Consumer<Job> action) {
+  public boolean failUnreadable(String id, String reason) {
+    return tx(
+        c -> {
+          int attempt;
+          String worker;
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT status, worker_id, attempt FROM jobs WHERE id = ? FOR UPDATE")) {
+            s.setString(1, id);
+            ResultSet rs = s.executeQuery();
+            if (!rs.next() || JobStatus.valueOf(rs.getString(1)).isTerminal()) {
+              return false;
+            }
+            worker = rs.getString(2);
+            attempt = rs.getInt(3);
+          }
+          Instant now = clock.instant();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE jobs SET status = ?, error = ?, finished_at = ? WHERE id = ?")) {
+            s.setString(1, JobStatus.FAILED.name());
+            s.setString(2, clip(reason));
+            s.setObject(3, time(now));
+            s.setString(4, id);
+            s.executeUpdate();
+          }
+          addTransition(
+              c,
+              id,
+              nextTransition(c, id),
+              new Transition(now, JobStatus.FAILED, worker, attempt, reason, OptionalInt.empty()));
+          return true;
+        });
+  }
+
+  @Override
+  public void forEachUnfinished(Consumer<UnfinishedJob> action) {
     tx(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
-                  "SELECT "
-                      + COLUMNS
-                      + " FROM jobs WHERE status NOT IN "
+                  "SELECT id, status, worker_id, attempt FROM jobs WHERE status NOT IN "
                       + TERMINAL
                       + " ORDER BY seq")) {
             s.setFetchSize(1000); // PostgreSQL streams with a cursor instead of loading every row
             ResultSet rs = s.executeQuery();
             while (rs.next()) {
-              action.accept(read(rs));
+              action.accept(
+                  new UnfinishedJob(
+                      rs.getString(1),
+                      JobStatus.valueOf(rs.getString(2)),
+                      rs.getString(3),
+                      rs.getInt(4)));
             }
           }
           return null;
@@ -424,12 +479,16 @@ public final class JdbcJobStore implements JobStore {
   }
 
   private static Job read(ResultSet rs) throws SQLException {
+    return read(rs, true);
+  }
+
+  /** A job from its row; without its output when the query did not select it. */
+  private static Job read(ResultSet rs, boolean withOutput) throws SQLException {
     JobSpec spec;
     try {
       spec = SpecFormat.read(rs.getString("spec_json"));
     } catch (IllegalArgumentException e) {
-      throw new SQLException(
-          "job " + rs.getString("id") + " has an unreadable spec: " + e.getMessage(), e);
+      throw new UnreadableJobException(rs.getString("id"), "its spec: " + e.getMessage(), e);
     }
     String codes = rs.getString("retry_exit_codes");
     Set<Integer> retryOn =
@@ -439,8 +498,8 @@ public final class JdbcJobStore implements JobStore {
     JobOutcome outcome =
         new JobOutcome(
             optionalInt(rs, "exit_code"),
-            rs.getBytes("stdout"),
-            rs.getBytes("stderr"),
+            withOutput ? rs.getBytes("stdout") : null,
+            withOutput ? rs.getBytes("stderr") : null,
             rs.getBoolean("output_truncated"),
             rs.getString("error"),
             rs.getLong("stdout_bytes"),

@@ -93,6 +93,7 @@ class DispatcherOverGrpcTest {
     enum Mode {
       SUCCEED,
       REFUSE_BUSY,
+      REFUSE_TOO_LARGE,
       HANG,
       PRINT_AND_HANG,
       EXIT_75
@@ -142,6 +143,12 @@ class DispatcherOverGrpcTest {
       switch (mode) {
         case REFUSE_BUSY ->
             events.onError(Status.RESOURCE_EXHAUSTED.withDescription("busy").asRuntimeException());
+        case REFUSE_TOO_LARGE ->
+            // What grpc-java answers for a message over the receiver's maxInboundMessageSize.
+            events.onError(
+                Status.RESOURCE_EXHAUSTED
+                    .withDescription("gRPC message exceeds maximum size 4194304: 12582933")
+                    .asRuntimeException());
         case HANG -> {
           events.onNext(
               TaskEvent.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
@@ -443,6 +450,32 @@ class DispatcherOverGrpcTest {
     Job done = awaitStatus(job.id(), JobStatus.SUCCEEDED);
     assertThat(done.workerId()).isEqualTo("b-free");
     assertThat(done.attempt()).isEqualTo(1);
+  }
+
+  @Test
+  void aTaskTooLargeForItsWorkerFailsTheJobInsteadOfComingBackForever() throws Exception {
+    ScriptedWorker small = startWorker("w1");
+    small.mode = ScriptedWorker.Mode.REFUSE_TOO_LARGE;
+    startDispatcher();
+    Job job = jobs.submit(JobSpec.command("true"));
+    Job failed = awaitStatus(job.id(), JobStatus.FAILED);
+    assertThat(failed.outcome().error())
+        .startsWith("the task is larger than its worker accepts (gRPC message exceeds maximum size")
+        .endsWith("give the workers the master's MAX_JOB_SPEC_BYTES");
+    assertThat(small.received).hasSize(1); // not requeued
+    assertThat(registry.find("w1").orElseThrow().unreachable()).isFalse(); // not benched
+    await().until(() -> queue.unfinished() == 0);
+  }
+
+  @Test
+  void aStoreErrorWhileRecordingTheDispatchLeavesTheJobQueuedAndItRunsLater() throws Exception {
+    startWorker("w1");
+    flaky.failNextMoveTo(JobStatus.DISPATCHED);
+    startDispatcher();
+    Job job = jobs.submit(JobSpec.command("true"));
+    Job done = awaitStatus(job.id(), JobStatus.SUCCEEDED);
+    assertThat(done.attempt()).isEqualTo(1);
+    await().until(() -> queue.unfinished() == 0);
   }
 
   @Test

@@ -41,7 +41,8 @@ class RegistrationGrpcServiceTest {
           Duration.ofSeconds(5),
           "round-robin",
           Duration.ofDays(7),
-          1024 * 1024);
+          1024 * 1024,
+          io.distexec.master.jobs.JobLimits.DEFAULTS);
   private final Dispatcher dispatcher =
       new Dispatcher(
           new InMemoryJobStore(),
@@ -114,6 +115,26 @@ class RegistrationGrpcServiceTest {
                   .contains("expected host:port")
                   .contains("max_concurrent_tasks must be at least 1")
                   .contains("executors must name at least one executor");
+            });
+    assertThat(registry.snapshot()).isEmpty();
+  }
+
+  @Test
+  void refusesAnOverlongIdAndMoreSlotsThanAWorkerCanHave() {
+    assertThatThrownBy(
+            () ->
+                stub.register(
+                    valid()
+                        .setWorkerId("w".repeat(256))
+                        .setMaxConcurrentTasks(Integer.MAX_VALUE)
+                        .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription())
+                  .contains("worker_id must be at most 255 letters")
+                  .contains("max_concurrent_tasks must be at least 1 and at most 10000");
             });
     assertThat(registry.snapshot()).isEmpty();
   }

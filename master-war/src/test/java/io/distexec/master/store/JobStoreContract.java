@@ -15,6 +15,7 @@ import io.distexec.master.jobs.JobStore;
 import io.distexec.master.jobs.Page;
 import io.distexec.master.jobs.RetryPolicy;
 import io.distexec.master.jobs.Transition;
+import io.distexec.master.jobs.UnfinishedJob;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -315,10 +316,11 @@ abstract class JobStoreContract {
     store.update(b.id(), j -> j.finished(JobStatus.CANCELLED, JobOutcome.error("cancelled"), T0));
     store.update(c.id(), j -> j.dispatchedTo("w"));
 
-    List<Job> unfinished = new ArrayList<>();
+    List<UnfinishedJob> unfinished = new ArrayList<>();
     store.forEachUnfinished(unfinished::add);
-    assertThat(unfinished).extracting(Job::id).containsExactly(a.id(), c.id());
-    assertThat(unfinished.get(1).status()).isEqualTo(JobStatus.DISPATCHED);
+    assertThat(unfinished).extracting(UnfinishedJob::id).containsExactly(a.id(), c.id());
+    assertThat(unfinished.get(1))
+        .isEqualTo(new UnfinishedJob(c.id(), JobStatus.DISPATCHED, "w", 1));
     assertThat(store.countUnfinished()).isEqualTo(2);
   }
 
@@ -352,5 +354,19 @@ abstract class JobStoreContract {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  @Test
+  void listsJobsWithoutTheirOutputButWithItsSize() throws Exception {
+    Job job = queued(T0);
+    store.insert(job);
+    store.update(job.id(), j -> j.dispatchedTo("w"));
+    store.update(
+        job.id(),
+        j -> j.finished(JobStatus.SUCCEEDED, JobOutcome.of(0, new byte[] {1, 2, 3}, ""), T0));
+    Job listed = store.list(new JobQuery(null, null, null, 10, null)).jobs().get(0);
+    assertThat(listed.outcome().stdout()).isEmpty();
+    assertThat(listed.outcome().stdoutBytes()).isEqualTo(3);
+    assertThat(store.find(job.id()).orElseThrow().outcome().stdout()).containsExactly(1, 2, 3);
   }
 }

@@ -1,5 +1,6 @@
 package io.distexec.worker.config;
 
+import io.distexec.common.GrpcLimits;
 import io.distexec.common.HostPort;
 import io.distexec.executor.ExecutorEnvironment;
 import io.distexec.executor.ExecutorRegistry;
@@ -80,6 +81,9 @@ public class WorkerBeans {
                         .collect(Collectors.toSet()))
             .orElse(CommandExecutor.DEFAULT_PASSTHROUGH),
         string(config, "PLUGINS_DIR").map(Path::of).orElse(null),
+        config
+            .getOptionalValue("MAX_JOB_SPEC_BYTES", Integer.class)
+            .orElse(GrpcLimits.DEFAULT_MAX_SPEC_BYTES),
         config
             .getOptionalValue("EXECUTOR_THREADS", Integer.class)
             .orElse(WorkerConfig.DEFAULT_EXECUTOR_THREADS));

@@ -1,5 +1,6 @@
 package io.distexec.worker.config;
 
+import io.distexec.common.GrpcLimits;
 import io.distexec.common.HostPort;
 import io.distexec.executor.CappedOutput;
 import java.nio.file.Files;
@@ -25,6 +26,8 @@ import java.util.Set;
  * @param commandAllowList COMMAND_ALLOWLIST: programs tasks may run (blank: any)
  * @param envPassThrough TASK_ENV_PASSTHROUGH: variables tasks inherit from the worker
  * @param pluginsDir PLUGINS_DIR: folder of executor plugin jars, or {@code null}
+ * @param maxSpecBytes MAX_JOB_SPEC_BYTES: the largest job spec the master accepts (set the same on
+ *     master and workers); the worker's gRPC endpoint takes messages that large
  * @param executorThreads EXECUTOR_THREADS: the core size of Liberty's pool, set in server.xml from
  *     the same variable; read here to warn when it is too small for the slots
  */
@@ -41,6 +44,7 @@ public record WorkerConfig(
     String commandAllowList,
     Set<String> envPassThrough,
     Path pluginsDir,
+    int maxSpecBytes,
     int executorThreads) {
 
   public static final String DEFAULT_ADDRESS = "127.0.0.1:50052";
@@ -90,9 +94,17 @@ public record WorkerConfig(
     if (drainGrace.isNegative()) {
       throw new IllegalArgumentException("DRAIN_GRACE_SECONDS must not be negative");
     }
-    if (outputCapBytes < 1024) {
+    if (outputCapBytes < 1024 || outputCapBytes > GrpcLimits.MAX_OUTPUT_CAP_BYTES) {
       throw new IllegalArgumentException(
-          "OUTPUT_CAP_BYTES must be at least 1024, got " + outputCapBytes);
+          "OUTPUT_CAP_BYTES must be from 1024 to "
+              + GrpcLimits.MAX_OUTPUT_CAP_BYTES
+              + " (a task's result must fit one message to the master), got "
+              + outputCapBytes);
+    }
+    if (maxSpecBytes < 64 * 1024 || maxSpecBytes > 16 * 1024 * 1024) {
+      throw new IllegalArgumentException(
+          "MAX_JOB_SPEC_BYTES must be from 65536 to 16777216 (as on the master), got "
+              + maxSpecBytes);
     }
     if (executorThreads < 1) {
       throw new IllegalArgumentException(

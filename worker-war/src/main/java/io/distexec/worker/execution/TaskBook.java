@@ -26,8 +26,14 @@ final class TaskBook {
   /** How long a result is kept after the task ended. */
   static final Duration KEEP = Duration.ofMinutes(10);
 
-  /** At most this many results are kept (each holds up to the output cap). */
+  /** At most this many results are kept. */
   static final int MAX_KEPT = 1000;
+
+  /**
+   * At most this many bytes of results are kept (each holds up to twice the output cap): the oldest
+   * go first, so a burst of chatty tasks cannot fill the worker's heap.
+   */
+  static final long MAX_KEPT_BYTES = 64L * 1024 * 1024;
 
   private static final class Entry {
     EventStream stream;
@@ -44,21 +50,32 @@ final class TaskBook {
   private final ArrayDeque<String> ended = new ArrayDeque<>();
 
   private final Clock clock;
+  private long keptBytes;
 
   TaskBook(Clock clock) {
     this.clock = clock;
   }
 
-  /** A task was accepted; its events go to {@code stream}. */
-  synchronized void accepted(String taskId, EventStream stream) {
+  /**
+   * Reserves a task id for a task about to start; its events go to {@code stream}. A task id this
+   * worker knows (running, or ended and kept) is refused, and the known task is not touched.
+   *
+   * @return the reservation, to hand back to {@link #refused} if the task does not start; empty
+   *     when the id is known
+   */
+  synchronized Optional<Object> accepted(String taskId, EventStream stream) {
+    if (tasks.containsKey(taskId)) {
+      return Optional.empty();
+    }
     Entry entry = new Entry();
     entry.stream = stream;
     tasks.put(taskId, entry);
+    return Optional.of(entry);
   }
 
-  /** The task was refused after all: forget it. */
-  synchronized void refused(String taskId) {
-    tasks.remove(taskId);
+  /** The task was refused after all: forget its reservation (and nothing else). */
+  synchronized void refused(String taskId, Object reservation) {
+    tasks.remove(taskId, reservation);
   }
 
   /** The task started: tells the master following it. */
@@ -91,6 +108,7 @@ final class TaskBook {
       }
       entry.result = result;
       entry.endedAt = clock.instant();
+      keptBytes += result.getSerializedSize();
       stream = entry.stream;
       ended.addLast(taskId);
       evict();
@@ -137,10 +155,16 @@ final class TaskBook {
     Instant cutoff = clock.instant().minus(KEEP);
     while (!ended.isEmpty()) {
       Entry oldest = tasks.get(ended.peekFirst());
-      if (oldest != null && ended.size() <= MAX_KEPT && !oldest.endedAt.isBefore(cutoff)) {
+      if (oldest != null
+          && ended.size() <= MAX_KEPT
+          && keptBytes <= MAX_KEPT_BYTES
+          && !oldest.endedAt.isBefore(cutoff)) {
         return;
       }
-      tasks.remove(ended.pollFirst());
+      Entry evicted = tasks.remove(ended.pollFirst());
+      if (evicted != null && evicted.result != null) {
+        keptBytes -= evicted.result.getSerializedSize();
+      }
     }
   }
 

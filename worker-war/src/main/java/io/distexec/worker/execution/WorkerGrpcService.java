@@ -58,7 +58,19 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
       return;
     }
     Task task = toTask(request.getTaskId(), request.getSpec());
-    book.accepted(task.id(), new EventStream(events, task.id()));
+    Optional<Object> reservation = book.accepted(task.id(), new EventStream(events, task.id()));
+    if (reservation.isEmpty()) {
+      // A repeat of a task this worker runs or ran: the task is not touched; its events go to
+      // whoever follows it (AttachTask).
+      events.onError(
+          Status.ALREADY_EXISTS
+              .withDescription(
+                  "task "
+                      + task.id()
+                      + " runs or ran here already; follow it with AttachTask instead")
+              .asRuntimeException());
+      return;
+    }
     try {
       runner.start(
           task,
@@ -66,7 +78,7 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
           startedAt -> book.started(task.id(), startedAt),
           result -> book.ended(task.id(), toProto(result)));
     } catch (TaskRejectedException e) {
-      book.refused(task.id());
+      book.refused(task.id(), reservation.get());
       Status status =
           switch (e.reason()) {
             case BUSY -> Status.RESOURCE_EXHAUSTED;

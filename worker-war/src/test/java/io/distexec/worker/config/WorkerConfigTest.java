@@ -3,6 +3,7 @@ package io.distexec.worker.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.distexec.common.GrpcLimits;
 import io.distexec.common.HostPort;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +31,7 @@ class WorkerConfigTest {
         "",
         Set.of(),
         plugins,
+        GrpcLimits.DEFAULT_MAX_SPEC_BYTES,
         threads);
   }
 

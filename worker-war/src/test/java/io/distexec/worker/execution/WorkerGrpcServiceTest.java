@@ -99,6 +99,28 @@ class WorkerGrpcServiceTest {
   }
 
   @Test
+  void aRepeatedTaskIdIsRefusedAndTheRunningTaskGoesOnToItsResult() {
+    Iterator<TaskEvent> first = stub.executeTask(task("same", "sh", "-c", "sleep 1; echo done"));
+    assertThat(first.next().hasStarted()).isTrue();
+    assertThatThrownBy(() -> stub.executeTask(task("same", "echo", "again")).next())
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+              assertThat(e.getStatus().getDescription()).contains("follow it with AttachTask");
+            });
+    TaskResult result = null;
+    while (first.hasNext()) {
+      TaskEvent event = first.next();
+      if (event.hasResult()) {
+        result = event.getResult();
+      }
+    }
+    assertThat(result.getStdout().toString(UTF_8)).isEqualTo("done\n");
+    assertThat(service.taskIds()).containsExactly("same");
+  }
+
+  @Test
   void streamsLargeOutputInContiguousChunksAndKeepsOnlyTheCap() throws Exception {
     Iterator<TaskEvent> events =
         stub.executeTask(task("big", "head", "-c", "20000000", "/dev/zero"));

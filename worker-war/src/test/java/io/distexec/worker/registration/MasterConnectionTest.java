@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.distexec.common.GrpcChannels;
 import io.distexec.common.GrpcEndpoint;
+import io.distexec.common.GrpcLimits;
 import io.distexec.common.HostPort;
 import io.distexec.proto.v1.DeregisterRequest;
 import io.distexec.proto.v1.DeregisterResponse;
@@ -102,6 +103,7 @@ class MasterConnectionTest {
           "",
           Set.of(),
           null,
+          GrpcLimits.DEFAULT_MAX_SPEC_BYTES,
           WorkerConfig.DEFAULT_EXECUTOR_THREADS);
   private final MasterConnection connection =
       new MasterConnection(
