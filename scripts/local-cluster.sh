@@ -8,7 +8,8 @@
 #   scripts/local-cluster.sh status         each server with its PID and URL
 #
 # Settings (environment):
-#   DISTEXEC_HOME          data and logs (default: .local-cluster/ in the checkout, git-ignored)
+#   DISTEXEC_HOME          data, logs and the admin token, admin.token (default: .local-cluster/ in the
+#                          checkout, git-ignored)
 #   WORKERS                number of workers (default 2)
 #   MASTER_HTTP_PORT       master REST/health port (default 9080)
 #   MASTER_GRPC_PORT       master gRPC port (default 50051)
@@ -62,6 +63,17 @@ build_if_needed() {
   log "building distexec (first run: downloads dependencies and the Liberty runtime, a few minutes)..."
   (cd "$ROOT" && ./mvnw -q -B install -DskipTests) || die "build failed; run ./mvnw install -DskipTests to see why"
 }
+
+# The admin token: made once, kept in DISTEXEC_HOME (readable by this user only), handed to the
+# master as ADMIN_TOKEN_FILE. bin/distctl and the Java client's Credentials find it there.
+ADMIN_TOKEN_FILE=$HOME_DIR/admin.token
+ensure_admin_token() {
+  [ -s "$ADMIN_TOKEN_FILE" ] && return
+  mkdir -p "$HOME_DIR"
+  (umask 077 && printf 'dxt_%s\n' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" >"$ADMIN_TOKEN_FILE")
+  log "made the admin token: $ADMIN_TOKEN_FILE"
+}
+auth_header() { printf 'Authorization: Bearer %s' "$(cat "$ADMIN_TOKEN_FILE")"; }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -124,7 +136,8 @@ configure() {
   fi
   if [ "$name" = master ]; then
     create_server master master "$ROOT/master-war/target/distexec-master.war" \
-      "HTTP_PORT=$MASTER_HTTP_PORT" "MASTER_ADDRESS=127.0.0.1:$MASTER_GRPC_PORT" "DATA_DIR=$HOME_DIR/data"
+      "HTTP_PORT=$MASTER_HTTP_PORT" "MASTER_ADDRESS=127.0.0.1:$MASTER_GRPC_PORT" "DATA_DIR=$HOME_DIR/data" \
+      "ADMIN_TOKEN_FILE=$ADMIN_TOKEN_FILE"
   else
     create_server "$name" worker "$ROOT/worker-war/target/distexec-worker.war" \
       "HTTP_PORT=$(http_port "$name")" "WORKER_ID=$name" "WORKER_ADDRESS=127.0.0.1:$(grpc_port "$name")" \
@@ -146,7 +159,7 @@ start_and_wait() {
   for name in "$@"; do wait_ready "$name" "$(http_port "$name")"; done
   # Ready workers have registered; wait until the master lists all of them.
   local deadline=$((SECONDS + 30))
-  until [ "$(curl -fsS "http://127.0.0.1:$MASTER_HTTP_PORT/api/v1/workers" | grep -o '"id"' | wc -l)" -ge "$WORKERS" ]; do
+  until [ "$(curl -fsS -H "$(auth_header)" "http://127.0.0.1:$MASTER_HTTP_PORT/api/v1/workers" | grep -o '"id"' | wc -l)" -ge "$WORKERS" ]; do
     [ $SECONDS -lt $deadline ] || die "the master does not list all $WORKERS workers"
     sleep 0.25
   done
@@ -174,6 +187,7 @@ up() {
     done
   done
   build_if_needed
+  ensure_admin_token
   local start=$SECONDS
   for name in "${to_start[@]}"; do
     rm -rf "${WLP_USER_DIR:?}/servers/$name"
@@ -184,9 +198,10 @@ up() {
   status
   cat >&2 <<MSG
 
-Try it:
-  curl -s -X POST http://127.0.0.1:$MASTER_HTTP_PORT/api/v1/jobs -H 'Content-Type: application/json' \\
-       -d '{"command":"echo","args":["hello","world"]}'
+Try it (every call needs a token; the admin token is in $ADMIN_TOKEN_FILE):
+  bin/distctl run -- echo hello world
+  curl -s -X POST http://127.0.0.1:$MASTER_HTTP_PORT/api/v1/jobs -H "Authorization: Bearer \$(cat $ADMIN_TOKEN_FILE)" \\
+       -H 'Content-Type: application/json' -d '{"command":"echo","args":["hello","world"]}'
 Stop it:
   $0 down
 MSG
@@ -196,6 +211,7 @@ restart() {
   local name=${1:-}
   is_server "$name" || die "restart which server? one of: $(servers | tr '\n' ' ')"
   build_if_needed
+  ensure_admin_token
   local start=$SECONDS
   if running_pid "$name" >/dev/null; then
     log "stopping $name ..."

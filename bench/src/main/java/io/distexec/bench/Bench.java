@@ -109,9 +109,11 @@ public final class Bench implements Callable<Integer> {
     if (parts.contains(Part.throughput) || parts.contains(Part.latency)) {
       try (LocalCluster cluster = cluster(work.resolve("cluster"), WORKERS, Map.of());
           DistexecClient client =
-              DistexecClient.connect(cluster.masterGrpc(), Duration.ofSeconds(30))) {
+              DistexecClient.connect(
+                  cluster.masterGrpc(), Duration.ofSeconds(30), cluster.adminToken())) {
         if (parts.contains(Part.latency)) {
-          Latency.Measured measured = Latency.measure(cluster.masterUrl(), latencyJobs);
+          Latency.Measured measured =
+              Latency.measure(cluster.masterUrl(), cluster.adminAuthorization(), latencyJobs);
           Latency.Percentiles p = measured.total();
           results.put("latency.p50_ms", p.p50(), "ms submit -> stored result (REST, Prefer: wait)");
           results.put("latency.p95_ms", p.p95(), "ms");
@@ -131,7 +133,10 @@ public final class Bench implements Callable<Integer> {
               "jobs/s (" + jobs + " jobs, " + clients + " clients)");
           double rest =
               Throughput.jobsPerSecond(
-                  cluster, jobs, clients, Throughput.rest(cluster.masterUrl()));
+                  cluster,
+                  jobs,
+                  clients,
+                  Throughput.rest(cluster.masterUrl(), cluster.adminAuthorization()));
           results.put(
               "throughput.rest.jobs_per_second",
               rest,
@@ -188,7 +193,8 @@ public final class Bench implements Callable<Integer> {
         Map.of("MAX_CONCURRENT_JOBS", Integer.toString(queueDepth + 1000));
     try (LocalCluster cluster = cluster(work.resolve("queue"), 0, settings);
         DistexecClient client =
-            DistexecClient.connect(cluster.masterGrpc(), Duration.ofSeconds(60))) {
+            DistexecClient.connect(
+                cluster.masterGrpc(), Duration.ofSeconds(60), cluster.adminToken())) {
       Throughput.Submitter grpc = Throughput.grpc(client);
       long start = System.nanoTime();
       // The capacity is above the depth: a full queue here is a defect, not a reason to wait.

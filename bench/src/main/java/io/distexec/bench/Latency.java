@@ -38,10 +38,14 @@ final class Latency {
 
   private Latency() {}
 
-  static Measured measure(String masterUrl, int jobs) throws Exception {
+  /**
+   * @param authorization the Authorization header's value (the cluster's admin token)
+   */
+  static Measured measure(String masterUrl, String authorization, int jobs) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(masterUrl + "/api/v1/jobs"))
+            .header("Authorization", authorization)
             .header("Content-Type", "application/json")
             .header("Prefer", "wait=10")
             .POST(
@@ -58,7 +62,10 @@ final class Latency {
       nanos[i] = System.nanoTime() - start;
       // The submit's answer has no history; read it outside the timed part.
       split(
-          get(http, masterUrl + "/api/v1/jobs/" + job.getString("id")), nanos[i] / 1e6, phases, i);
+          get(http, masterUrl + "/api/v1/jobs/" + job.getString("id"), authorization),
+          nanos[i] / 1e6,
+          phases,
+          i);
     }
     Arrays.sort(nanos);
     Map<String, Double> medians = new LinkedHashMap<>();
@@ -107,10 +114,12 @@ final class Latency {
     return parse(response.body());
   }
 
-  private static JsonObject get(HttpClient http, String url) throws Exception {
+  private static JsonObject get(HttpClient http, String url, String authorization)
+      throws Exception {
     HttpResponse<String> response =
         http.send(
-            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.newBuilder(URI.create(url)).header("Authorization", authorization).build(),
+            HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IllegalStateException(
           "GET " + url + ": " + response.statusCode() + " " + response.body());

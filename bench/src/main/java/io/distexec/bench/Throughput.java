@@ -86,10 +86,11 @@ final class Throughput {
     };
   }
 
-  static Submitter rest(String masterUrl) {
+  static Submitter rest(String masterUrl, String authorization) {
     HttpClient http = HttpClient.newHttpClient();
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(masterUrl + "/api/v1/jobs"))
+            .header("Authorization", authorization)
             .header("Content-Type", "application/json")
             .POST(
                 HttpRequest.BodyPublishers.ofString("{\"command\":\"echo\",\"args\":[\"hello\"]}"))

@@ -1,8 +1,13 @@
 package io.distexec.cli;
 
+import io.distexec.client.Credentials;
 import io.distexec.client.DistexecClient;
 import io.distexec.client.DistexecException;
-import java.util.function.Function;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,12 +29,17 @@ import picocli.CommandLine.ScopeType;
       CancelCommand.class,
       WorkersCommand.class,
       DrainCommand.class,
+      TokenCommand.class,
+      AuditCommand.class,
       AutoComplete.GenerateCompletion.class
     },
     footer = {
       "",
       "Exit codes: `run` exits with the command's own code (124 timed out, 130 cancelled, 125 when",
-      "distexec could not run it); other commands: 0 done, 1 failed, 2 bad usage or input, 69 master unreachable.",
+      "distexec could not run it); other commands: 0 done, 1 failed, 2 bad usage or input, 69 master unreachable,",
+      "77 no token, a bad one, or one without the role the command needs.",
+      "Token: --token, DISTEXEC_TOKEN, DISTEXEC_TOKEN_FILE, ~/.config/distexec/config (token=...), or the",
+      "local cluster's .local-cluster/admin.token.",
       "Shell completion: source <(distctl generate-completion)"
     })
 public final class Distctl {
@@ -42,6 +52,13 @@ public final class Distctl {
   static final int EXIT_NOT_RUN = 125;
   static final int EXIT_CANCELLED = 130;
   static final int EXIT_UNAVAILABLE = 69;
+  static final int EXIT_NO_PERMISSION = 77;
+
+  /** Opens a client to a master's gRPC host:port, with a token or none. */
+  @FunctionalInterface
+  interface Connector {
+    DistexecClient connect(String master, String token);
+  }
 
   @Option(
       names = "--master",
@@ -59,26 +76,62 @@ public final class Distctl {
       description = "table or json (default ${DEFAULT-VALUE}).")
   Format output;
 
+  @Option(
+      names = "--token",
+      scope = ScopeType.INHERIT,
+      paramLabel = "TOKEN",
+      description =
+          "API token (dxt_...); otherwise DISTEXEC_TOKEN, DISTEXEC_TOKEN_FILE, the token of"
+              + " ~/.config/distexec/config, or the local cluster's admin token.")
+  String token;
+
   enum Format {
     table,
     json
   }
 
-  private final Function<String, DistexecClient> connect;
+  private final Connector connect;
 
-  Distctl(Function<String, DistexecClient> connect) {
+  Distctl(Connector connect) {
     this.connect = connect;
   }
 
   DistexecClient client() {
-    return connect.apply(DistexecClient.grpcTarget(master));
+    return connect.connect(DistexecClient.grpcTarget(master), token());
+  }
+
+  /**
+   * The token to call with: --token, what {@link Credentials} finds, or the local cluster's admin
+   * token (bin/distctl names its file in the system property {@code distexec.localToken}).
+   */
+  private String token() {
+    if (token != null && !token.isBlank()) {
+      return token.strip();
+    }
+    return Credentials.fromEnvironment()
+        .token()
+        .or(
+            () ->
+                Optional.ofNullable(System.getProperty("distexec.localToken"))
+                    .map(Path::of)
+                    .filter(Files::isReadable)
+                    .map(Distctl::read))
+        .orElse(null);
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**
    * A command line whose commands connect with {@code connect}; errors become messages and exit
    * codes.
    */
-  static CommandLine commandLine(Function<String, DistexecClient> connect) {
+  static CommandLine commandLine(Connector connect) {
     CommandLine cli = new CommandLine(new Distctl(connect));
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
@@ -89,6 +142,10 @@ public final class Distctl {
                 .getErr()
                 .println("distctl: set --master or DISTEXEC_MASTER to the master's gRPC host:port");
             return EXIT_UNAVAILABLE;
+          }
+          if (e instanceof DistexecException.UnauthenticatedException
+              || e instanceof DistexecException.PermissionDeniedException) {
+            return EXIT_NO_PERMISSION;
           }
           if (e instanceof DistexecException.InvalidJobException
               || e instanceof IllegalArgumentException) {
@@ -103,6 +160,10 @@ public final class Distctl {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine(DistexecClient::connect).execute(args));
+    System.exit(
+        commandLine(
+                (master, token) ->
+                    DistexecClient.connect(master, DistexecClient.DEFAULT_DEADLINE, token))
+            .execute(args));
   }
 }

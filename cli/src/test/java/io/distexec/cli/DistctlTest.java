@@ -25,7 +25,7 @@ class DistctlTest {
     master = new ScriptedMaster();
     cli =
         Distctl.commandLine(
-            address -> DistexecClient.over(master.channel(), Duration.ofSeconds(5)));
+            (address, token) -> DistexecClient.over(master.channel(), Duration.ofSeconds(5)));
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
   }
@@ -142,7 +142,8 @@ class DistctlTest {
   @Test
   void saysWhereItLookedWhenTheMasterIsDown() {
     CommandLine real =
-        Distctl.commandLine(address -> DistexecClient.connect(address, Duration.ofSeconds(2)));
+        Distctl.commandLine(
+            (address, token) -> DistexecClient.connect(address, Duration.ofSeconds(2), token));
     real.setErr(new PrintWriter(err));
     assertThat(real.execute("--master", "127.0.0.1:1", "workers")).isEqualTo(69);
     assertThat(err.toString())

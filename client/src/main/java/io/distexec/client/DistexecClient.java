@@ -3,18 +3,26 @@ package io.distexec.client;
 import io.distexec.common.GrpcChannels;
 import io.distexec.common.ProtoTime;
 import io.distexec.proto.v1.CancelJobRequest;
+import io.distexec.proto.v1.CreateTokenRequest;
 import io.distexec.proto.v1.DrainWorkerRequest;
 import io.distexec.proto.v1.GetJobRequest;
+import io.distexec.proto.v1.ListAuditRequest;
 import io.distexec.proto.v1.ListJobsRequest;
 import io.distexec.proto.v1.ListJobsResponse;
+import io.distexec.proto.v1.ListTokensRequest;
 import io.distexec.proto.v1.ListWorkersRequest;
 import io.distexec.proto.v1.MasterServiceGrpc;
+import io.distexec.proto.v1.RevokeTokenRequest;
+import io.distexec.proto.v1.VerifyAuditRequest;
 import io.distexec.proto.v1.WatchJobRequest;
 import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
@@ -76,17 +84,27 @@ public final class DistexecClient implements AutoCloseable {
     return target;
   }
 
+  /** Connects with the token {@link Credentials} finds (DISTEXEC_TOKEN, ...), if any. */
   public static DistexecClient connect(String master) {
     return connect(master, DEFAULT_DEADLINE);
   }
 
+  /** Connects with the token {@link Credentials} finds (DISTEXEC_TOKEN, ...), if any. */
   public static DistexecClient connect(String master, Duration deadline) {
+    return connect(master, deadline, Credentials.fromEnvironment().token().orElse(null));
+  }
+
+  /**
+   * Connects with an API token ({@code dxt_...}); every call carries it. Without one ({@code null})
+   * every call fails with {@link DistexecException.UnauthenticatedException}.
+   */
+  public static DistexecClient connect(String master, Duration deadline, String token) {
     String target = grpcTarget(master);
     GrpcChannels channels = new GrpcChannels("distexec-client");
     ManagedChannel channel = channels.open(target);
     return new DistexecClient(
         target,
-        channel,
+        withToken(channel, token),
         deadline,
         () -> {
           channel.shutdownNow();
@@ -102,6 +120,23 @@ public final class DistexecClient implements AutoCloseable {
   /** Uses a channel that the caller owns (and closes), e.g. an in-process one in tests. */
   public static DistexecClient over(Channel channel, Duration deadline) {
     return new DistexecClient(channel.authority(), channel, deadline, () -> {});
+  }
+
+  /** Like {@link #over(Channel, Duration)}, calling with {@code token}. */
+  public static DistexecClient over(Channel channel, Duration deadline, String token) {
+    return new DistexecClient(channel.authority(), withToken(channel, token), deadline, () -> {});
+  }
+
+  private static Channel withToken(Channel channel, String token) {
+    if (token == null || token.isBlank()) {
+      return channel;
+    }
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+        "Bearer " + token.strip());
+    return ClientInterceptors.intercept(
+        channel, MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
   private MasterServiceGrpc.MasterServiceBlockingStub stub() {
@@ -223,6 +258,60 @@ public final class DistexecClient implements AutoCloseable {
         () ->
             Worker.of(
                 stub().drainWorker(DrainWorkerRequest.newBuilder().setWorkerId(workerId).build())));
+  }
+
+  /** Makes an API token (admin only); its secret is in the answer, this once. */
+  public ApiToken.Created createToken(String name, List<String> roles) {
+    return call(
+        () -> {
+          var created =
+              stub()
+                  .createToken(
+                      CreateTokenRequest.newBuilder().setName(name).addAllRoles(roles).build());
+          return new ApiToken.Created(ApiToken.of(created.getToken()), created.getSecret());
+        });
+  }
+
+  /** Every API token, revoked ones too (admin only). */
+  public List<ApiToken> tokens() {
+    return call(
+        () ->
+            stub().listTokens(ListTokensRequest.getDefaultInstance()).getTokensList().stream()
+                .map(ApiToken::of)
+                .toList());
+  }
+
+  /** Revokes a token by name (admin only). */
+  public ApiToken revokeToken(String name) {
+    return call(
+        () ->
+            ApiToken.of(stub().revokeToken(RevokeTokenRequest.newBuilder().setName(name).build())));
+  }
+
+  /** Up to {@code limit} audit entries after {@code afterSequence}, oldest first (admin only). */
+  public List<AuditEntry> audit(long afterSequence, int limit) {
+    return call(
+        () ->
+            stub()
+                .listAudit(
+                    ListAuditRequest.newBuilder()
+                        .setAfterSequence(afterSequence)
+                        .setLimit(limit)
+                        .build())
+                .getEntriesList()
+                .stream()
+                .map(AuditEntry::of)
+                .toList());
+  }
+
+  /** Checks the audit trail's hash chain (admin only). */
+  public AuditEntry.Verification verifyAudit() {
+    return call(
+        () -> {
+          var v = stub().verifyAudit(VerifyAuditRequest.getDefaultInstance());
+          return new AuditEntry.Verification(
+              v.getValid(), v.getEntries(), v.getHeadSequence(), v.getBrokenAt(), v.getProblem());
+        });
   }
 
   /** The master's address, as given. */

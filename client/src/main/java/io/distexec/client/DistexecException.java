@@ -59,6 +59,24 @@ public class DistexecException extends RuntimeException {
     }
   }
 
+  /** The call carried no API token, or one the master does not know (revoked, mistyped). */
+  public static final class UnauthenticatedException extends DistexecException {
+    private static final long serialVersionUID = 1L;
+
+    UnauthenticatedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The token's roles do not allow the call; the message names the roles that do. */
+  public static final class PermissionDeniedException extends DistexecException {
+    private static final long serialVersionUID = 1L;
+
+    PermissionDeniedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** The master did not answer in time or could not be reached. */
   public static final class MasterUnavailableException extends DistexecException {
     private static final long serialVersionUID = 1L;
@@ -78,6 +96,8 @@ public class DistexecException extends RuntimeException {
       case RESOURCE_EXHAUSTED -> new QueueFullException(detail, e);
       case FAILED_PRECONDITION -> new JobEndedException(detail, e);
       case ALREADY_EXISTS -> new IdempotencyConflictException(detail, e);
+      case UNAUTHENTICATED -> new UnauthenticatedException(detail, e);
+      case PERMISSION_DENIED -> new PermissionDeniedException(detail, e);
       case UNAVAILABLE, DEADLINE_EXCEEDED ->
           new MasterUnavailableException(
               "cannot reach the master at "

@@ -3,6 +3,10 @@ package io.distexec.master;
 import io.distexec.common.GrpcChannels;
 import io.distexec.common.GrpcLimits;
 import io.distexec.common.HostPort;
+import io.distexec.master.access.ApiToken;
+import io.distexec.master.access.Tokens;
+import io.distexec.master.auth.Audit;
+import io.distexec.master.auth.Authenticator;
 import io.distexec.master.balancing.LoadBalancer;
 import io.distexec.master.balancing.LoadBalancers;
 import io.distexec.master.config.MasterConfig;
@@ -28,12 +32,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -43,6 +53,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 @ApplicationScoped
 public class MasterBeans {
+
+  private static final Logger LOG = Logger.getLogger(MasterBeans.class.getName());
 
   @Resource ManagedExecutorService managedExecutor;
 
@@ -137,7 +149,7 @@ public class MasterBeans {
   @Produces
   @Singleton
   OpenedStore openedStore(StoreSettings settings, Clock clock) {
-    return new OpenedStore(Stores.open(settings, clock));
+    return Stores.openAll(settings, clock);
   }
 
   void closeStore(@Disposes OpenedStore store) {
@@ -157,6 +169,58 @@ public class MasterBeans {
   @Singleton
   JobStore store(JobEvents events, OpenedStore opened) {
     return new PublishingJobStore(opened.store(), events);
+  }
+
+  /**
+   * The API tokens: those made through the API (in the store), the admin token of ADMIN_TOKEN_FILE
+   * (a file holding the secret, as {@code scripts/local-cluster.sh} and a Kubernetes Secret give
+   * it), and those of TOKENS_FILE (names, roles and hashes).
+   */
+  @Produces
+  @Singleton
+  Tokens tokens(OpenedStore opened, Clock clock) {
+    Config config = ConfigProvider.getConfig();
+    List<ApiToken> fixed = new ArrayList<>();
+    Optional<Path> adminFile =
+        config.getOptionalValue("ADMIN_TOKEN_FILE", String.class).map(Path::of);
+    adminFile.ifPresent(
+        file ->
+            fixed.add(
+                Tokens.adminFromSecret(read(file, "ADMIN_TOKEN_FILE"), file.toString(), clock)));
+    config
+        .getOptionalValue("TOKENS_FILE", String.class)
+        .map(Path::of)
+        .ifPresent(
+            file ->
+                fixed.addAll(Tokens.parseFile(read(file, "TOKENS_FILE"), file.toString(), clock)));
+    Tokens tokens = new Tokens(opened.tokens(), fixed, clock);
+    if (tokens.list().stream().noneMatch(t -> !t.revoked())) {
+      LOG.warning(
+          "no API token is defined: nobody can call the API. Set ADMIN_TOKEN_FILE to a file"
+              + " holding an admin token (scripts/local-cluster.sh makes one)");
+    }
+    return tokens;
+  }
+
+  private static String read(Path file, String setting) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          setting + ": cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Produces
+  @Singleton
+  Authenticator authenticator(Tokens tokens) {
+    return new Authenticator(tokens);
+  }
+
+  @Produces
+  @Singleton
+  Audit audit(OpenedStore opened, Clock clock) {
+    return new Audit(opened.audit(), clock);
   }
 
   @Produces

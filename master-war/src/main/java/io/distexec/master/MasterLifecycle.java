@@ -3,6 +3,9 @@ package io.distexec.master;
 import io.distexec.common.GrpcEndpoint;
 import io.distexec.common.GrpcLimits;
 import io.distexec.common.HostPort;
+import io.distexec.master.auth.Audit;
+import io.distexec.master.auth.Authenticator;
+import io.distexec.master.auth.GrpcAuth;
 import io.distexec.master.config.MasterConfig;
 import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.grpc.MasterGrpcService;
@@ -10,6 +13,7 @@ import io.distexec.master.grpc.RegistrationGrpcService;
 import io.distexec.master.grpc.StatusMappingInterceptor;
 import io.distexec.master.jobs.JobService;
 import io.distexec.master.registry.NodeRegistry;
+import io.grpc.ServerInterceptors;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -57,6 +61,7 @@ public class MasterLifecycle {
   private final RegistrationGrpcService registrationService;
   private final JobService jobs;
   private final Clock clock;
+  private final GrpcAuth auth;
 
   private volatile GrpcEndpoint endpoint;
   private volatile ScheduledFuture<?> sweep;
@@ -70,7 +75,9 @@ public class MasterLifecycle {
       MasterGrpcService masterService,
       RegistrationGrpcService registrationService,
       JobService jobs,
-      Clock clock) {
+      Clock clock,
+      Authenticator authenticator,
+      Audit audit) {
     this.config = config;
     this.dispatcher = dispatcher;
     this.registry = registry;
@@ -78,11 +85,15 @@ public class MasterLifecycle {
     this.registrationService = registrationService;
     this.jobs = jobs;
     this.clock = clock;
+    this.auth =
+        authenticator == null
+            ? null
+            : new GrpcAuth(authenticator, audit, MasterGrpcService.ACTIONS);
   }
 
   /** For CDI's proxy only. */
   protected MasterLifecycle() {
-    this(null, null, null, null, null, null, null);
+    this(null, null, null, null, null, null, null, null, null);
   }
 
   void onStart(@Observes Startup startup) {
@@ -105,7 +116,9 @@ public class MasterLifecycle {
           GrpcEndpoint.start(
               "master",
               new HostPort(config.grpcHost(), config.grpcPort()),
-              List.of(masterService, registrationService),
+              // Clients need a token (GrpcAuth); workers register on the same port (their own
+              // authentication comes with mutual TLS).
+              List.of(() -> ServerInterceptors.intercept(masterService, auth), registrationService),
               List.of(new StatusMappingInterceptor()),
               GrpcLimits.forSpec(config.limits().maxSpecBytes()));
     } catch (IOException e) {

@@ -29,7 +29,7 @@ class BusyWorkersIT {
             "MAX_CONCURRENT_TASKS",
             "10");
     try (LocalCluster cluster = Clusters.start("busy-workers-it", 2, fast)) {
-      Rest rest = new Rest(cluster.masterUrl());
+      Rest rest = new Rest(cluster);
       // 20 slots in all; each job holds a runner thread and two output copiers for 6 s (twice the
       // heartbeat timeout).
       List<String> ids = new ArrayList<>();

@@ -38,7 +38,7 @@ class CliAndStreamingIT {
   @BeforeAll
   static void startCluster() throws Exception {
     cluster = Clusters.start("cli-streaming-it", 2, Map.of());
-    rest = new Rest(cluster.masterUrl());
+    rest = new Rest(cluster);
   }
 
   @AfterAll
@@ -55,7 +55,9 @@ class CliAndStreamingIT {
         new ArrayList<>(
             List.of(DISTCTL.toString(), "--master", "127.0.0.1:" + cluster.masterGrpcPort()));
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).start();
+    ProcessBuilder process = new ProcessBuilder(command);
+    process.environment().put("DISTEXEC_TOKEN", cluster.adminToken());
+    return process.start();
   }
 
   private static Ran run(String... args) throws Exception {
@@ -215,7 +217,8 @@ class CliAndStreamingIT {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(
                 URI.create(cluster.masterUrl() + "/api/v1/jobs/" + jobId + "/events"))
-            .header("Accept", "text/event-stream");
+            .header("Accept", "text/event-stream")
+            .header("Authorization", cluster.adminAuthorization());
     if (lastEventId != null) {
       request.header("Last-Event-ID", lastEventId);
     }
@@ -247,7 +250,11 @@ class CliAndStreamingIT {
 
   @Test
   void theJavaClientRunsAJobAndStreamsItsOutput() {
-    try (DistexecClient client = DistexecClient.connect("127.0.0.1:" + cluster.masterGrpcPort())) {
+    try (DistexecClient client =
+        DistexecClient.connect(
+            "127.0.0.1:" + cluster.masterGrpcPort(),
+            DistexecClient.DEFAULT_DEADLINE,
+            cluster.adminToken())) {
       StringBuilder live = new StringBuilder();
       Job job =
           client.run(

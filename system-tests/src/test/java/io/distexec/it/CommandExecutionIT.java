@@ -38,7 +38,7 @@ class CommandExecutionIT {
             "command-execution-it",
             2,
             Map.of("COMMAND_ALLOWLIST", "/usr/bin/*,/bin/*,/usr/local/bin/*"));
-    rest = new Rest(cluster.masterUrl());
+    rest = new Rest(cluster);
   }
 
   @AfterAll

@@ -64,7 +64,7 @@ class HostileInputIT {
   static void start() throws Exception {
     // Tasks may run only `echo`: an accepted junk job fails fast without a process.
     cluster = Clusters.start("hostile-input-it", 1, Map.of("COMMAND_ALLOWLIST", "echo"));
-    rest = new Rest(cluster.masterUrl());
+    rest = new Rest(cluster);
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     channel =
         Grpc.newChannelBuilder(cluster.masterGrpc(), InsecureChannelCredentials.create()).build();
@@ -114,6 +114,7 @@ class HostileInputIT {
     HttpResponse<String> answer =
         http.send(
             HttpRequest.newBuilder(URI.create(cluster.masterUrl() + "/api/v1/jobs"))
+                .header("Authorization", cluster.adminAuthorization())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),
@@ -127,7 +128,9 @@ class HostileInputIT {
   void queryStringsGetA4xxOrAnAnswer(@ForAll("paths") String path) throws Exception {
     HttpResponse<String> answer =
         http.send(
-            HttpRequest.newBuilder(URI.create(cluster.masterUrl() + path)).build(),
+            HttpRequest.newBuilder(URI.create(cluster.masterUrl() + path))
+                .header("Authorization", cluster.adminAuthorization())
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(answer.statusCode()).as(path).isIn(200, 202, 400, 404, 405, 409, 429);
   }

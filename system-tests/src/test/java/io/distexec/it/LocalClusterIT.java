@@ -46,7 +46,7 @@ class LocalClusterIT {
   @BeforeAll
   static void startCluster() throws Exception {
     cluster = Clusters.start("local-cluster-it", 2, Map.of("LOAD_BALANCER", "round-robin"));
-    rest = new Rest(cluster.masterUrl());
+    rest = new Rest(cluster);
   }
 
   @AfterAll
@@ -230,7 +230,7 @@ class LocalClusterIT {
 
   @Test
   void everyServerServesPrometheusMetrics() throws Exception {
-    Rest.Answer master = new Rest(cluster.masterUrl()).get("/metrics");
+    Rest.Answer master = new Rest(cluster).get("/metrics");
     assertThat(master.status()).isEqualTo(200);
     assertThat(master.body())
         .containsPattern("distexec_workers\\{mp_scope=\"application\",?} 2(\\.0)?\n")
@@ -252,6 +252,7 @@ class LocalClusterIT {
     HttpResponse<String> refused =
         http.send(
             HttpRequest.newBuilder(jobs)
+                .header("Authorization", cluster.adminAuthorization())
                 .header("Content-Type", "application/json")
                 .expectContinue(true)
                 .POST(HttpRequest.BodyPublishers.ofString(twelveMegabytes))
@@ -272,6 +273,7 @@ class LocalClusterIT {
       HttpResponse<String> streamed =
           http.send(
               HttpRequest.newBuilder(jobs)
+                  .header("Authorization", cluster.adminAuthorization())
                   .header("Content-Type", "application/json")
                   .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new Zeros(size)))
                   .build(),

@@ -47,7 +47,7 @@ class MasterRestartIT {
   private static void killMasterWithJobsAndRestart(
       String name, Map<String, String> settings, int jobCount) throws Exception {
     try (LocalCluster cluster = Clusters.start(name, 2, settings)) {
-      Rest rest = new Rest(cluster.masterUrl());
+      Rest rest = new Rest(cluster);
       Path effects = Files.createTempFile("distexec-effects", ".txt");
       Map<String, Integer> indexOf = new HashMap<>();
       for (int i = 0; i < jobCount; i++) {

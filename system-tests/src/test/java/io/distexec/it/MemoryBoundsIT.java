@@ -50,7 +50,7 @@ class MemoryBoundsIT {
     try (LocalCluster cluster =
         Clusters.start(
             "memory-bounds-it", 2, Map.of("JVM_ARGS", "-Xlog:gc:file=" + gcLogs + "/gc-%p.log"))) {
-      Rest rest = new Rest(cluster.masterUrl());
+      Rest rest = new Rest(cluster);
       double maxHeap = cluster.metric("memory_maxHeap_bytes");
       AtomicLong peak = new AtomicLong();
       ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();

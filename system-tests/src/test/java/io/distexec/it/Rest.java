@@ -3,6 +3,7 @@ package io.distexec.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.distexec.testing.LocalCluster;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -24,9 +25,29 @@ final class Rest {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final String authorization;
 
+  /** Without a credential: for the health probes and /metrics, and to see a 401. */
   Rest(String base) {
+    this(base, null);
+  }
+
+  /** As the cluster's admin. */
+  Rest(LocalCluster cluster) {
+    this(cluster.masterUrl(), cluster.adminAuthorization());
+  }
+
+  /**
+   * @param authorization the Authorization header's value, or {@code null} for none
+   */
+  Rest(String base, String authorization) {
     this.base = base;
+    this.authorization = authorization;
+  }
+
+  /** The same API, called with another credential ({@code null}: none). */
+  Rest as(String authorization) {
+    return new Rest(base, authorization);
   }
 
   record Answer(int status, String contentType, String body, HttpResponse<String> raw) {
@@ -76,7 +97,14 @@ final class Rest {
     return send(request);
   }
 
+  Answer delete(String path) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+  }
+
   private Answer send(HttpRequest.Builder request) throws Exception {
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
     HttpResponse<String> response =
         http.send(
             request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());

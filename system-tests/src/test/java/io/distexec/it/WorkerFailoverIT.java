@@ -80,7 +80,7 @@ class WorkerFailoverIT {
   @Test
   void aStoppedWorkerFinishesItsJobAndNewJobsGoToTheOther() throws Exception {
     try (LocalCluster cluster = Clusters.start("graceful-stop-it", 2, FAST)) {
-      Rest rest = new Rest(cluster.masterUrl());
+      Rest rest = new Rest(cluster);
       String running = longJobOn(rest, "worker-2", 4);
 
       CompletableFuture<Void> stopping =
@@ -114,7 +114,7 @@ class WorkerFailoverIT {
   @Test
   void aDrainedWorkerFinishesItsJobLeavesAndNewJobsGoToTheOther() throws Exception {
     try (LocalCluster cluster = Clusters.start("drain-it", 2, FAST)) {
-      Rest rest = new Rest(cluster.masterUrl());
+      Rest rest = new Rest(cluster);
       String running = longJobOn(rest, "worker-2", 3);
 
       Rest.Answer drained = rest.post("/api/v1/workers/worker-2/drain", "");
@@ -137,7 +137,7 @@ class WorkerFailoverIT {
   @Test
   void aKilledWorkersJobsWithAttemptsLeftFinishOnTheOther() throws Exception {
     try (LocalCluster cluster = Clusters.start("worker-kill-retry-it", 2, FAST)) {
-      Rest rest = new Rest(cluster.masterUrl());
+      Rest rest = new Rest(cluster);
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         ids.add(rest.submit("{\"command\":\"sleep\",\"args\":[\"3\"],\"maxAttempts\":2}"));
@@ -185,7 +185,7 @@ class WorkerFailoverIT {
   @Test
   void aPausedWorkersLateResultIsFencedOffAndTheRetrysOutcomeStays() throws Exception {
     try (LocalCluster cluster = Clusters.start("worker-pause-it", 2, FAST)) {
-      Rest rest = new Rest(cluster.masterUrl());
+      Rest rest = new Rest(cluster);
       String running = longJobOn(rest, "worker-2", 4, 2);
       long paused = cluster.pid("worker-2");
       signal("STOP", paused);
@@ -222,7 +222,7 @@ class WorkerFailoverIT {
   @Test
   void aKilledWorkersJobEndsLostAndNewJobsGoToTheOther() throws Exception {
     try (LocalCluster cluster = Clusters.start("worker-kill-it", 2, FAST)) {
-      Rest rest = new Rest(cluster.masterUrl());
+      Rest rest = new Rest(cluster);
       String running = longJobOn(rest, "worker-2", 5);
 
       cluster.kill("worker-2");

@@ -120,6 +120,20 @@ public final class LocalCluster implements AutoCloseable {
     return masterGrpcPort;
   }
 
+  /** The admin token the cluster script made for this cluster ({@code admin.token}). */
+  public String adminToken() {
+    try {
+      return Files.readString(home.resolve("admin.token")).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The {@code Authorization} header value that calls as the admin. */
+  public String adminAuthorization() {
+    return "Bearer " + adminToken();
+  }
+
   /** The HTTP base URL of worker {@code index} (1-based, as in {@code worker-1}). */
   public String workerUrl(int index) {
     return "http://127.0.0.1:" + workerHttpPorts.get(index - 1);

@@ -5,6 +5,8 @@ public final class IdempotencyConflictException extends Exception {
 
   private static final long serialVersionUID = 1L;
 
+  private final String jobId;
+
   public IdempotencyConflictException(String key, String jobId) {
     super(
         "Idempotency-Key '"
@@ -12,5 +14,10 @@ public final class IdempotencyConflictException extends Exception {
             + "' was used for a different request (job "
             + jobId
             + "); use a new key for a new request");
+    this.jobId = jobId;
+  }
+
+  public String jobId() {
+    return jobId;
   }
 }

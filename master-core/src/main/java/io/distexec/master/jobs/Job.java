@@ -18,6 +18,8 @@ import java.util.OptionalInt;
  * @param startedAt when its task started on a worker, or {@code null}
  * @param finishedAt when it reached a terminal state, or {@code null}
  * @param outcome what the task produced, once terminal
+ * @param owner name of the caller that submitted it, or {@code null} for jobs stored before callers
+ *     were authenticated
  */
 public record Job(
     String id,
@@ -29,7 +31,8 @@ public record Job(
     Instant createdAt,
     Instant startedAt,
     Instant finishedAt,
-    JobOutcome outcome) {
+    JobOutcome outcome,
+    String owner) {
 
   public Job {
     Objects.requireNonNull(id, "id");
@@ -45,7 +48,12 @@ public record Job(
   }
 
   public static Job queued(String id, JobSpec spec, RetryPolicy retry, Instant now) {
-    return new Job(id, spec, retry, JobStatus.QUEUED, null, 0, now, null, null, JobOutcome.NONE);
+    return queued(id, spec, retry, now, null);
+  }
+
+  public static Job queued(String id, JobSpec spec, RetryPolicy retry, Instant now, String owner) {
+    return new Job(
+        id, spec, retry, JobStatus.QUEUED, null, 0, now, null, null, JobOutcome.NONE, owner);
   }
 
   /** Sent to a worker as the next attempt; what an earlier attempt left is cleared. */
@@ -69,11 +77,27 @@ public record Job(
     return move(JobStatus.RUNNING, workerId, attempt, at, null, outcome);
   }
 
+  /**
+   * Ended. Its environment values and stdin are erased: they may be secrets, and nothing needs them
+   * once no attempt can follow.
+   */
   public Job finished(JobStatus terminal, JobOutcome result, Instant at) {
     if (!terminal.isTerminal()) {
       throw new IllegalArgumentException(terminal + " is not a terminal state");
     }
-    return move(terminal, workerId, attempt, startedAt, at, result);
+    Job ended = move(terminal, workerId, attempt, startedAt, at, result);
+    return new Job(
+        id,
+        spec.withoutSecrets(),
+        retry,
+        ended.status,
+        ended.workerId,
+        ended.attempt,
+        createdAt,
+        ended.startedAt,
+        ended.finishedAt,
+        ended.outcome,
+        owner);
   }
 
   private Job move(
@@ -86,7 +110,8 @@ public record Job(
     if (!status.canMoveTo(next)) {
       throw new IllegalStateException("job " + id + " cannot move from " + status + " to " + next);
     }
-    return new Job(id, spec, retry, next, worker, nextAttempt, createdAt, started, finished, out);
+    return new Job(
+        id, spec, retry, next, worker, nextAttempt, createdAt, started, finished, out, owner);
   }
 
   /** The job as a listing shows it: its outcome without the kept output. */
@@ -101,7 +126,8 @@ public record Job(
         createdAt,
         startedAt,
         finishedAt,
-        outcome.withoutOutput());
+        outcome.withoutOutput(),
+        owner);
   }
 
   public OptionalInt exitCode() {

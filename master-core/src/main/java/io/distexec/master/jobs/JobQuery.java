@@ -11,8 +11,19 @@ import java.time.Instant;
  * @param limit at most this many
  * @param cursor where the previous page ended (opaque, from {@link Page#nextCursor()}), or {@code
  *     null}
+ * @param owner only jobs submitted by this caller, or {@code null}
  */
-public record JobQuery(JobStatus status, String workerId, Instant since, int limit, String cursor) {
+public record JobQuery(
+    JobStatus status, String workerId, Instant since, int limit, String cursor, String owner) {
+
+  public JobQuery(JobStatus status, String workerId, Instant since, int limit, String cursor) {
+    this(status, workerId, since, limit, cursor, null);
+  }
+
+  /** The same query, narrowed to one owner's jobs. */
+  public JobQuery ownedBy(String name) {
+    return new JobQuery(status, workerId, since, limit, cursor, name);
+  }
 
   public static JobQuery first(JobStatus status, int limit) {
     return new JobQuery(status, null, null, limit, null);
@@ -21,6 +32,7 @@ public record JobQuery(JobStatus status, String workerId, Instant since, int lim
   public boolean matches(Job job) {
     return (status == null || job.status() == status)
         && (workerId == null || workerId.equals(job.workerId()))
-        && (since == null || !job.createdAt().isBefore(since));
+        && (since == null || !job.createdAt().isBefore(since))
+        && (owner == null || owner.equals(job.owner()));
   }
 }

@@ -111,6 +111,17 @@ public final class JobService {
    */
   public Submitted submit(JobSpec asked, RetryPolicy retry, String idempotencyKey)
       throws InvalidJobException, QueueFullException, IdempotencyConflictException {
+    return submit(asked, retry, idempotencyKey, null);
+  }
+
+  /**
+   * Accepts a job for {@code owner}. Idempotency keys are the owner's own: the same key from
+   * another caller is another request, and never returns the first caller's job.
+   *
+   * @param owner the authenticated caller's name, recorded with the job, or {@code null}
+   */
+  public Submitted submit(JobSpec asked, RetryPolicy retry, String idempotencyKey, String owner)
+      throws InvalidJobException, QueueFullException, IdempotencyConflictException {
     if (idempotencyKey != null && idempotencyKey.length() > JobLimits.MAX_IDEMPOTENCY_KEY_CHARS) {
       throw InvalidJobException.of(
           "Idempotency-Key",
@@ -124,16 +135,24 @@ public final class JobService {
     IdempotencyKey key =
         idempotencyKey == null || idempotencyKey.isBlank()
             ? null
-            : new IdempotencyKey(idempotencyKey, spec.fingerprint(retry));
+            : new IdempotencyKey(
+                owner == null
+                    ? idempotencyKey
+                    : owner.length() + ":" + owner + ":" + idempotencyKey,
+                spec.fingerprint(retry));
     if (!queue.admit()) {
       throw new QueueFullException(queue.capacity());
     }
-    Job job = Job.queued(UUID.randomUUID().toString(), spec, retry, clock.instant());
+    Job job = Job.queued(UUID.randomUUID().toString(), spec, retry, clock.instant(), owner);
     Job stored;
     try {
       // The store keeps keys with their jobs, so a repeat is recognised after a master restart too.
       stored = store.insert(job, key);
-    } catch (IdempotencyConflictException | RuntimeException e) {
+    } catch (IdempotencyConflictException e) {
+      queue.release();
+      // Said with the key as the caller gave it, not as the store keeps it (owner-scoped).
+      throw new IdempotencyConflictException(idempotencyKey, e.jobId());
+    } catch (RuntimeException e) {
       queue.release();
       throw e;
     }
@@ -174,7 +193,8 @@ public final class JobService {
   public Page list(JobQuery query) {
     int limit = query.limit() <= 0 ? DEFAULT_LIST_LIMIT : Math.min(query.limit(), MAX_LIST_LIMIT);
     return store.list(
-        new JobQuery(query.status(), query.workerId(), query.since(), limit, query.cursor()));
+        new JobQuery(
+            query.status(), query.workerId(), query.since(), limit, query.cursor(), query.owner()));
   }
 
   /**

@@ -94,6 +94,17 @@ public record JobSpec(
     }
   }
 
+  /**
+   * The spec with its secrets erased: environment values emptied (the names stay, for the record)
+   * and stdin dropped.
+   */
+  public JobSpec withoutSecrets() {
+    Map<String, String> names = new TreeMap<>();
+    env.keySet().forEach(name -> names.put(name, ""));
+    return new JobSpec(
+        type, command, args, names, workdir, null, timeoutSeconds, attributes, shell);
+  }
+
   @Override
   public String toString() {
     // env values and stdin may be secrets: never print them.

@@ -84,4 +84,30 @@ class JobTest {
         .doesNotContain("s3cret")
         .doesNotContain("also secret");
   }
+
+  @Test
+  void anEndedJobKeepsNoSecretsButItsOwnerAndTheVariableNames() {
+    JobSpec spec =
+        new JobSpec(
+            null,
+            "cat",
+            List.of(),
+            Map.of("API_KEY", "hunter2"),
+            null,
+            "secret input".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            0,
+            Map.of(),
+            false);
+    Job running =
+        Job.queued("j", spec, RetryPolicy.NONE, Instant.EPOCH, "alice")
+            .dispatchedTo("w")
+            .running(Instant.EPOCH);
+    assertThat(running.spec().env()).containsEntry("API_KEY", "hunter2");
+
+    Job ended = running.finished(JobStatus.SUCCEEDED, JobOutcome.NONE, Instant.EPOCH);
+    assertThat(ended.spec().env()).containsExactly(Map.entry("API_KEY", ""));
+    assertThat(ended.spec().stdin()).isEmpty();
+    assertThat(ended.spec().command()).isEqualTo("cat");
+    assertThat(ended.owner()).isEqualTo("alice");
+  }
 }

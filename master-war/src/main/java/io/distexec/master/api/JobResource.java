@@ -1,6 +1,12 @@
 package io.distexec.master.api;
 
+import io.distexec.master.access.AccessDeniedException;
+import io.distexec.master.access.Action;
+import io.distexec.master.access.Caller;
 import io.distexec.master.api.Problem.FieldError;
+import io.distexec.master.auth.Audit;
+import io.distexec.master.auth.CallerContext;
+import io.distexec.master.auth.Requires;
 import io.distexec.master.jobs.IdempotencyConflictException;
 import io.distexec.master.jobs.InvalidCursorException;
 import io.distexec.master.jobs.InvalidJobException;
@@ -31,6 +37,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -78,17 +85,28 @@ public class JobResource {
   private final JobService jobs;
   private final JobEvents events;
   private final Clock clock;
+  private final Audit audit;
 
   @Inject
-  public JobResource(JobService jobs, JobEvents events, Clock clock) {
+  public JobResource(JobService jobs, JobEvents events, Clock clock, Audit audit) {
     this.jobs = jobs;
     this.events = events;
     this.clock = clock;
+    this.audit = audit;
   }
 
   /** For CDI's proxy only. */
   protected JobResource() {
-    this(null, null, null);
+    this(null, null, null, null);
+  }
+
+  /** The job, if this caller may see it; others' jobs do not exist for a submitter. */
+  private Job visible(Caller caller, String id) throws JobNotFoundException {
+    Job job = jobs.get(id);
+    if (!caller.maySee(job)) {
+      throw new JobNotFoundException(id);
+    }
+    return job;
   }
 
   /**
@@ -98,6 +116,7 @@ public class JobResource {
    */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
+  @Requires(Action.SUBMIT_JOB)
   @Operation(
       summary = "Submit a job",
       description =
@@ -146,7 +165,8 @@ public class JobResource {
                   "Makes the submit safe to repeat: the same key and request return the first job")
           @HeaderParam("Idempotency-Key")
           String idempotencyKey,
-      @Context UriInfo uri)
+      @Context UriInfo uri,
+      @Context SecurityContext security)
       throws BadRequestException,
           InvalidJobException,
           QueueFullException,
@@ -154,14 +174,26 @@ public class JobResource {
           IdempotencyConflictException,
           PayloadTooLargeException,
           IOException {
-    byte[] bytes =
-        BoundedBody.read(
-            body, contentLength, jobs.limits().maxBodyBytes(), "twice MAX_JOB_SPEC_BYTES");
-    JobRequestReader.Submission submission =
-        JobRequestReader.read(new String(bytes, StandardCharsets.UTF_8));
-    JobService.Submitted submitted =
-        jobs.submit(submission.spec(), submission.retry(), idempotencyKey);
+    Caller caller = CallerContext.caller(security);
+    JobService.Submitted submitted;
+    try {
+      byte[] bytes =
+          BoundedBody.read(
+              body, contentLength, jobs.limits().maxBodyBytes(), "twice MAX_JOB_SPEC_BYTES");
+      JobRequestReader.Submission submission =
+          JobRequestReader.read(new String(bytes, StandardCharsets.UTF_8));
+      submitted = jobs.submit(submission.spec(), submission.retry(), idempotencyKey, caller.name());
+    } catch (BadRequestException
+        | InvalidJobException
+        | QueueFullException
+        | IdempotencyConflictException
+        | PayloadTooLargeException e) {
+      audit.record(
+          caller, "job.submit", "", CallerContext.address(security), "refused: " + e.getMessage());
+      throw e;
+    }
     Job job = submitted.job();
+    audit.record(caller, "job.submit", job.id(), CallerContext.address(security), Audit.OK);
     Optional<Duration> wait = PreferWait.parse(prefer, MAX_WAIT_SECONDS);
     if (wait.isPresent()) {
       awaitEnd(job.id(), wait.get());
@@ -179,6 +211,7 @@ public class JobResource {
 
   @GET
   @Path("{id}")
+  @Requires(Action.READ_JOBS)
   @Operation(
       summary = "Get a job",
       description =
@@ -186,12 +219,14 @@ public class JobResource {
               + "`history` lists its state changes: time, state, worker, attempt and reason.")
   @APIResponse(responseCode = "200", description = "The job")
   @APIResponse(responseCode = "404", description = "No such job")
-  public JobView get(@PathParam("id") String id) throws JobNotFoundException {
-    Job job = jobs.get(id);
+  public JobView get(@PathParam("id") String id, @Context SecurityContext security)
+      throws JobNotFoundException {
+    Job job = visible(CallerContext.caller(security), id);
     return JobView.of(job, jobs.waiting(job), events.output(id), jobs.history(id));
   }
 
   @GET
+  @Requires(Action.READ_JOBS)
   @Operation(
       summary = "List jobs",
       description =
@@ -212,7 +247,8 @@ public class JobResource {
           String since,
       @Parameter(description = "Page size, 1-1000") @QueryParam("limit") @DefaultValue("100")
           String limit,
-      @Parameter(description = "Where the previous page ended") @QueryParam("cursor") String cursor)
+      @Parameter(description = "Where the previous page ended") @QueryParam("cursor") String cursor,
+      @Context SecurityContext security)
       throws BadRequestException {
     try {
       Page page =
@@ -222,7 +258,8 @@ public class JobResource {
                   blankToNull(worker),
                   parseSince(since),
                   parseLimit(limit),
-                  blankToNull(cursor)));
+                  blankToNull(cursor),
+                  CallerContext.caller(security).listingOwner()));
       return new JobPageView(
           page.jobs().stream().map(j -> JobView.summary(j, jobs.waiting(j))).toList(),
           page.nextCursor());
@@ -234,6 +271,7 @@ public class JobResource {
 
   @POST
   @Path("{id}/cancel")
+  @Requires(Action.CANCEL_JOB)
   @Operation(
       summary = "Cancel a job",
       description =
@@ -244,14 +282,32 @@ public class JobResource {
   @APIResponse(responseCode = "202", description = "Cancel sent to the job's worker")
   @APIResponse(responseCode = "404", description = "No such job")
   @APIResponse(responseCode = "409", description = "The job has already ended")
-  public Response cancel(@PathParam("id") String id, @QueryParam("reason") String reason)
-      throws JobNotFoundException, JobAlreadyEndedException, BadRequestException {
+  public Response cancel(
+      @PathParam("id") String id,
+      @QueryParam("reason") String reason,
+      @Context SecurityContext security)
+      throws JobNotFoundException,
+          JobAlreadyEndedException,
+          BadRequestException,
+          AccessDeniedException {
     Optional<String> refusal = JobLimits.refusalOfReason(reason);
     if (refusal.isPresent()) {
       throw new BadRequestException(
           refusal.get(), List.of(new FieldError("reason", refusal.get())));
     }
-    Job job = jobs.cancel(id, reason);
+    Caller caller = CallerContext.caller(security);
+    String address = CallerContext.address(security);
+    Job job;
+    try {
+      if (!caller.mayCancel(visible(caller, id))) {
+        throw new AccessDeniedException(caller, Action.CANCEL_JOB);
+      }
+      job = jobs.cancel(id, reason);
+    } catch (JobNotFoundException | JobAlreadyEndedException | AccessDeniedException e) {
+      audit.record(caller, "job.cancel", id, address, "refused: " + e.getMessage());
+      throw e;
+    }
+    audit.record(caller, "job.cancel", id, address, Audit.OK);
     return (job.status().isTerminal()
             ? Response.ok(JobView.of(job))
             : Response.accepted(JobView.of(job)))
@@ -260,6 +316,7 @@ public class JobResource {
 
   @GET
   @Path("{id}/output")
+  @Requires(Action.READ_JOBS)
   @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
   @Operation(
       summary = "Get a job's output",
@@ -273,10 +330,11 @@ public class JobResource {
       @Parameter(description = "stdout or stderr: that stream alone, as text/plain")
           @QueryParam("stream")
           String stream,
-      @Parameter(description = "Only the last N lines") @QueryParam("tail") String tailLines)
+      @Parameter(description = "Only the last N lines") @QueryParam("tail") String tailLines,
+      @Context SecurityContext security)
       throws JobNotFoundException, BadRequestException {
     Integer tail = parseTail(tailLines);
-    JobView view = get(id);
+    JobView view = get(id, security);
     if (stream == null || stream.isBlank()) {
       return Response.ok(
               new OutputView(
@@ -303,6 +361,7 @@ public class JobResource {
 
   @GET
   @Path("{id}/events")
+  @Requires(Action.READ_JOBS)
   @Produces(MediaType.SERVER_SENT_EVENTS)
   @Operation(
       summary = "Follow a job",
@@ -319,9 +378,10 @@ public class JobResource {
       @Parameter(description = "Only events after this sequence number") @QueryParam("after")
           String after,
       @Context SseEventSink sink,
-      @Context Sse sse)
+      @Context Sse sse,
+      @Context SecurityContext security)
       throws JobNotFoundException, BadRequestException {
-    jobs.get(id);
+    visible(CallerContext.caller(security), id);
     long from = parseSequence(lastEventId != null ? lastEventId : after);
     SseWatcher watcher = new SseWatcher(sink, sse, executor);
     watcher.unsubscribeWith(events.watch(id, from, watcher));

@@ -1,5 +1,7 @@
 package io.distexec.master.api;
 
+import io.distexec.master.access.AccessDeniedException;
+import io.distexec.master.access.TokenException;
 import io.distexec.master.api.Problem.FieldError;
 import io.distexec.master.jobs.IdempotencyConflictException;
 import io.distexec.master.jobs.InvalidJobException;
@@ -12,6 +14,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -34,6 +37,35 @@ public final class ProblemMappers {
     @Override
     public Response toResponse(BadRequestException e) {
       return problem(new Problem("about:blank", "Bad request", 400, e.getMessage(), e.errors()));
+    }
+  }
+
+  @Provider
+  public static final class Forbidden implements ExceptionMapper<AccessDeniedException> {
+    @Override
+    public Response toResponse(AccessDeniedException e) {
+      return problem(Problem.of(403, "Forbidden", e.getMessage()));
+    }
+  }
+
+  @Provider
+  public static final class TokenRefused implements ExceptionMapper<TokenException> {
+    @Override
+    public Response toResponse(TokenException e) {
+      return switch (e.kind()) {
+        case INVALID ->
+            problem(
+                new Problem(
+                    "about:blank",
+                    "Bad request",
+                    400,
+                    e.getMessage(),
+                    List.of(
+                        new FieldError(
+                            e.getMessage().contains("role") ? "roles" : "name", e.getMessage()))));
+        case NOT_FOUND -> problem(Problem.of(404, "Not found", e.getMessage()));
+        case EXISTS, FIXED -> problem(Problem.of(409, "Conflict", e.getMessage()));
+      };
     }
   }
 

@@ -1,5 +1,9 @@
 package io.distexec.master.api;
 
+import io.distexec.master.access.Action;
+import io.distexec.master.auth.Audit;
+import io.distexec.master.auth.CallerContext;
+import io.distexec.master.auth.Requires;
 import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.registry.NodeRegistry;
 import jakarta.enterprise.context.Dependent;
@@ -10,7 +14,9 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -26,14 +32,17 @@ public class WorkerResource {
 
   private final NodeRegistry registry;
   private final Dispatcher dispatcher;
+  private final Audit audit;
 
   @Inject
-  public WorkerResource(NodeRegistry registry, Dispatcher dispatcher) {
+  public WorkerResource(NodeRegistry registry, Dispatcher dispatcher, Audit audit) {
     this.registry = registry;
     this.dispatcher = dispatcher;
+    this.audit = audit;
   }
 
   @GET
+  @Requires(Action.READ_WORKERS)
   @Operation(
       summary = "List workers",
       description =
@@ -47,6 +56,7 @@ public class WorkerResource {
 
   @POST
   @Path("{id}/drain")
+  @Requires(Action.DRAIN_WORKER)
   @Operation(
       summary = "Drain a worker",
       description =
@@ -54,9 +64,15 @@ public class WorkerResource {
               + "(within its DRAIN_GRACE_SECONDS), then deregisters.")
   @APIResponse(responseCode = "200", description = "The worker, now DRAINING")
   @APIResponse(responseCode = "404", description = "No such worker")
-  public WorkerView drain(@PathParam("id") String id) {
-    return registry
-        .drain(id)
+  public WorkerView drain(@PathParam("id") String id, @Context SecurityContext security) {
+    var drained = registry.drain(id);
+    audit.record(
+        CallerContext.caller(security),
+        "worker.drain",
+        id,
+        CallerContext.address(security),
+        drained.isPresent() ? Audit.OK : "refused: no such worker");
+    return drained
         .map(w -> WorkerView.of(w, dispatcher.inFlight().getOrDefault(w.id(), 0)))
         .orElseThrow(() -> new NotFoundException("no worker " + id + " is registered"));
   }

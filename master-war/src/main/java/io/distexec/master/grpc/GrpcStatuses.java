@@ -1,5 +1,7 @@
 package io.distexec.master.grpc;
 
+import io.distexec.master.access.AccessDeniedException;
+import io.distexec.master.access.TokenException;
 import io.distexec.master.jobs.IdempotencyConflictException;
 import io.distexec.master.jobs.InvalidJobException;
 import io.distexec.master.jobs.JobAlreadyEndedException;
@@ -45,6 +47,19 @@ public final class GrpcStatuses {
     if (failure instanceof QueueFullException
         || failure instanceof JobEvents.TooManyWatchersException) {
       return Status.RESOURCE_EXHAUSTED.withDescription(failure.getMessage());
+    }
+    if (failure instanceof AccessDeniedException) {
+      return Status.PERMISSION_DENIED.withDescription(failure.getMessage());
+    }
+    if (failure instanceof TokenException t) {
+      Status status =
+          switch (t.kind()) {
+            case INVALID -> Status.INVALID_ARGUMENT;
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case EXISTS -> Status.ALREADY_EXISTS;
+            case FIXED -> Status.FAILED_PRECONDITION;
+          };
+      return status.withDescription(t.getMessage());
     }
     if (failure instanceof StoreException) {
       LOG.log(Level.WARNING, "job store unavailable", failure);

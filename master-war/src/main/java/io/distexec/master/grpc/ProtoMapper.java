@@ -4,6 +4,9 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import io.distexec.common.ProtoTime;
 import io.distexec.executor.StdStream;
+import io.distexec.master.access.ApiToken;
+import io.distexec.master.access.AuditEntry;
+import io.distexec.master.access.Role;
 import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobEvents;
 import io.distexec.master.jobs.JobOutcome;
@@ -138,6 +141,9 @@ public final class ProtoMapper {
     if (job.workerId() != null) {
       b.setWorkerId(job.workerId());
     }
+    if (job.owner() != null) {
+      b.setOwner(job.owner());
+    }
     if (job.startedAt() != null) {
       b.setStartedAt(timestamp(job.startedAt()));
     }
@@ -195,5 +201,34 @@ public final class ProtoMapper {
 
   public static Instant instant(Timestamp timestamp) {
     return ProtoTime.instant(timestamp);
+  }
+
+  /** A token as the API shows it: never its secret or hash. */
+  public static io.distexec.proto.v1.ApiToken toProto(ApiToken token) {
+    io.distexec.proto.v1.ApiToken.Builder b =
+        io.distexec.proto.v1.ApiToken.newBuilder()
+            .setName(token.name())
+            .addAllRoles(token.roles().stream().map(Role::label).sorted().toList())
+            .setCreatedAt(timestamp(token.createdAt()))
+            .setCreatedBy(token.createdBy())
+            .setSource(token.source());
+    if (token.revokedAt() != null) {
+      b.setRevokedAt(timestamp(token.revokedAt()));
+    }
+    return b.build();
+  }
+
+  public static io.distexec.proto.v1.AuditEntry toProto(AuditEntry e) {
+    return io.distexec.proto.v1.AuditEntry.newBuilder()
+        .setSequence(e.seq())
+        .setAt(timestamp(e.at()))
+        .setActor(e.record().actor())
+        .setAction(e.record().action())
+        .setTarget(e.record().target())
+        .setAddress(e.record().address())
+        .setOutcome(e.record().outcome())
+        .setPrevHash(e.prevHash())
+        .setHash(e.hash())
+        .build();
   }
 }

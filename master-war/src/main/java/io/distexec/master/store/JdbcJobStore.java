@@ -54,7 +54,8 @@ public final class JdbcJobStore implements JobStore {
   private static final String COLUMNS_BUT_OUTPUT =
       "id, seq, status, spec_json, max_attempts, retry_exit_codes, worker_id, attempt,"
           + " created_at, started_at, finished_at, exit_code, output_truncated, error, stdout_bytes,"
-          + " stderr_bytes, cpu_time_millis, peak_rss_bytes, processes_killed, wall_time_millis";
+          + " stderr_bytes, cpu_time_millis, peak_rss_bytes, processes_killed, wall_time_millis,"
+          + " owner";
   private static final String COLUMNS = COLUMNS_BUT_OUTPUT + ", stdout, stderr";
 
   /**
@@ -155,8 +156,8 @@ public final class JdbcJobStore implements JobStore {
             "INSERT INTO jobs (id, status, spec_json, max_attempts,"
                 + " retry_exit_codes, worker_id, attempt, created_at, started_at, finished_at, exit_code, stdout, stderr,"
                 + " output_truncated, error, stdout_bytes, stderr_bytes, cpu_time_millis, peak_rss_bytes, processes_killed,"
-                + " wall_time_millis, idempotency_key, fingerprint)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " wall_time_millis, idempotency_key, fingerprint, owner)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       s.setString(1, job.id());
       s.setString(2, job.status().name());
       s.setString(3, SpecFormat.write(job.spec()));
@@ -173,6 +174,7 @@ public final class JdbcJobStore implements JobStore {
       setOutcome(s, 11, job.outcome());
       s.setString(22, key == null ? null : key.key());
       s.setString(23, key == null ? null : key.fingerprint());
+      s.setString(24, job.owner());
       s.executeUpdate();
     }
   }
@@ -238,11 +240,26 @@ public final class JdbcJobStore implements JobStore {
             s.setString(17, id);
             s.executeUpdate();
           }
+          if (next.status().isTerminal() && !current.status().isTerminal()) {
+            eraseSecrets(c, next);
+          }
           if (next.status() != current.status()) {
             addTransition(c, id, nextTransition(c, id), Transition.of(next, clock.instant()));
           }
           return Optional.of(next);
         });
+  }
+
+  /**
+   * Overwrites the stored spec of an ended job with its secret-free form (see {@link
+   * Job#finished}): env values and stdin are not kept for the retention period.
+   */
+  private static void eraseSecrets(Connection c, Job ended) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("UPDATE jobs SET spec_json = ? WHERE id = ?")) {
+      s.setString(1, SpecFormat.write(ended.spec().withoutSecrets()));
+      s.setString(2, ended.id());
+      s.executeUpdate();
+    }
   }
 
   /** The number of the job's next history row. */
@@ -324,6 +341,10 @@ public final class JdbcJobStore implements JobStore {
       sql.append(" AND created_at >= ?");
       params.add(time(query.since()));
     }
+    if (query.owner() != null) {
+      sql.append(" AND owner = ?");
+      params.add(query.owner());
+    }
     sql.append(" ORDER BY seq DESC LIMIT ?");
     params.add(query.limit() + 1);
     return tx(
@@ -371,11 +392,14 @@ public final class JdbcJobStore implements JobStore {
           Instant now = clock.instant();
           try (PreparedStatement s =
               c.prepareStatement(
-                  "UPDATE jobs SET status = ?, error = ?, finished_at = ? WHERE id = ?")) {
+                  "UPDATE jobs SET status = ?, error = ?, finished_at = ?, spec_json = ?"
+                      + " WHERE id = ?")) {
             s.setString(1, JobStatus.FAILED.name());
             s.setString(2, clip(reason));
             s.setObject(3, time(now));
-            s.setString(4, id);
+            // What cannot be read cannot be sifted for secrets: the whole spec goes.
+            s.setString(4, SpecFormat.write(JobSpec.command("")));
+            s.setString(5, id);
             s.executeUpdate();
           }
           addTransition(
@@ -518,7 +542,8 @@ public final class JdbcJobStore implements JobStore {
         instant(rs, "created_at"),
         instant(rs, "started_at"),
         instant(rs, "finished_at"),
-        outcome);
+        outcome,
+        rs.getString("owner"));
   }
 
   private static OffsetDateTime time(Instant instant) {

@@ -2,6 +2,8 @@ package io.distexec.master.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.distexec.master.access.InMemoryAuditLog;
+import io.distexec.master.access.InMemoryTokenStore;
 import io.distexec.master.jobs.InMemoryJobStore;
 import io.distexec.master.jobs.JobStore;
 import java.io.IOException;
@@ -21,9 +23,21 @@ public final class Stores {
    * @throws StoreException when the database cannot be reached or migrated
    */
   public static JobStore open(StoreSettings settings, Clock clock) {
+    return openAll(settings, clock).store();
+  }
+
+  /**
+   * The jobs, API tokens and audit trail, in one database.
+   *
+   * @throws StoreException when the database cannot be reached or migrated
+   */
+  public static OpenedStore openAll(StoreSettings settings, Clock clock) {
     if (settings.inMemory()) {
-      LOG.warning("STORE_URL=memory: jobs are kept in memory and lost when the master stops");
-      return new InMemoryJobStore(clock);
+      LOG.warning(
+          "STORE_URL=memory: jobs, API tokens and the audit trail are kept in memory and lost"
+              + " when the master stops");
+      return new OpenedStore(
+          new InMemoryJobStore(clock), new InMemoryTokenStore(), new InMemoryAuditLog());
     }
     String url = settings.jdbcUrl();
     if (url.startsWith("jdbc:h2:file:")) {
@@ -63,7 +77,10 @@ public final class Stores {
       dataSource.close();
       throw new StoreException(e);
     }
-    return new JdbcJobStore(dataSource, clock, dataSource);
+    return new OpenedStore(
+        new JdbcJobStore(dataSource, clock, dataSource),
+        new JdbcTokenStore(dataSource),
+        new JdbcAuditLog(dataSource));
   }
 
   /** The URL without a password given in it ({@code password=...}), for logs. */

@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.distexec.master.MutableClock;
+import io.distexec.master.access.InMemoryAuditLog;
+import io.distexec.master.access.InMemoryTokenStore;
+import io.distexec.master.access.Role;
+import io.distexec.master.access.Tokens;
+import io.distexec.master.auth.Audit;
+import io.distexec.master.auth.Authenticator;
+import io.distexec.master.auth.GrpcAuth;
 import io.distexec.master.balancing.RoundRobinBalancer;
 import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.jobs.ForwardingJobStore;
@@ -28,12 +35,14 @@ import io.distexec.proto.v1.SubmitRequest;
 import io.distexec.proto.v1.TaskSpec;
 import io.distexec.proto.v1.WatchJobRequest;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.MetadataUtils;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,6 +62,8 @@ class MasterGrpcServiceTest {
   private volatile boolean storeDown;
   private ManagedChannel channel;
   private MasterServiceGrpc.MasterServiceBlockingStub stub;
+  private Tokens tokens;
+  private InMemoryAuditLog auditLog;
 
   @BeforeEach
   void start() throws Exception {
@@ -97,15 +108,40 @@ class MasterGrpcServiceTest {
             clock,
             dispatcher::waiting);
     String name = InProcessServerBuilder.generateName();
-    MasterGrpcService service = new MasterGrpcService(jobs, events, registry, dispatcher, watchers);
+    tokens = new Tokens(new InMemoryTokenStore(), List.of(), clock);
+    auditLog = new InMemoryAuditLog();
+    Audit audit = new Audit(auditLog, clock);
+    MasterGrpcService service =
+        new MasterGrpcService(jobs, events, registry, dispatcher, watchers, tokens, audit);
     server =
         InProcessServerBuilder.forName(name)
             .directExecutor()
-            .addService(ServerInterceptors.intercept(service, new StatusMappingInterceptor()))
+            .addService(
+                ServerInterceptors.intercept(
+                    service,
+                    new GrpcAuth(new Authenticator(tokens), audit, MasterGrpcService.ACTIONS),
+                    new StatusMappingInterceptor()))
             .build()
             .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    stub = MasterServiceGrpc.newBlockingStub(channel);
+    stub = as(token("test-admin", Role.ADMIN));
+  }
+
+  /** A token with these roles, made through the API's own code. */
+  String token(String name, Role... roles) throws Exception {
+    return tokens.create(name, Set.of(roles), "test").secret();
+  }
+
+  /** A stub that calls with {@code secret}, or with no credential for {@code null}. */
+  MasterServiceGrpc.MasterServiceBlockingStub as(String secret) {
+    MasterServiceGrpc.MasterServiceBlockingStub plain = MasterServiceGrpc.newBlockingStub(channel);
+    if (secret == null) {
+      return plain;
+    }
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + secret);
+    return plain.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
   @AfterEach

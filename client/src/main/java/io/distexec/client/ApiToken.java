@@ -1,0 +1,33 @@
+package io.distexec.client;
+
+import io.distexec.common.ProtoTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An API token as the master shows it: never its secret.
+ *
+ * @param source "api", or the file on the master that defines it
+ */
+public record ApiToken(
+    String name,
+    List<String> roles,
+    Instant createdAt,
+    String createdBy,
+    Optional<Instant> revokedAt,
+    String source) {
+
+  static ApiToken of(io.distexec.proto.v1.ApiToken t) {
+    return new ApiToken(
+        t.getName(),
+        List.copyOf(t.getRolesList()),
+        ProtoTime.instant(t.getCreatedAt()),
+        t.getCreatedBy(),
+        t.hasRevokedAt() ? Optional.of(ProtoTime.instant(t.getRevokedAt())) : Optional.empty(),
+        t.getSource());
+  }
+
+  /** A new token and its secret, which the master shows this once. */
+  public record Created(ApiToken token, String secret) {}
+}

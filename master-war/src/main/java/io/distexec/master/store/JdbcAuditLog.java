@@ -1,0 +1,100 @@
+package io.distexec.master.store;
+
+import io.distexec.master.access.AuditChain;
+import io.distexec.master.access.AuditEntry;
+import io.distexec.master.access.AuditLog;
+import io.distexec.master.access.AuditRecord;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * The audit trail in the job store's database (tables {@code audit_log} and {@code audit_head},
+ * V5). An append locks the head row, so that entries are chained one after another even when
+ * several masters share the database.
+ */
+public final class JdbcAuditLog implements AuditLog {
+
+  private final DataSource dataSource;
+
+  public JdbcAuditLog(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  @Override
+  public AuditEntry append(AuditRecord record, Instant at) {
+    return Transactions.run(
+        dataSource,
+        c -> {
+          long seq;
+          String hash;
+          try (PreparedStatement s =
+              c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")) {
+            ResultSet rs = s.executeQuery();
+            rs.next();
+            seq = rs.getLong(1);
+            hash = rs.getString(2);
+          }
+          AuditEntry entry = AuditChain.next(seq, hash, at, record);
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT INTO audit_log (seq, at, actor, action, target, address, outcome,"
+                      + " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            s.setLong(1, entry.seq());
+            s.setObject(2, entry.at().atOffset(ZoneOffset.UTC));
+            s.setString(3, record.actor());
+            s.setString(4, record.action());
+            s.setString(5, record.target());
+            s.setString(6, record.address());
+            s.setString(7, record.outcome());
+            s.setString(8, entry.prevHash());
+            s.setString(9, entry.hash());
+            s.executeUpdate();
+          }
+          try (PreparedStatement s =
+              c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")) {
+            s.setLong(1, entry.seq());
+            s.setString(2, entry.hash());
+            s.executeUpdate();
+          }
+          return entry;
+        });
+  }
+
+  @Override
+  public List<AuditEntry> list(long afterSeq, int limit) {
+    return Transactions.run(
+        dataSource,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT seq, at, actor, action, target, address, outcome, prev_hash, hash"
+                      + " FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?")) {
+            s.setLong(1, afterSeq);
+            s.setInt(2, limit);
+            ResultSet rs = s.executeQuery();
+            List<AuditEntry> entries = new ArrayList<>();
+            while (rs.next()) {
+              entries.add(
+                  new AuditEntry(
+                      rs.getLong("seq"),
+                      rs.getObject("at", OffsetDateTime.class).toInstant(),
+                      new AuditRecord(
+                          rs.getString("actor"),
+                          rs.getString("action"),
+                          rs.getString("target"),
+                          rs.getString("address"),
+                          rs.getString("outcome")),
+                      rs.getString("prev_hash"),
+                      rs.getString("hash")));
+            }
+            return entries;
+          }
+        });
+  }
+}

@@ -1,0 +1,190 @@
+package io.distexec.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.distexec.testing.LocalCluster;
+import io.distexec.testing.PostgresServer;
+import jakarta.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The REST API of a real cluster (on PostgreSQL, so that the test can read and edit the database as
+ * an intruder would): every path without a credential, with a forged one, with each role; revoked
+ * tokens; secrets erased from the store; an edited audit entry detected.
+ */
+class SecurityIT {
+
+  private static LocalCluster cluster;
+  private static String database;
+  private static Rest admin;
+  private static final Map<String, String> TOKENS = new LinkedHashMap<>();
+  private static String jobId;
+
+  @BeforeAll
+  static void start() throws Exception {
+    database = PostgresServer.get().newDatabase();
+    cluster =
+        Clusters.start("security-it", 1, Map.of("STORE_URL", database, "STORE_USER", "distexec"));
+    admin = new Rest(cluster);
+    for (String role : List.of("viewer", "submitter", "operator", "admin")) {
+      Rest.Answer made =
+          admin.post(
+              "/api/v1/tokens", "{\"name\":\"" + role + "-1\",\"roles\":[\"" + role + "\"]}");
+      assertThat(made.status()).as(made.body()).isEqualTo(201);
+      TOKENS.put(role, made.json().getString("secret"));
+    }
+    jobId = as("submitter").submit("{\"command\":\"echo\",\"args\":[\"hi\"]}");
+    admin.awaitEnd(jobId, Duration.ofSeconds(60));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static Rest as(String role) {
+    return admin.as(role == null ? null : "Bearer " + TOKENS.get(role));
+  }
+
+  /** A REST call, and the roles that may make it. */
+  private record Call(String method, String path, String body, Set<String> allowed) {
+    Rest.Answer by(Rest rest) throws Exception {
+      return switch (method) {
+        case "GET" -> rest.get(path);
+        case "POST" -> rest.post(path, body);
+        default -> rest.delete(path);
+      };
+    }
+  }
+
+  private static List<Call> calls() {
+    Set<String> readers = Set.of("viewer", "submitter", "operator", "admin");
+    return List.of(
+        new Call("POST", "/api/v1/jobs", "{\"command\":\"true\"}", Set.of("submitter", "admin")),
+        new Call("GET", "/api/v1/jobs", null, readers),
+        new Call("GET", "/api/v1/jobs/" + jobId, null, readers),
+        new Call("GET", "/api/v1/jobs/" + jobId + "/output", null, readers),
+        new Call("GET", "/api/v1/jobs/" + jobId + "/events", null, readers),
+        new Call(
+            "POST",
+            "/api/v1/jobs/" + jobId + "/cancel",
+            "",
+            Set.of("submitter", "operator", "admin")),
+        new Call("GET", "/api/v1/workers", null, Set.of("viewer", "operator", "admin")),
+        new Call("POST", "/api/v1/workers/nope/drain", "", Set.of("operator", "admin")),
+        new Call("POST", "/api/v1/tokens", "{\"name\":\"\",\"roles\":[]}", Set.of("admin")),
+        new Call("GET", "/api/v1/tokens", null, Set.of("admin")),
+        new Call("DELETE", "/api/v1/tokens/nope", null, Set.of("admin")),
+        new Call("GET", "/api/v1/audit", null, Set.of("admin")),
+        new Call("GET", "/api/v1/audit/verify", null, Set.of("admin")));
+  }
+
+  @Test
+  void everyPathNeedsATokenAndTheRightRole() throws Exception {
+    for (Call call : calls()) {
+      String what = call.method() + " " + call.path();
+      Rest.Answer none = call.by(as(null));
+      assertThat(none.status()).as(what + " without a token").isEqualTo(401);
+      assertThat(none.contentType()).isEqualTo("application/problem+json");
+      assertThat(none.json().getString("detail")).contains("Authorization: Bearer");
+      assertThat(call.by(admin.as("Bearer dxt_forged" + "x".repeat(40))).status())
+          .as(what + " with a forged token")
+          .isEqualTo(401);
+      for (String role : TOKENS.keySet()) {
+        Rest.Answer answer = call.by(as(role));
+        if (call.allowed().contains(role)) {
+          assertThat(answer.status())
+              .as(what + " as " + role + ": " + answer.body())
+              .isNotIn(401, 403);
+        } else {
+          assertThat(answer.status()).as(what + " as " + role).isEqualTo(403);
+          assertThat(answer.json().getString("detail")).contains("needs the role");
+        }
+      }
+    }
+  }
+
+  @Test
+  void aRevokedTokenIsRefusedFromThenOn() throws Exception {
+    Rest.Answer made =
+        admin.post("/api/v1/tokens", "{\"name\":\"short-lived\",\"roles\":[\"viewer\"]}");
+    Rest viewer = admin.as("Bearer " + made.json().getString("secret"));
+    assertThat(viewer.get("/api/v1/jobs").status()).isEqualTo(200);
+    assertThat(admin.delete("/api/v1/tokens/short-lived").status()).isEqualTo(204);
+    assertThat(viewer.get("/api/v1/jobs").status()).isEqualTo(401);
+    // The listing shows it revoked, and never a secret or hash.
+    String listing = admin.get("/api/v1/tokens").body();
+    assertThat(listing).contains("short-lived").doesNotContain("dxt_");
+  }
+
+  @Test
+  void envValuesAndStdinLeaveTheStoreWhenTheJobEnds() throws Exception {
+    String id =
+        as("submitter")
+            .submit(
+                "{\"command\":\"cat\",\"env\":{\"API_KEY\":\"hunter2-value\"},"
+                    + "\"stdin\":\"stdin-secret\"}");
+    JsonObject ended = admin.awaitEnd(id, Duration.ofSeconds(60));
+    assertThat(ended.getString("status")).isEqualTo("SUCCEEDED");
+    assertThat(ended.toString()).doesNotContain("hunter2-value");
+    String stored;
+    try (Connection c = DriverManager.getConnection(database, "distexec", "");
+        PreparedStatement s =
+            c.prepareStatement("SELECT spec_json, owner FROM jobs WHERE id = ?")) {
+      s.setString(1, id);
+      ResultSet rs = s.executeQuery();
+      assertThat(rs.next()).isTrue();
+      stored = rs.getString(1);
+      assertThat(rs.getString(2)).isEqualTo("submitter-1");
+    }
+    String stdinBase64 =
+        Base64.getEncoder().encodeToString("stdin-secret".getBytes(StandardCharsets.UTF_8));
+    assertThat(stored)
+        .contains("API_KEY")
+        .doesNotContain("hunter2-value")
+        .doesNotContain("stdin-secret")
+        .doesNotContain(stdinBase64);
+  }
+
+  @Test
+  void theAuditTrailRecordsChangesAndDetectsAnEditedEntry() throws Exception {
+    Rest.Answer entries = admin.get("/api/v1/audit?limit=1000");
+    assertThat(entries.body())
+        .contains(
+            "\"action\":\"token.create\"", "\"action\":\"job.submit\"", "\"actor\":\"submitter-1\"")
+        .contains("\"address\":\"127.0.0.1\"");
+    assertThat(admin.get("/api/v1/audit/verify").json().getBoolean("valid")).isTrue();
+
+    try (Connection c = DriverManager.getConnection(database, "distexec", "");
+        Statement s = c.createStatement()) {
+      c.setAutoCommit(true);
+      s.executeUpdate("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2");
+    }
+    JsonObject verdict = admin.get("/api/v1/audit/verify").json();
+    assertThat(verdict.getBoolean("valid")).isFalse();
+    assertThat(verdict.getJsonNumber("brokenAt").longValue()).isEqualTo(2);
+    assertThat(verdict.getString("problem")).isEqualTo("entry 2 was changed after it was written");
+    // Put it back, for the other tests' verifications.
+    try (Connection c = DriverManager.getConnection(database, "distexec", "");
+        Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE audit_log SET actor = 'admin' WHERE seq = 2");
+    }
+    assertThat(admin.get("/api/v1/audit/verify").json().getBoolean("valid")).isTrue();
+  }
+}
