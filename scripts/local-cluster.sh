@@ -12,10 +12,13 @@
 #                          checkout, git-ignored)
 #   WORKERS                number of workers (default 2)
 #   MASTER_HTTP_PORT       master REST/health port (default 9080)
-#   MASTER_GRPC_PORT       master gRPC port (default 50051)
+#   MASTER_GRPC_PORT       master gRPC port, the client API (default 50051)
+#   MASTER_CLUSTER_PORT    master's port for workers: registration, mutual TLS (default 50050)
 #   WORKER_HTTP_PORTS      space-separated, one per worker (default 9081 9082 ...)
 #   WORKER_GRPC_PORTS      space-separated, one per worker (default 50052 50053 ...)
 #   READY_TIMEOUT          seconds to wait for readiness (default 120)
+#   CLUSTER_TLS            1 (default): master and workers authenticate each other with mutual TLS,
+#                          from a CA made in DISTEXEC_HOME/tls; 0: plaintext on loopback (benchmarks)
 #   FAST_START             1 (default): JIT flags that start the servers ~3x faster on small machines
 #                          but lower their peak speed; 0 for long runs and benchmarks
 #   PLUGINS_DIR            workers' executor plugins (default: DISTEXEC_HOME/plugins, holding the
@@ -26,7 +29,8 @@
 #   JVM_ARGS               extra JVM options for every server (e.g. -Xlog:gc:file=/tmp/gc-%p.log)
 #   Any master/worker setting (MAX_CONCURRENT_JOBS, HEARTBEAT_TIMEOUT_SECONDS, LOAD_BALANCER,
 #   MAX_CONCURRENT_TASKS, HEARTBEAT_INTERVAL_SECONDS, DRAIN_GRACE_SECONDS, OUTPUT_CAP_BYTES,
-#   COMMAND_ALLOWLIST, TASK_ENV_PASSTHROUGH, ...) set in the environment is passed to the servers.
+#   COMMAND_ALLOWLIST, TASK_ENV_PASSTHROUGH, TASK_USER, TASK_ENV_ALLOW, ...) set in the environment is
+#   passed to the servers.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -36,11 +40,13 @@ export WLP_USER_DIR=$HOME_DIR/usr
 WORKERS=${WORKERS:-2}
 MASTER_HTTP_PORT=${MASTER_HTTP_PORT:-9080}
 MASTER_GRPC_PORT=${MASTER_GRPC_PORT:-50051}
+MASTER_CLUSTER_PORT=${MASTER_CLUSTER_PORT:-$((MASTER_GRPC_PORT - 1))}
 READY_TIMEOUT=${READY_TIMEOUT:-120}
 PASS_THROUGH=(MAX_CONCURRENT_JOBS HEARTBEAT_TIMEOUT_SECONDS HEARTBEAT_INTERVAL_SECONDS LOAD_BALANCER LOG_LEVEL
   MAX_CONCURRENT_TASKS DRAIN_GRACE_SECONDS OUTPUT_CAP_BYTES COMMAND_ALLOWLIST TASK_ENV_PASSTHROUGH SCRIPT_DIR
   STORE_URL STORE_USER STORE_PASSWORD STORE_POOL_SIZE JOB_RETENTION_HOURS EXECUTOR_THREADS
-  MAX_JOB_SPEC_BYTES DEFAULT_TIMEOUT_SECONDS MAX_TIMEOUT_SECONDS JVM_ARGS)
+  MAX_JOB_SPEC_BYTES DEFAULT_TIMEOUT_SECONDS MAX_TIMEOUT_SECONDS JVM_ARGS TASK_USER TASK_ENV_ALLOW TASK_DIR
+  TOKENS_FILE)
 # A worker's Liberty pool must start enough threads for every slot's command (see liberty/worker/server.xml).
 if [ -n "${MAX_CONCURRENT_TASKS:-}" ] && [ -z "${EXECUTOR_THREADS:-}" ]; then
   EXECUTOR_THREADS=$((4 * MAX_CONCURRENT_TASKS + 8))
@@ -73,6 +79,15 @@ ensure_admin_token() {
   (umask 077 && printf 'dxt_%s\n' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" >"$ADMIN_TOKEN_FILE")
   log "made the admin token: $ADMIN_TOKEN_FILE"
 }
+# The cluster's own CA and a certificate per server (scripts/cluster-certs.sh): master and workers
+# authenticate each other with mutual TLS even on one machine.
+TLS_DIR=$HOME_DIR/tls
+ensure_certs() {
+  local nodes=(master:master)
+  for i in $(seq 1 "$WORKERS"); do nodes+=("worker:worker-$i"); done
+  "$ROOT/scripts/cluster-certs.sh" "$TLS_DIR" "${nodes[@]}" || die "could not make the cluster certificates"
+}
+tls_setting() { [ "${CLUSTER_TLS:-1}" = 0 ] || echo "CLUSTER_TLS_DIR=$TLS_DIR/$1"; }
 auth_header() { printf 'Authorization: Bearer %s' "$(cat "$ADMIN_TOKEN_FILE")"; }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -137,11 +152,12 @@ configure() {
   if [ "$name" = master ]; then
     create_server master master "$ROOT/master-war/target/distexec-master.war" \
       "HTTP_PORT=$MASTER_HTTP_PORT" "MASTER_ADDRESS=127.0.0.1:$MASTER_GRPC_PORT" "DATA_DIR=$HOME_DIR/data" \
-      "ADMIN_TOKEN_FILE=$ADMIN_TOKEN_FILE"
+      "ADMIN_TOKEN_FILE=$ADMIN_TOKEN_FILE" "CLUSTER_ADDRESS=127.0.0.1:$MASTER_CLUSTER_PORT" \
+      "$(tls_setting master)"
   else
     create_server "$name" worker "$ROOT/worker-war/target/distexec-worker.war" \
       "HTTP_PORT=$(http_port "$name")" "WORKER_ID=$name" "WORKER_ADDRESS=127.0.0.1:$(grpc_port "$name")" \
-      "MASTER_ADDRESS=127.0.0.1:$MASTER_GRPC_PORT" "PLUGINS_DIR=$plugins"
+      "MASTER_ADDRESS=127.0.0.1:$MASTER_CLUSTER_PORT" "PLUGINS_DIR=$plugins" "$(tls_setting "$name")"
   fi
 }
 
@@ -182,12 +198,15 @@ up() {
     return
   fi
   for name in "${to_start[@]}"; do
-    for port in "$(http_port "$name")" "$(grpc_port "$name")"; do
+    local ports=("$(http_port "$name")" "$(grpc_port "$name")")
+    [ "$name" = master ] && ports+=("$MASTER_CLUSTER_PORT")
+    for port in "${ports[@]}"; do
       port_free "$port" || die "port $port ($name) is in use; choose others (see the settings at the top of $0)"
     done
   done
   build_if_needed
   ensure_admin_token
+  ensure_certs
   local start=$SECONDS
   for name in "${to_start[@]}"; do
     rm -rf "${WLP_USER_DIR:?}/servers/$name"
@@ -212,6 +231,7 @@ restart() {
   is_server "$name" || die "restart which server? one of: $(servers | tr '\n' ' ')"
   build_if_needed
   ensure_admin_token
+  ensure_certs
   local start=$SECONDS
   if running_pid "$name" >/dev/null; then
     log "stopping $name ..."
@@ -251,7 +271,7 @@ status() {
     fi
     printf '%-10s %-8s %-9s %s\n' "$name" "$pid" "$state" "$url"
   done
-  echo "master gRPC: 127.0.0.1:$MASTER_GRPC_PORT   logs: $WLP_USER_DIR/servers/<server>/logs/messages.log"
+  echo "master gRPC: 127.0.0.1:$MASTER_GRPC_PORT (workers: $MASTER_CLUSTER_PORT, $([ "${CLUSTER_TLS:-1}" = 0 ] && echo plaintext || echo mutual TLS))   logs: $WLP_USER_DIR/servers/<server>/logs/messages.log"
 }
 
 case "${1:-}" in

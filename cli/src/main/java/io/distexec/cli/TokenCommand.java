@@ -58,6 +58,7 @@ final class TokenCommand {
                     + "' ("
                     + String.join(", ", created.token().roles())
                     + "); the master keeps only its hash, so this is the one time it is shown");
+        spec.commandLine().getErr().flush();
         return 0;
       }
     }

@@ -1,5 +1,6 @@
 package io.distexec.common;
 
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NegotiationType;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -7,17 +8,20 @@ import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Client channels (plaintext for now; TLS comes later) on one shared set of daemon event-loop
- * threads. The Netty builder is used directly rather than through the service loader, which does
- * not see the WAR's providers in every class loader set-up.
+ * Client channels, plaintext or mutual TLS ({@link ClusterTls}), on one shared set of daemon
+ * event-loop threads. The Netty builder is used directly rather than through the service loader,
+ * which does not see the WAR's providers in every class loader set-up.
  */
 public final class GrpcChannels implements AutoCloseable {
 
   private final EventLoopGroup group;
   private final int maxInboundBytes;
+  private final ChannelCredentials credentials;
+  private final String peerRole;
 
   public GrpcChannels(String name) {
     this(name, GrpcEndpoint.DEFAULT_MAX_INBOUND_BYTES);
@@ -27,17 +31,36 @@ public final class GrpcChannels implements AutoCloseable {
    * @param maxInboundBytes the largest message a channel accepts (see {@link GrpcLimits})
    */
   public GrpcChannels(String name, int maxInboundBytes) {
+    this(name, maxInboundBytes, null, null);
+  }
+
+  /**
+   * @param credentials mutual TLS, or {@code null} for plaintext
+   * @param peerRole the name the peer's certificate must carry ({@link ClusterTls#MASTER} or {@link
+   *     ClusterTls#WORKER}), checked instead of its host name, which certificates issued before a
+   *     pod has an address cannot know
+   */
+  public GrpcChannels(
+      String name, int maxInboundBytes, ChannelCredentials credentials, String peerRole) {
     this.group = new NioEventLoopGroup(0, new DefaultThreadFactory(name + "-grpc-client", true));
     this.maxInboundBytes = maxInboundBytes;
+    this.credentials = credentials;
+    this.peerRole = peerRole;
   }
 
   /** A channel to {@code host:port}. The caller owns it and shuts it down. */
   public ManagedChannel open(String address) {
     HostPort target = HostPort.parse("address", address);
-    return NettyChannelBuilder.forAddress(target.host(), target.port())
+    NettyChannelBuilder builder =
+        credentials == null
+            ? NettyChannelBuilder.forAddress(target.host(), target.port())
+                .negotiationType(NegotiationType.PLAINTEXT)
+            : NettyChannelBuilder.forAddress(
+                    new InetSocketAddress(target.host(), target.port()), credentials)
+                .overrideAuthority(peerRole);
+    return builder
         .eventLoopGroup(group)
         .channelType(NioSocketChannel.class)
-        .negotiationType(NegotiationType.PLAINTEXT)
         .keepAliveTime(30, TimeUnit.SECONDS)
         .maxInboundMessageSize(maxInboundBytes)
         .build();

@@ -2,6 +2,7 @@ package io.distexec.common;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -88,6 +89,21 @@ public final class GrpcEndpoint implements AutoCloseable {
       List<ServerInterceptor> interceptors,
       int maxInboundBytes)
       throws IOException {
+    return start(name, bind, services, interceptors, maxInboundBytes, null);
+  }
+
+  /**
+   * Like {@link #start(String, HostPort, List, List, int)}, over TLS when {@code credentials} are
+   * given (plaintext for {@code null}).
+   */
+  public static GrpcEndpoint start(
+      String name,
+      HostPort bind,
+      List<BindableService> services,
+      List<ServerInterceptor> interceptors,
+      int maxInboundBytes,
+      ServerCredentials credentials)
+      throws IOException {
     EventLoopGroup boss =
         new NioEventLoopGroup(1, new DefaultThreadFactory(name + "-grpc-boss", true));
     EventLoopGroup workers =
@@ -103,7 +119,10 @@ public final class GrpcEndpoint implements AutoCloseable {
     handlers.allowCoreThreadTimeOut(true);
     HealthStatusManager health = new HealthStatusManager();
     NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(new InetSocketAddress(bind.host(), bind.port()))
+        (credentials == null
+                ? NettyServerBuilder.forAddress(new InetSocketAddress(bind.host(), bind.port()))
+                : NettyServerBuilder.forAddress(
+                    new InetSocketAddress(bind.host(), bind.port()), credentials))
             .bossEventLoopGroup(boss)
             .workerEventLoopGroup(workers)
             .channelType(NioServerSocketChannel.class)
@@ -128,7 +147,14 @@ public final class GrpcEndpoint implements AutoCloseable {
           service.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
     }
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
-    LOG.info(() -> name + " gRPC endpoint listening on " + bind.host() + ":" + server.getPort());
+    LOG.info(
+        () ->
+            name
+                + " gRPC endpoint listening on "
+                + bind.host()
+                + ":"
+                + server.getPort()
+                + (credentials == null ? " (plaintext)" : " (mutual TLS)"));
     return new GrpcEndpoint(name, server, boss, workers, handlers, health);
   }
 

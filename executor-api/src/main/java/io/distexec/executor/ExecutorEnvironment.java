@@ -1,5 +1,7 @@
 package io.distexec.executor;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /** What a worker offers the executors it creates. */
@@ -17,6 +19,15 @@ public interface ExecutorEnvironment {
 
   /** Bytes of output to keep per stream and task. */
   int outputCapBytes();
+
+  /**
+   * Gives a file this executor wrote for a task (a script, say) to the user tasks run as, so that
+   * the task can read it and other users cannot: a worker running as root runs tasks as its
+   * TASK_USER. Does nothing when tasks run as the worker's own user.
+   *
+   * @throws IOException when the file's owner cannot be changed
+   */
+  default void handToTaskUser(Path file) throws IOException {}
 
   /**
    * A worker setting by name (MicroProfile Config: environment variables work), for plugin options.

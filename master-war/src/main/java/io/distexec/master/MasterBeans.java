@@ -1,5 +1,6 @@
 package io.distexec.master;
 
+import io.distexec.common.ClusterTls;
 import io.distexec.common.GrpcChannels;
 import io.distexec.common.GrpcLimits;
 import io.distexec.common.HostPort;
@@ -9,6 +10,7 @@ import io.distexec.master.auth.Audit;
 import io.distexec.master.auth.Authenticator;
 import io.distexec.master.balancing.LoadBalancer;
 import io.distexec.master.balancing.LoadBalancers;
+import io.distexec.master.config.ClusterSettings;
 import io.distexec.master.config.MasterConfig;
 import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.grpc.GrpcWorkerPort;
@@ -236,11 +238,36 @@ public class MasterBeans {
     return LoadBalancers.named(config.loadBalancer());
   }
 
+  /** CLUSTER_ADDRESS and CLUSTER_TLS_DIR: see {@link ClusterSettings}. */
   @Produces
   @Singleton
-  GrpcChannels grpcChannels() {
+  ClusterSettings cluster() {
+    Config config = ConfigProvider.getConfig();
+    HostPort bind =
+        HostPort.parse(
+            "CLUSTER_ADDRESS",
+            config
+                .getOptionalValue("CLUSTER_ADDRESS", String.class)
+                .orElse(ClusterSettings.DEFAULT_ADDRESS));
+    return new ClusterSettings(
+        bind,
+        ClusterTls.forBind(
+            config.getOptionalValue("CLUSTER_TLS_DIR", String.class).orElse(null),
+            "CLUSTER_ADDRESS",
+            bind));
+  }
+
+  @Produces
+  @Singleton
+  GrpcChannels grpcChannels(ClusterSettings cluster) throws IOException {
     // Workers answer with results of up to two capped output streams.
-    return new GrpcChannels("master", GrpcLimits.forResults());
+    return cluster.tls() == null
+        ? new GrpcChannels("master", GrpcLimits.forResults())
+        : new GrpcChannels(
+            "master",
+            GrpcLimits.forResults(),
+            cluster.tls().channelCredentials(),
+            ClusterTls.WORKER);
   }
 
   void closeGrpcChannels(@Disposes GrpcChannels channels) {

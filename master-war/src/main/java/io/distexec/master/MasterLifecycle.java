@@ -1,11 +1,13 @@
 package io.distexec.master;
 
+import io.distexec.common.ClusterTls;
 import io.distexec.common.GrpcEndpoint;
 import io.distexec.common.GrpcLimits;
 import io.distexec.common.HostPort;
 import io.distexec.master.auth.Audit;
 import io.distexec.master.auth.Authenticator;
 import io.distexec.master.auth.GrpcAuth;
+import io.distexec.master.config.ClusterSettings;
 import io.distexec.master.config.MasterConfig;
 import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.grpc.MasterGrpcService;
@@ -63,7 +65,10 @@ public class MasterLifecycle {
   private final Clock clock;
   private final GrpcAuth auth;
 
+  private final ClusterSettings cluster;
+
   private volatile GrpcEndpoint endpoint;
+  private volatile GrpcEndpoint clusterEndpoint;
   private volatile ScheduledFuture<?> sweep;
   private volatile ScheduledFuture<?> retention;
 
@@ -77,7 +82,8 @@ public class MasterLifecycle {
       JobService jobs,
       Clock clock,
       Authenticator authenticator,
-      Audit audit) {
+      Audit audit,
+      ClusterSettings cluster) {
     this.config = config;
     this.dispatcher = dispatcher;
     this.registry = registry;
@@ -85,6 +91,7 @@ public class MasterLifecycle {
     this.registrationService = registrationService;
     this.jobs = jobs;
     this.clock = clock;
+    this.cluster = cluster;
     this.auth =
         authenticator == null
             ? null
@@ -93,7 +100,7 @@ public class MasterLifecycle {
 
   /** For CDI's proxy only. */
   protected MasterLifecycle() {
-    this(null, null, null, null, null, null, null, null, null);
+    this(null, null, null, null, null, null, null, null, null, null);
   }
 
   void onStart(@Observes Startup startup) {
@@ -125,6 +132,27 @@ public class MasterLifecycle {
       throw new UncheckedIOException(
           e.getMessage() + " (set MASTER_ADDRESS to a free host:port)", e);
     }
+    try {
+      // Workers, on a port of their own: with CLUSTER_TLS_DIR only holders of a worker
+      // certificate from the cluster CA get in.
+      clusterEndpoint =
+          GrpcEndpoint.start(
+              "master-cluster",
+              cluster.bind(),
+              List.of(
+                  cluster.tls() == null
+                      ? registrationService
+                      : () ->
+                          ServerInterceptors.intercept(
+                              registrationService, ClusterTls.requireRole(ClusterTls.WORKER))),
+              List.of(new StatusMappingInterceptor()),
+              GrpcLimits.forSpec(config.limits().maxSpecBytes()),
+              cluster.tls() == null ? null : cluster.tls().serverCredentials());
+    } catch (IOException e) {
+      endpoint.close(0);
+      throw new UncheckedIOException(
+          e.getMessage() + " (set CLUSTER_ADDRESS to a free host:port)", e);
+    }
     dispatcher.start(executor);
     sweep =
         scheduler.scheduleAtFixedRate(
@@ -144,6 +172,11 @@ public class MasterLifecycle {
                 + config.grpcHost()
                 + ":"
                 + endpoint.port()
+                + ", workers on "
+                + cluster.bind().host()
+                + ":"
+                + clusterEndpoint.port()
+                + (cluster.tls() == null ? " (plaintext, loopback only)" : " (mutual TLS)")
                 + ", "
                 + config.loadBalancer()
                 + " balancing, at most "
@@ -187,7 +220,13 @@ public class MasterLifecycle {
 
   public boolean grpcServing() {
     GrpcEndpoint e = endpoint;
-    return e != null && e.isServing();
+    GrpcEndpoint c = clusterEndpoint;
+    return e != null && e.isServing() && c != null && c.isServing();
+  }
+
+  /** The port workers register on (useful when CLUSTER_ADDRESS has port 0). */
+  public int clusterPort() {
+    return clusterEndpoint.port();
   }
 
   public boolean sweeping() {
@@ -202,6 +241,9 @@ public class MasterLifecycle {
     }
     if (retention != null) {
       retention.cancel(false);
+    }
+    if (clusterEndpoint != null) {
+      clusterEndpoint.close(GRPC_SHUTDOWN_GRACE.toMillis());
     }
     if (endpoint != null) {
       endpoint.close(GRPC_SHUTDOWN_GRACE.toMillis());

@@ -58,6 +58,7 @@ class HostileInputIT {
   private static Rest rest;
   private static HttpClient http;
   private static ManagedChannel channel;
+  private static ManagedChannel clusterChannel;
   private static long logStart;
 
   @BeforeContainer
@@ -67,7 +68,16 @@ class HostileInputIT {
     rest = new Rest(cluster);
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     channel =
-        Grpc.newChannelBuilder(cluster.masterGrpc(), InsecureChannelCredentials.create()).build();
+        Grpc.newChannelBuilder(cluster.masterGrpc(), InsecureChannelCredentials.create())
+            .intercept(Clusters.asAdmin(cluster))
+            .build();
+    // Registrations come over the cluster port, with a worker's certificate (validation comes
+    // before the check that the id is the certificate's).
+    clusterChannel =
+        Clusters.tlsChannel(
+            "127.0.0.1:" + cluster.masterClusterPort(),
+            cluster.tlsDir().resolve("worker-1"),
+            io.distexec.common.ClusterTls.MASTER);
     logStart = Files.size(cluster.log("master"));
   }
 
@@ -78,6 +88,9 @@ class HostileInputIT {
     } finally {
       if (channel != null) {
         channel.shutdownNow();
+      }
+      if (clusterChannel != null) {
+        clusterChannel.shutdownNow();
       }
       if (cluster != null) {
         cluster.close();
@@ -149,7 +162,7 @@ class HostileInputIT {
   @Property(tries = TRIES, generation = GenerationMode.RANDOMIZED, shrinking = ShrinkingMode.OFF)
   void malformedRegistrationsAreRefusedAsInvalid(@ForAll("registrations") RegisterRequest request) {
     try {
-      RegistrationServiceGrpc.newBlockingStub(channel)
+      RegistrationServiceGrpc.newBlockingStub(clusterChannel)
           .withDeadlineAfter(30, TimeUnit.SECONDS)
           .register(request);
       throw new AssertionError("a malformed registration was accepted: " + request.getWorkerId());

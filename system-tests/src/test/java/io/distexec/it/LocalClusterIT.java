@@ -181,6 +181,7 @@ class LocalClusterIT {
     ManagedChannel channel =
         io.grpc.Grpc.newChannelBuilder(
                 cluster.masterGrpc(), io.grpc.InsecureChannelCredentials.create())
+            .intercept(Clusters.asAdmin(cluster))
             .build();
     try {
       MasterServiceGrpc.MasterServiceBlockingStub master =
@@ -337,6 +338,7 @@ class LocalClusterIT {
     ManagedChannel channel =
         io.grpc.Grpc.newChannelBuilder(
                 cluster.masterGrpc(), io.grpc.InsecureChannelCredentials.create())
+            .intercept(Clusters.asAdmin(cluster))
             .build();
     try {
       MasterServiceGrpc.MasterServiceBlockingStub master =

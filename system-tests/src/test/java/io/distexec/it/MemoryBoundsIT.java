@@ -67,7 +67,9 @@ class MemoryBoundsIT {
           TimeUnit.MILLISECONDS);
       List<Socket> sseClients = new ArrayList<>();
       ManagedChannel channel =
-          Grpc.newChannelBuilder(cluster.masterGrpc(), InsecureChannelCredentials.create()).build();
+          Grpc.newChannelBuilder(cluster.masterGrpc(), InsecureChannelCredentials.create())
+              .intercept(Clusters.asAdmin(cluster))
+              .build();
       try {
         List<String> big = new ArrayList<>();
         for (int i = 0; i < BIG_JOBS; i++) {

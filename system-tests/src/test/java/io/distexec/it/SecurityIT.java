@@ -2,10 +2,23 @@ package io.distexec.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.distexec.common.ClusterTls;
+import io.distexec.proto.v1.DeregisterRequest;
+import io.distexec.proto.v1.ExecuteTaskRequest;
+import io.distexec.proto.v1.RegisterRequest;
+import io.distexec.proto.v1.RegistrationServiceGrpc;
+import io.distexec.proto.v1.TaskSpec;
+import io.distexec.proto.v1.WorkerServiceGrpc;
 import io.distexec.testing.LocalCluster;
 import io.distexec.testing.PostgresServer;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import jakarta.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -17,9 +30,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The REST API of a real cluster (on PostgreSQL, so that the test can read and edit the database as
@@ -38,7 +53,11 @@ class SecurityIT {
   static void start() throws Exception {
     database = PostgresServer.get().newDatabase();
     cluster =
-        Clusters.start("security-it", 1, Map.of("STORE_URL", database, "STORE_USER", "distexec"));
+        Clusters.start(
+            "security-it",
+            1,
+            // TASK_USER "": the worker's own default (nobody, when the test runs as root).
+            Map.of("STORE_URL", database, "STORE_USER", "distexec", "TASK_USER", ""));
     admin = new Rest(cluster);
     for (String role : List.of("viewer", "submitter", "operator", "admin")) {
       Rest.Answer made =
@@ -160,6 +179,123 @@ class SecurityIT {
         .doesNotContain("hunter2-value")
         .doesNotContain("stdin-secret")
         .doesNotContain(stdinBase64);
+  }
+
+  @Test
+  void aRootWorkersTasksCannotReadItsEnvironmentOrFiles() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        System.getProperty("user.name").equals("root"),
+        "a worker changes the tasks' user only when it runs as root");
+    String id =
+        as("submitter")
+            .submit(
+                "{\"command\":\"sh\",\"args\":[\"-c\",\"id -un; pwd;"
+                    + " cat /proc/$PPID/environ; ls "
+                    + cluster.log("worker-1").getParent().getParent()
+                    + "/server.env; cat "
+                    + cluster.log("worker-1").getParent().getParent()
+                    + "/server.env\"]}");
+    JsonObject job = admin.awaitEnd(id, Duration.ofSeconds(60));
+    JsonObject output = admin.get("/api/v1/jobs/" + id + "/output").json();
+    assertThat(output.getString("stdout")).startsWith("nobody\n").contains("/distexec-task-");
+    assertThat(output.getString("stderr"))
+        .contains("environ: Permission denied")
+        .contains("server.env: Permission denied");
+    assertThat(job.getString("status")).isEqualTo("FAILED");
+  }
+
+  @Test
+  void masterAndWorkersAcceptOnlyEachOtherOverMutualTls(@TempDir Path rogue) throws Exception {
+    String clusterAddress = "127.0.0.1:" + cluster.masterClusterPort();
+    // A CA of the intruder's own, with certificates that claim the right roles.
+    Process certs =
+        new ProcessBuilder(
+                Clusters.ROOT.resolve("scripts/cluster-certs.sh").toString(),
+                rogue.toString(),
+                "worker:rogue",
+                "master:master")
+            .redirectErrorStream(true)
+            .start();
+    assertThat(certs.waitFor()).isZero();
+    RegisterRequest register =
+        RegisterRequest.newBuilder()
+            .setWorkerId("rogue")
+            .setAddress("127.0.0.1:1")
+            .setMaxConcurrentTasks(1000)
+            .addExecutors("command")
+            .build();
+    List<ManagedChannel> channels = new java.util.ArrayList<>();
+    try {
+      ManagedChannel plaintext =
+          Grpc.newChannelBuilder(clusterAddress, InsecureChannelCredentials.create()).build();
+      ManagedChannel otherCa =
+          Clusters.tlsChannel(clusterAddress, rogue.resolve("rogue"), ClusterTls.MASTER);
+      ManagedChannel realWorker =
+          Clusters.tlsChannel(
+              clusterAddress, cluster.tlsDir().resolve("worker-1"), ClusterTls.MASTER);
+      channels.addAll(List.of(plaintext, otherCa, realWorker));
+
+      // No certificate, or one from another CA: no registration.
+      assertThat(code(() -> registration(plaintext).register(register)))
+          .isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(code(() -> registration(otherCa).register(register)))
+          .isEqualTo(Status.Code.UNAVAILABLE);
+      // A real worker's certificate speaks for that worker alone.
+      assertThat(code(() -> registration(realWorker).register(register)))
+          .isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(
+              code(
+                  () ->
+                      registration(realWorker)
+                          .deregister(
+                              DeregisterRequest.newBuilder().setWorkerId("worker-2").build())))
+          .isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(admin.get("/api/v1/workers").body()).contains("worker-1").doesNotContain("rogue");
+
+      // A worker obeys only the master: not a caller without a certificate, not a "master" of
+      // another CA, not another worker.
+      String worker = cluster.workerGrpc(1);
+      ManagedChannel workerPlain =
+          Grpc.newChannelBuilder(worker, InsecureChannelCredentials.create()).build();
+      ManagedChannel fakeMaster =
+          Clusters.tlsChannel(worker, rogue.resolve("master"), ClusterTls.WORKER);
+      ManagedChannel asWorker =
+          Clusters.tlsChannel(worker, cluster.tlsDir().resolve("worker-1"), ClusterTls.WORKER);
+      channels.addAll(List.of(workerPlain, fakeMaster, asWorker));
+      ExecuteTaskRequest task =
+          ExecuteTaskRequest.newBuilder()
+              .setTaskId("intruder-1")
+              .setJobId("intruder")
+              .setAttempt(1)
+              .setSpec(TaskSpec.newBuilder().setCommand("id"))
+              .build();
+      assertThat(code(() -> execute(workerPlain, task))).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(code(() -> execute(fakeMaster, task))).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(code(() -> execute(asWorker, task))).isEqualTo(Status.Code.PERMISSION_DENIED);
+    } finally {
+      channels.forEach(ManagedChannel::shutdownNow);
+    }
+  }
+
+  private static RegistrationServiceGrpc.RegistrationServiceBlockingStub registration(
+      ManagedChannel channel) {
+    return RegistrationServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  private static void execute(ManagedChannel channel, ExecuteTaskRequest task) {
+    WorkerServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .executeTask(task)
+        .forEachRemaining(e -> {});
+  }
+
+  private static Status.Code code(Runnable call) {
+    try {
+      call.run();
+      return Status.Code.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode();
+    }
   }
 
   @Test

@@ -66,7 +66,7 @@ public final class LocalCluster implements AutoCloseable {
     // A new cluster starts with an empty job store (the embedded one lives in DISTEXEC_HOME/data).
     delete(home);
     Files.createDirectories(home);
-    List<Integer> ports = FreePorts.take(2 + 2 * workers);
+    List<Integer> ports = FreePorts.take(3 + 2 * workers);
     List<Integer> workerHttp = ports.subList(2, 2 + workers);
     Map<String, String> env = new HashMap<>(settings);
     env.put("DISTEXEC_HOME", home.toString());
@@ -75,6 +75,7 @@ public final class LocalCluster implements AutoCloseable {
     env.put("MASTER_GRPC_PORT", ports.get(1).toString());
     env.put("WORKER_HTTP_PORTS", join(workerHttp));
     env.put("WORKER_GRPC_PORTS", join(ports.subList(2 + workers, 2 + 2 * workers)));
+    env.put("MASTER_CLUSTER_PORT", ports.get(2 + 2 * workers).toString());
     LocalCluster cluster =
         new LocalCluster(root, home, env, ports.get(0), ports.get(1), List.copyOf(workerHttp));
     try {
@@ -118,6 +119,24 @@ public final class LocalCluster implements AutoCloseable {
 
   public int masterGrpcPort() {
     return masterGrpcPort;
+  }
+
+  /** The gRPC {@code host:port} of worker {@code index} (1-based). */
+  public String workerGrpc(int index) {
+    return "127.0.0.1:" + env.get("WORKER_GRPC_PORTS").split(" ")[index - 1];
+  }
+
+  /** The port workers register on, over mutual TLS. */
+  public int masterClusterPort() {
+    return Integer.parseInt(env.get("MASTER_CLUSTER_PORT"));
+  }
+
+  /**
+   * The folder of the cluster's TLS material ({@code scripts/cluster-certs.sh}): {@code ca.crt},
+   * and {@code master/}, {@code worker-N/} with each server's certificate.
+   */
+  public Path tlsDir() {
+    return home.resolve("tls");
   }
 
   /** The admin token the cluster script made for this cluster ({@code admin.token}). */

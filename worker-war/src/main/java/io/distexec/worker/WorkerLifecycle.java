@@ -1,14 +1,17 @@
 package io.distexec.worker;
 
+import io.distexec.common.ClusterTls;
 import io.distexec.common.GrpcChannels;
 import io.distexec.common.GrpcEndpoint;
 import io.distexec.common.GrpcLimits;
 import io.distexec.executor.ExecutorRegistry;
 import io.distexec.worker.config.WorkerConfig;
+import io.distexec.worker.config.WorkerTls;
 import io.distexec.worker.execution.TaskRunner;
 import io.distexec.worker.execution.WorkerGrpcService;
 import io.distexec.worker.registration.MasterConnection;
 import io.grpc.ManagedChannel;
+import io.grpc.ServerInterceptors;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -46,6 +49,7 @@ public class WorkerLifecycle {
   private final TaskRunner runner;
   private final ExecutorRegistry executors;
   private final WorkerGrpcService workerService;
+  private final ClusterTls tls;
 
   private volatile GrpcEndpoint endpoint;
   private volatile GrpcChannels channels;
@@ -58,32 +62,49 @@ public class WorkerLifecycle {
       WorkerConfig config,
       TaskRunner runner,
       ExecutorRegistry executors,
-      WorkerGrpcService workerService) {
+      WorkerGrpcService workerService,
+      WorkerTls tls) {
     this.config = config;
     this.runner = runner;
     this.executors = executors;
     this.workerService = workerService;
+    this.tls = tls == null ? null : tls.tls();
   }
 
   /** For CDI's proxy only. */
   protected WorkerLifecycle() {
-    this(null, null, null, null);
+    this(null, null, null, null, null);
   }
 
   void onStart(@Observes Startup startup) {
     try {
+      // With mutual TLS, only the master (a certificate with its role, from the cluster CA) may
+      // run, cancel or attach to tasks here.
       endpoint =
           GrpcEndpoint.start(
               "worker",
               config.bind(),
-              List.of(workerService),
+              List.of(
+                  tls == null
+                      ? workerService
+                      : () ->
+                          ServerInterceptors.intercept(
+                              workerService, ClusterTls.requireRole(ClusterTls.MASTER))),
               List.of(),
-              GrpcLimits.forSpec(config.maxSpecBytes()));
+              GrpcLimits.forSpec(config.maxSpecBytes()),
+              tls == null ? null : tls.serverCredentials());
+      channels =
+          tls == null
+              ? new GrpcChannels("worker")
+              : new GrpcChannels(
+                  "worker",
+                  GrpcEndpoint.DEFAULT_MAX_INBOUND_BYTES,
+                  tls.channelCredentials(),
+                  ClusterTls.MASTER);
     } catch (IOException e) {
       throw new UncheckedIOException(
           e.getMessage() + " (set WORKER_ADDRESS to a free host:port)", e);
     }
-    channels = new GrpcChannels("worker");
     masterChannel = channels.open(config.masterAddress());
     // Heartbeats get a thread of their own: if they queued behind busy work in a shared pool, the
     // master would declare a worker dead for being busy.
@@ -113,7 +134,8 @@ public class WorkerLifecycle {
                 + " slots, executors "
                 + executors.names()
                 + ", master "
-                + config.masterAddress());
+                + config.masterAddress()
+                + (tls == null ? " (plaintext, loopback only)" : " (mutual TLS)"));
   }
 
   private void warnIfThePoolIsTooSmall() {

@@ -78,12 +78,21 @@ public final class CommandExecutor implements Executor {
    * @param killGrace time between SIGTERM and SIGKILL
    * @param baseEnvironment environment every task starts from; task variables override it
    * @param policy which programs may run
+   * @param envAllow variables of {@link EnvPolicy#DENIED} that tasks may set all the same
+   *     (TASK_ENV_ALLOW)
+   * @param taskUser the user tasks run as (a root worker's TASK_USER), or {@code null} for the
+   *     worker's own
+   * @param taskDirRoot where tasks without a workdir get a fresh folder of their own, or {@code
+   *     null} for the JVM's temp folder
    */
   public record Settings(
       int outputCapBytes,
       Duration killGrace,
       Map<String, String> baseEnvironment,
-      CommandPolicy policy) {
+      CommandPolicy policy,
+      Set<String> envAllow,
+      TaskUser taskUser,
+      Path taskDirRoot) {
     public static final int DEFAULT_OUTPUT_CAP_BYTES = CappedOutput.DEFAULT_CAP_BYTES;
     public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
 
@@ -97,10 +106,40 @@ public final class CommandExecutor implements Executor {
       }
       baseEnvironment = Map.copyOf(baseEnvironment);
       policy = policy == null ? CommandPolicy.allowAll() : policy;
+      envAllow = envAllow == null ? Set.of() : Set.copyOf(envAllow);
+      taskDirRoot =
+          taskDirRoot == null ? Path.of(System.getProperty("java.io.tmpdir")) : taskDirRoot;
+    }
+
+    public Settings(
+        int outputCapBytes,
+        Duration killGrace,
+        Map<String, String> baseEnvironment,
+        CommandPolicy policy) {
+      this(
+          outputCapBytes,
+          killGrace,
+          baseEnvironment,
+          policy,
+          envAllowFrom(System.getenv()),
+          null,
+          null);
     }
 
     public Settings(int outputCapBytes, Duration killGrace, Map<String, String> baseEnvironment) {
       this(outputCapBytes, killGrace, baseEnvironment, CommandPolicy.allowAll());
+    }
+
+    /** TASK_ENV_ALLOW of {@code environment}: comma-separated names. */
+    public static Set<String> envAllowFrom(Map<String, String> environment) {
+      String value = environment.getOrDefault("TASK_ENV_ALLOW", "");
+      Set<String> names = new java.util.TreeSet<>();
+      for (String name : value.split(",")) {
+        if (!name.isBlank()) {
+          names.add(name.trim());
+        }
+      }
+      return names;
     }
 
     /** 1 MiB per stream, 5 s grace, {@link #DEFAULT_PASSTHROUGH} from this process, any program. */
@@ -145,6 +184,14 @@ public final class CommandExecutor implements Executor {
     return NAME;
   }
 
+  /** Makes {@code file} the task user's (see {@link Settings#taskUser()}), when there is one. */
+  public void handToTaskUser(Path file) throws IOException {
+    if (settings.taskUser() != null) {
+      Files.setAttribute(file, "unix:uid", settings.taskUser().uid());
+      Files.setAttribute(file, "unix:gid", settings.taskUser().gid());
+    }
+  }
+
   @Override
   public void validate(Task task) throws InvalidTaskException {
     List<Violation> violations = new ArrayList<>();
@@ -173,6 +220,12 @@ public final class CommandExecutor implements Executor {
       } else if (e.getValue().indexOf('\0') >= 0) {
         violations.add(
             new Violation("env." + e.getKey(), "value must not contain a NUL character"));
+      } else if (EnvPolicy.denied(e.getKey()) && !settings.envAllow().contains(e.getKey())) {
+        violations.add(
+            new Violation(
+                "env." + e.getKey(),
+                "is refused: it changes what the loader, a shell or an interpreter runs before the"
+                    + " program (TASK_ENV_ALLOW on the master and workers lets it through)"));
       }
     }
     if (task.timeout().isNegative()) {
@@ -188,18 +241,51 @@ public final class CommandExecutor implements Executor {
     if (context.isCancelled()) {
       return Result.cancelledBeforeStart("cancelled before start: " + context.cancelReason());
     }
+    Optional<String> envRefusal = EnvPolicy.refusal(task.env().keySet(), settings.envAllow());
+    if (envRefusal.isPresent()) {
+      return Result.failedToStart("refused: " + envRefusal.get(), OptionalInt.empty());
+    }
     File workdir =
         task.workdir() == null || task.workdir().isBlank() ? null : new File(task.workdir());
     if (workdir != null && !workdir.isDirectory()) {
       return Result.failedToStart(
           "workdir does not exist or is not a directory: " + task.workdir(), OptionalInt.empty());
     }
+    Path ownDir = null;
+    if (workdir == null) {
+      // Not the worker's own folder (its server files, its data): a fresh one, removed after.
+      try {
+        ownDir = TaskDirs.create(settings.taskDirRoot(), task.id(), settings.taskUser());
+      } catch (IOException e) {
+        return Result.failedToStart(
+            "could not make the task's folder in " + settings.taskDirRoot() + ": " + e.getMessage(),
+            OptionalInt.empty());
+      }
+      workdir = ownDir.toFile();
+    }
+    try {
+      return start(task, context, workdir, ownDir);
+    } finally {
+      if (ownDir != null) {
+        TaskDirs.delete(ownDir);
+      }
+    }
+  }
+
+  private Result start(Task task, ExecutionContext context, File workdir, Path ownDir)
+      throws InterruptedException {
     Map<String, String> env = new HashMap<>(settings.baseEnvironment());
+    if (settings.taskUser() != null) {
+      // The worker's HOME and name are not the task's.
+      env.put("USER", settings.taskUser().name());
+      env.put("LOGNAME", settings.taskUser().name());
+      env.put("HOME", ownDir != null ? ownDir.toString() : workdir.toString());
+    }
     env.putAll(task.env());
     List<String> argv = new ArrayList<>(3 + task.args().size());
     if (task.shell()) {
       // sh -c SCRIPT NAME ARGS...: the script sees the args as $1...; $0 is "sh".
-      argv.addAll(List.of(SHELL, "-c", task.command(), "sh"));
+      argv.addAll(List.of(realPath(Path.of(SHELL)).toString(), "-c", task.command(), "sh"));
     } else {
       // Resolve the program ourselves: the error then names it, and the policy sees the real path.
       Optional<Path> program = CommandPath.resolve(task.command(), env.get("PATH"), workdir);
@@ -211,7 +297,9 @@ public final class CommandExecutor implements Executor {
         return Result.failedToStart(
             "permission denied: " + task.command(), OptionalInt.of(EXIT_NOT_EXECUTABLE));
       }
-      argv.add(program.get().toString());
+      // The policy judges the real file (symlinks and '..' resolved), and that file is what runs:
+      // no link can be swapped between the check and the start.
+      argv.add(realPath(program.get()).toString());
     }
     argv.addAll(task.args());
     Optional<String> refusal = settings.policy().refusal(Path.of(argv.get(0)));
@@ -220,7 +308,9 @@ public final class CommandExecutor implements Executor {
           "refused: " + refusal.get() + (task.shell() ? " (shell mode runs " + SHELL + ")" : ""),
           OptionalInt.empty());
     }
-    ProcessBuilder builder = new ProcessBuilder(ProcessTree.inOwnSession(argv)).directory(workdir);
+    List<String> command = settings.taskUser() == null ? argv : settings.taskUser().wrap(argv);
+    ProcessBuilder builder =
+        new ProcessBuilder(ProcessTree.inOwnSession(command)).directory(workdir);
     builder.environment().clear();
     builder.environment().putAll(env);
     Instant startedAt = Instant.now();
@@ -232,6 +322,14 @@ public final class CommandExecutor implements Executor {
           "could not start " + task.command() + ": " + e.getMessage(), OptionalInt.empty());
     }
     return awaitProcess(task, context, process, startedAt);
+  }
+
+  private static Path realPath(Path program) {
+    try {
+      return program.toRealPath();
+    } catch (IOException e) {
+      return program.toAbsolutePath().normalize(); // gone meanwhile: the start will say so
+    }
   }
 
   private Result awaitProcess(

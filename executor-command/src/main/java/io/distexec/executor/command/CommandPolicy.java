@@ -1,6 +1,7 @@
 package io.distexec.executor.command;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +20,9 @@ import java.util.Set;
  * (sh, env, xargs, an interpreter) lets those run too: allow such programs only on purpose.
  *
  * <p>Entries, comma-separated: a bare name ({@code echo}) allows that program where the worker's
- * own PATH finds it; an entry with a '/' is a glob on the program's absolute path ({@code
- * /usr/bin/*}, {@code /opt/tools/**}).
+ * own PATH finds it; an entry with a '/' is a glob on the program's real path, symlinks and '..'
+ * resolved ({@code /usr/bin/*}, {@code /opt/tools/**}): a link inside an allowed folder to a
+ * program outside it is refused. On merged-/usr systems {@code /bin/sh} is {@code /usr/bin/dash}.
  */
 public final class CommandPolicy {
 
@@ -69,7 +71,12 @@ public final class CommandPolicy {
         for (String dir : search.split(File.pathSeparator)) {
           Path candidate = Path.of(dir.isEmpty() ? "." : dir, entry).toAbsolutePath().normalize();
           if (Files.isExecutable(candidate)) {
-            paths.add(candidate);
+            try {
+              // Programs are judged by their real file: keep the real file of the name.
+              paths.add(candidate.toRealPath());
+            } catch (IOException e) {
+              // vanished meanwhile: nothing to allow
+            }
           }
         }
       }

@@ -33,16 +33,32 @@ public final class ScriptExecutor implements Executor {
 
   private static final Logger LOG = Logger.getLogger(ScriptExecutor.class.getName());
 
+  /**
+   * Hands a script file to the user its task runs as ({@code ExecutorEnvironment.handToTaskUser}).
+   */
+  @FunctionalInterface
+  public interface FileOwner {
+    void handOver(Path file) throws IOException;
+  }
+
   private final Executor command;
   private final Path scratch;
+  private final FileOwner owner;
+
+  /** A script executor whose tasks run as the worker's user. */
+  public ScriptExecutor(Executor command, Path scratch) {
+    this(command, scratch, file -> {});
+  }
 
   /**
    * @param command the worker's command executor
    * @param scratch where scripts are written while they run
+   * @param owner gives each script file to the user its task runs as
    */
-  public ScriptExecutor(Executor command, Path scratch) {
+  public ScriptExecutor(Executor command, Path scratch, FileOwner owner) {
     this.command = command;
     this.scratch = scratch;
+    this.owner = owner;
   }
 
   @Override
@@ -83,6 +99,7 @@ public final class ScriptExecutor implements Executor {
               "",
               PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(file, task.attributes().get(SCRIPT), StandardCharsets.UTF_8);
+      owner.handOver(file); // readable by the task's user, still by nobody else
     } catch (IOException e) {
       return Result.failedToStart(
           "could not write the script to " + scratch + ": " + e.getMessage(), OptionalInt.empty());

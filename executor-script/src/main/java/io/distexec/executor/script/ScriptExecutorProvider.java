@@ -15,6 +15,6 @@ public final class ScriptExecutorProvider implements ExecutorProvider {
   public Executor create(ExecutorEnvironment environment) {
     Path scratch =
         Path.of(environment.setting("SCRIPT_DIR").orElse(System.getProperty("java.io.tmpdir")));
-    return new ScriptExecutor(environment.commandExecutor(), scratch);
+    return new ScriptExecutor(environment.commandExecutor(), scratch, environment::handToTaskUser);
   }
 }

@@ -45,7 +45,8 @@ public record JobView(
     Long wallTimeMillis,
     String error,
     String waiting,
-    List<EventView.State> history) {
+    List<EventView.State> history,
+    String owner) {
 
   /** Without output so far, history or why it waits. */
   public static JobView of(Job job) {
@@ -91,7 +92,8 @@ public record JobView(
         full.wallTimeMillis(),
         full.error(),
         full.waiting(),
-        null);
+        null,
+        full.owner());
   }
 
   /**
@@ -136,6 +138,7 @@ public record JobView(
         o.wallTimeMillis().isPresent() ? o.wallTimeMillis().getAsLong() : null,
         o.error().isEmpty() ? null : o.error(),
         waiting.orElse(null),
-        history == null ? null : EventView.history(history));
+        history == null ? null : EventView.history(history),
+        job.owner());
   }
 }

@@ -1,5 +1,6 @@
 package io.distexec.master.grpc;
 
+import io.distexec.common.ClusterTls;
 import io.distexec.common.HostPort;
 import io.distexec.master.config.MasterConfig;
 import io.distexec.master.dispatch.Dispatcher;
@@ -40,6 +41,27 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
     this.dispatcher = dispatcher;
   }
 
+  /**
+   * Over mutual TLS a worker speaks only for itself: the id it names must be its certificate's
+   * (CN), so one worker cannot register, heartbeat or deregister as another, nor replace it.
+   */
+  private static boolean impersonates(String workerId, StreamObserver<?> response) {
+    var peer = ClusterTls.currentPeer();
+    if (peer.isPresent() && !peer.get().name().equals(workerId)) {
+      response.onError(
+          Status.PERMISSION_DENIED
+              .withDescription(
+                  "the certificate of '"
+                      + peer.get().name()
+                      + "' may not speak for worker '"
+                      + workerId
+                      + "'")
+              .asRuntimeException());
+      return true;
+    }
+    return false;
+  }
+
   @Override
   public void register(RegisterRequest request, StreamObserver<RegisterResponse> response) {
     Registration registration =
@@ -63,6 +85,9 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
               .asRuntimeException());
       return;
     }
+    if (impersonates(request.getWorkerId(), response)) {
+      return;
+    }
     registry.register(registration);
     // After a master restart: pick up the jobs this worker ran for the previous master.
     dispatcher.reconcile(request.getWorkerId(), request.getTaskIdsList());
@@ -76,6 +101,9 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
 
   @Override
   public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
+    if (impersonates(request.getWorkerId(), response)) {
+      return;
+    }
     try {
       var node =
           registry.heartbeat(
@@ -89,6 +117,9 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
 
   @Override
   public void deregister(DeregisterRequest request, StreamObserver<DeregisterResponse> response) {
+    if (impersonates(request.getWorkerId(), response)) {
+      return;
+    }
     registry.deregister(
         request.getWorkerId(),
         request.getReason().isBlank() ? "no reason given" : request.getReason());

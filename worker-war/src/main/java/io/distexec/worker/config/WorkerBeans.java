@@ -1,11 +1,13 @@
 package io.distexec.worker.config;
 
+import io.distexec.common.ClusterTls;
 import io.distexec.common.GrpcLimits;
 import io.distexec.common.HostPort;
 import io.distexec.executor.ExecutorEnvironment;
 import io.distexec.executor.ExecutorRegistry;
 import io.distexec.executor.command.CommandExecutor;
 import io.distexec.executor.command.CommandPolicy;
+import io.distexec.executor.command.TaskUser;
 import io.distexec.worker.execution.TaskRunner;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -109,16 +112,59 @@ public class WorkerBeans {
     }
   }
 
+  /** CLUSTER_TLS_DIR: required unless WORKER_ADDRESS is a loopback address. */
+  @Produces
+  @Singleton
+  WorkerTls tls(WorkerConfig config) {
+    return new WorkerTls(
+        ClusterTls.forBind(
+            string(ConfigProvider.getConfig(), "CLUSTER_TLS_DIR").orElse(null),
+            "WORKER_ADDRESS",
+            config.bind()));
+  }
+
   @Produces
   @Singleton
   CommandExecutor commandExecutor(WorkerConfig config) {
-    CommandExecutor.Settings settings =
+    Config settings = ConfigProvider.getConfig();
+    TaskUser user = taskUser(string(settings, "TASK_USER"));
+    CommandExecutor.Settings command =
         new CommandExecutor.Settings(
             config.outputCapBytes(),
             CommandExecutor.Settings.DEFAULT_KILL_GRACE,
             CommandExecutor.Settings.passThrough(System.getenv(), config.envPassThrough()),
-            CommandPolicy.parse(config.commandAllowList(), System.getenv("PATH")));
-    return new CommandExecutor(settings, executor);
+            CommandPolicy.parse(config.commandAllowList(), System.getenv("PATH")),
+            CommandExecutor.Settings.envAllowFrom(
+                Map.of("TASK_ENV_ALLOW", string(settings, "TASK_ENV_ALLOW").orElse(""))),
+            user,
+            string(settings, "TASK_DIR").map(Path::of).orElse(null));
+    return new CommandExecutor(command, executor);
+  }
+
+  /**
+   * Who tasks run as. A worker running as root runs them as TASK_USER ({@code nobody} unless set;
+   * {@code root} keeps root, on purpose only); any other worker runs them as itself, and refuses a
+   * TASK_USER other than its own user, which it cannot honour.
+   */
+  static TaskUser taskUser(Optional<String> setting) {
+    if (!TaskUser.runningAsRoot()) {
+      if (setting.isPresent() && !setting.get().equals(System.getProperty("user.name"))) {
+        throw new IllegalArgumentException(
+            "TASK_USER="
+                + setting.get()
+                + " needs the worker to run as root (to switch users); unset it to run tasks as"
+                + " the worker's user");
+      }
+      return null;
+    }
+    String name = setting.orElse(TaskUser.DEFAULT);
+    if (name.equals("root")) {
+      LOG.warning("TASK_USER=root: tasks run as root and can read everything the worker can");
+      return null;
+    }
+    TaskUser user = TaskUser.of(name);
+    LOG.info(() -> "the worker runs as root: tasks run as " + name + " (TASK_USER)");
+    return user;
   }
 
   @Produces
@@ -157,6 +203,11 @@ public class WorkerBeans {
           @Override
           public Optional<String> setting(String name) {
             return string(settings, name);
+          }
+
+          @Override
+          public void handToTaskUser(Path file) throws IOException {
+            command.handToTaskUser(file);
           }
         };
     List<String> added = registry.registerProviders(plugins.classLoader(), environment);
