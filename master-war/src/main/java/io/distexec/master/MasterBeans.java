@@ -8,6 +8,7 @@ import io.distexec.master.access.ApiToken;
 import io.distexec.master.access.Tokens;
 import io.distexec.master.auth.Audit;
 import io.distexec.master.auth.Authenticator;
+import io.distexec.master.auth.JwtCallers;
 import io.distexec.master.balancing.LoadBalancer;
 import io.distexec.master.balancing.LoadBalancers;
 import io.distexec.master.config.ClusterSettings;
@@ -213,10 +214,35 @@ public class MasterBeans {
     }
   }
 
+  /**
+   * API tokens, and an identity provider's JWTs when MP_JWT_VERIFY_PUBLICKEY_LOCATION and
+   * MP_JWT_VERIFY_ISSUER are set (the names of MicroProfile JWT's settings).
+   */
   @Produces
   @Singleton
   Authenticator authenticator(Tokens tokens) {
-    return new Authenticator(tokens);
+    Config config = ConfigProvider.getConfig();
+    Optional<String> key =
+        config.getOptionalValue("mp.jwt.verify.publickey.location", String.class);
+    if (key.isEmpty()) {
+      return new Authenticator(tokens);
+    }
+    String issuer =
+        config
+            .getOptionalValue("mp.jwt.verify.issuer", String.class)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "MP_JWT_VERIFY_ISSUER must name the identity provider whose JWTs"
+                            + " MP_JWT_VERIFY_PUBLICKEY_LOCATION verifies"));
+    List<String> audiences =
+        config
+            .getOptionalValue("mp.jwt.verify.audiences", String.class)
+            .map(a -> List.of(a.split("\\s*,\\s*")))
+            .orElse(List.of());
+    LOG.info(() -> "JWTs of " + issuer + " are accepted; their groups give the roles");
+    return new Authenticator(
+        tokens, new JwtCallers(JwtCallers.publicKey(key.get()), issuer, audiences));
   }
 
   @Produces

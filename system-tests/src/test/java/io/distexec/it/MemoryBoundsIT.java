@@ -175,7 +175,9 @@ class MemoryBoundsIT {
         ("GET /api/v1/jobs/"
                 + jobId
                 + "/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                + "Accept: text/event-stream\r\n\r\n")
+                + "Authorization: "
+                + cluster.adminAuthorization()
+                + "\r\nAccept: text/event-stream\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));
     out.flush();
     return socket;

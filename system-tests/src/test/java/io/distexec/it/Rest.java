@@ -97,6 +97,11 @@ final class Rest {
     return send(request);
   }
 
+  /** GET with one more header, e.g. an {@code Origin}. */
+  Answer get(String path, String header, String value) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header(header, value).GET());
+  }
+
   Answer delete(String path) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
   }

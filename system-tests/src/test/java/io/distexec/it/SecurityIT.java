@@ -48,16 +48,31 @@ class SecurityIT {
   private static Rest admin;
   private static final Map<String, String> TOKENS = new LinkedHashMap<>();
   private static String jobId;
+  private static final String IDP = "https://idp.security-it.example";
+  private static final java.security.KeyPair IDP_KEY = io.distexec.testing.Jwts.rsaKeyPair();
 
   @BeforeAll
   static void start() throws Exception {
     database = PostgresServer.get().newDatabase();
+    Path idpKey = java.nio.file.Files.createTempFile("idp", ".pem");
+    java.nio.file.Files.writeString(idpKey, io.distexec.testing.Jwts.pem(IDP_KEY.getPublic()));
     cluster =
         Clusters.start(
             "security-it",
             1,
             // TASK_USER "": the worker's own default (nobody, when the test runs as root).
-            Map.of("STORE_URL", database, "STORE_USER", "distexec", "TASK_USER", ""));
+            Map.of(
+                "STORE_URL",
+                database,
+                "STORE_USER",
+                "distexec",
+                "TASK_USER",
+                "",
+                // An identity provider of the test's own, whose JWTs the master accepts.
+                "MP_JWT_VERIFY_PUBLICKEY_LOCATION",
+                idpKey.toString(),
+                "MP_JWT_VERIFY_ISSUER",
+                IDP));
     admin = new Rest(cluster);
     for (String role : List.of("viewer", "submitter", "operator", "admin")) {
       Rest.Answer made =
@@ -137,6 +152,69 @@ class SecurityIT {
         }
       }
     }
+  }
+
+  private static String jwt(long expiresIn, List<String> groups) {
+    long now = java.time.Instant.now().getEpochSecond();
+    return io.distexec.testing.Jwts.sign(
+        IDP_KEY.getPrivate(),
+        Map.of(
+            "iss",
+            IDP,
+            "sub",
+            "u-42",
+            "upn",
+            "carol@example.com",
+            "iat",
+            now,
+            "exp",
+            now + expiresIn,
+            "groups",
+            groups));
+  }
+
+  @Test
+  void jwtsOfTheIdentityProviderAuthenticateWithTheRolesOfTheirGroups() throws Exception {
+    Rest carol = admin.as("Bearer " + jwt(300, List.of("distexec-submitter")));
+    String id = carol.submit("{\"command\":\"true\"}");
+    assertThat(admin.get("/api/v1/jobs/" + id).json().getString("owner"))
+        .isEqualTo("carol@example.com");
+    assertThat(carol.get("/api/v1/workers").status()).isEqualTo(403);
+    // gRPC takes the same JWT.
+    try (io.distexec.client.DistexecClient client =
+        io.distexec.client.DistexecClient.connect(
+            cluster.masterGrpc(),
+            Duration.ofSeconds(10),
+            jwt(300, List.of("distexec-submitter")))) {
+      assertThat(client.get(id).id()).isEqualTo(id);
+    }
+
+    Rest.Answer expired =
+        admin.as("Bearer " + jwt(-3600, List.of("submitter"))).get("/api/v1/jobs");
+    assertThat(expired.status()).isEqualTo(401);
+    assertThat(expired.json().getString("detail")).contains("expired");
+    String forged =
+        io.distexec.testing.Jwts.sign(
+            io.distexec.testing.Jwts.rsaKeyPair().getPrivate(),
+            Map.of(
+                "iss",
+                IDP,
+                "upn",
+                "carol@example.com",
+                "exp",
+                java.time.Instant.now().getEpochSecond() + 300));
+    assertThat(admin.as("Bearer " + forged).get("/api/v1/jobs").status()).isEqualTo(401);
+    assertThat(admin.as("Bearer " + jwt(300, List.of("staff"))).get("/api/v1/jobs").status())
+        .isEqualTo(403);
+  }
+
+  @Test
+  void aCrossOriginBrowserRequestIsRefusedEvenWithAToken() throws Exception {
+    Rest.Answer crossSite = admin.get("/api/v1/jobs", "Origin", "http://evil.example");
+    assertThat(crossSite.status()).isEqualTo(403);
+    assertThat(crossSite.json().getString("detail")).contains("cross-origin");
+    String own = cluster.masterUrl();
+    assertThat(admin.get("/api/v1/jobs", "Origin", own).status()).isEqualTo(200);
   }
 
   @Test

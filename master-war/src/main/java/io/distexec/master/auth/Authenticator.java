@@ -17,9 +17,19 @@ public final class Authenticator {
       "the token is not valid: unknown, revoked or mistyped (distctl token list shows the good ones)";
 
   private final Tokens tokens;
+  private final JwtCallers jwts;
 
+  /** API tokens only. */
   public Authenticator(Tokens tokens) {
+    this(tokens, null);
+  }
+
+  /**
+   * @param jwts verifies an identity provider's JWTs, or {@code null} when the master takes none
+   */
+  public Authenticator(Tokens tokens, JwtCallers jwts) {
     this.tokens = tokens;
+    this.jwts = jwts;
   }
 
   /** The outcome: a caller, or what to tell one without a good credential. */
@@ -41,9 +51,27 @@ public final class Authenticator {
     if (value.length() < 7 || !value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
       return Result.refused("the Authorization header must be 'Bearer <token>'");
     }
+    String credential = value.substring(7).strip();
+    if (!credential.startsWith(Tokens.PREFIX)
+        && credential.chars().filter(c -> c == '.').count() == 2) {
+      return jwt(credential);
+    }
     return tokens
-        .authenticate(value.substring(7).strip())
+        .authenticate(credential)
         .map(Result::of)
         .orElseGet(() -> Result.refused(BAD_TOKEN));
+  }
+
+  private Result jwt(String credential) {
+    if (jwts == null) {
+      return Result.refused(
+          "this master takes no JWTs (MP_JWT_VERIFY_PUBLICKEY_LOCATION is not set): use an API"
+              + " token");
+    }
+    try {
+      return Result.of(jwts.caller(credential));
+    } catch (JwtCallers.InvalidTokenException e) {
+      return Result.refused(e.getMessage());
+    }
   }
 }
