@@ -75,8 +75,10 @@ build_if_needed() {
 # master as ADMIN_TOKEN_FILE. bin/distctl and the Java client's Credentials find it there.
 ADMIN_TOKEN_FILE=$HOME_DIR/admin.token
 ensure_admin_token() {
+  # The cluster's folder (data, keys, token, logs) is its user's alone: tasks of a root worker run
+  # as TASK_USER and must not read the store or the keys.
+  mkdir -p "$HOME_DIR" && chmod 700 "$HOME_DIR"
   [ -s "$ADMIN_TOKEN_FILE" ] && return
-  mkdir -p "$HOME_DIR"
   (umask 077 && printf 'dxt_%s\n' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" >"$ADMIN_TOKEN_FILE")
   log "made the admin token: $ADMIN_TOKEN_FILE"
 }

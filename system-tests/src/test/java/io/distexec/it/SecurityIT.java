@@ -272,13 +272,16 @@ class SecurityIT {
                     + cluster.log("worker-1").getParent().getParent()
                     + "/server.env; cat "
                     + cluster.log("worker-1").getParent().getParent()
-                    + "/server.env\"]}");
+                    + "/server.env; cat "
+                    + cluster.tlsDir().getParent().resolve("admin.token")
+                    + "\"]}");
     JsonObject job = admin.awaitEnd(id, Duration.ofSeconds(60));
     JsonObject output = admin.get("/api/v1/jobs/" + id + "/output").json();
     assertThat(output.getString("stdout")).startsWith("nobody\n").contains("/distexec-task-");
     assertThat(output.getString("stderr"))
         .contains("environ: Permission denied")
-        .contains("server.env: Permission denied");
+        .contains("server.env: Permission denied")
+        .contains("admin.token: Permission denied");
     assertThat(job.getString("status")).isEqualTo("FAILED");
   }
 

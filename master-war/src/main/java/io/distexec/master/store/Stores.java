@@ -43,6 +43,7 @@ public final class Stores {
     if (url.startsWith("jdbc:h2:file:")) {
       try {
         Files.createDirectories(settings.dataDir());
+        ownerOnly(settings.dataDir());
       } catch (IOException e) {
         throw new StoreException(
             new SQLException("cannot create DATA_DIR " + settings.dataDir() + ": " + e, e));
@@ -81,6 +82,17 @@ public final class Stores {
         new JdbcJobStore(dataSource, clock, dataSource),
         new JdbcTokenStore(dataSource),
         new JdbcAuditLog(dataSource));
+  }
+
+  /**
+   * The embedded store's folder is the master's user's alone: tasks of a root worker on the same
+   * machine run as another user and must not read the jobs (their env values, while they run).
+   */
+  static void ownerOnly(java.nio.file.Path dir) throws IOException {
+    if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.setPosixFilePermissions(
+          dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    }
   }
 
   /** The URL without a password given in it ({@code password=...}), for logs. */
