@@ -91,20 +91,9 @@ public record ClusterTls(Path dir) {
     return java.util.Optional.ofNullable(PEER.get());
   }
 
-  /** The peer of the current call, once {@link #requireRole} let it in. */
-  public static Peer peer() {
-    Peer peer = PEER.get();
-    if (peer == null) {
-      throw Status.UNAUTHENTICATED
-          .withDescription("this call needs a cluster certificate")
-          .asRuntimeException();
-    }
-    return peer;
-  }
-
   /**
    * Lets in only calls whose peer's certificate (already checked against the cluster CA by the TLS
-   * handshake) has {@code role}; the peer is then in the call's context ({@link #peer()}).
+   * handshake) has {@code role}; the peer is then in the call's context ({@link #currentPeer()}).
    */
   public static ServerInterceptor requireRole(String role) {
     return new ServerInterceptor() {
