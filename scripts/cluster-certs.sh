@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Certificates for the mutual TLS between a master and its workers, from a CA of their own.
+# Certificates for the mutual TLS between a master and its workers, from a CA of their own, and
+# for the master's API when it serves TLS (role api).
 #
-#   scripts/cluster-certs.sh DIR ROLE:NAME...     e.g.  DIR master:master worker:worker-1
+#   scripts/cluster-certs.sh DIR ROLE:NAME...     e.g.  DIR master:master worker:worker-1 api:api
 #
 # Makes DIR/ca.crt and DIR/ca.key (once; kept for later nodes), and for each node a folder
 # DIR/NAME with tls.crt, tls.key and ca.crt: the layout of a Kubernetes TLS Secret, which is what
 # CLUSTER_TLS_DIR names. Each certificate's CN is the node's name (a worker's WORKER_ID) and its
-# subjectAltName holds its role, DNS:distexec-master or DNS:distexec-worker. Existing node folders
+# subjectAltName holds its role, DNS:distexec-master or DNS:distexec-worker. An api certificate is
+# a server's only: its subjectAltName is the names clients dial, DNS:localhost and IP:127.0.0.1, and
+# those in API_TLS_NAMES (comma-separated, e.g. DNS:distexec.example.com). Existing node folders
 # are left alone. For development and tests; a real cluster's CA is its own (e.g. cert-manager).
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 DIR ROLE:NAME..." >&2; exit 2; }
@@ -21,7 +24,11 @@ if [ ! -s "$DIR/ca.crt" ]; then
 fi
 for node in "$@"; do
   role=${node%%:*} name=${node#*:}
-  case "$role" in master|worker) ;; *) echo "cluster-certs: role must be master or worker, got '$role'" >&2; exit 2 ;; esac
+  case "$role" in
+    master|worker) names="DNS:distexec-$role" usage="serverAuth,clientAuth" ;;
+    api) names="DNS:localhost,IP:127.0.0.1${API_TLS_NAMES:+,$API_TLS_NAMES}" usage="serverAuth" ;;
+    *) echo "cluster-certs: role must be master, worker or api, got '$role'" >&2; exit 2 ;;
+  esac
   out=$DIR/$name
   [ -s "$out/tls.crt" ] && continue
   mkdir -p "$out"
@@ -29,7 +36,7 @@ for node in "$@"; do
     -keyout "$out/tls.key" -out "$out/tls.csr" -subj "/CN=$name" 2>/dev/null
   openssl x509 -req -in "$out/tls.csr" -CA "$DIR/ca.crt" -CAkey "$DIR/ca.key" -CAcreateserial \
     -days 825 -out "$out/tls.crt" -extfile <(printf '%s\n' \
-      "subjectAltName=DNS:distexec-$role" "extendedKeyUsage=serverAuth,clientAuth" \
+      "subjectAltName=$names" "extendedKeyUsage=$usage" \
       "keyUsage=critical,digitalSignature" "basicConstraints=CA:FALSE") 2>/dev/null
   rm -f "$out/tls.csr"
   cp "$DIR/ca.crt" "$out/ca.crt"

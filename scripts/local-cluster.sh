@@ -11,7 +11,8 @@
 #   DISTEXEC_HOME          data, logs and the admin token, admin.token (default: .local-cluster/ in the
 #                          checkout, git-ignored)
 #   WORKERS                number of workers (default 2)
-#   MASTER_HTTP_PORT       master REST/health port (default 9080)
+#   MASTER_HTTP_PORT       master REST API port (default 9080)
+#   MASTER_MANAGEMENT_PORT master health probes, /metrics and /openapi (default 9070)
 #   MASTER_GRPC_PORT       master gRPC port, the client API (default 50051)
 #   MASTER_CLUSTER_PORT    master's port for workers: registration, mutual TLS (default 50050)
 #   WORKER_HTTP_PORTS      space-separated, one per worker (default 9081 9082 ...)
@@ -19,6 +20,10 @@
 #   READY_TIMEOUT          seconds to wait for readiness (default 120)
 #   CLUSTER_TLS            1 (default): master and workers authenticate each other with mutual TLS,
 #                          from a CA made in DISTEXEC_HOME/tls; 0: plaintext on loopback (benchmarks)
+#   API_TLS                0 (default): the master's REST and gRPC API are plaintext, on loopback;
+#                          1: both serve TLS with a certificate from the cluster CA (DISTEXEC_HOME/
+#                          tls/api; more names in API_TLS_NAMES, e.g. DNS:my-host). bin/distctl
+#                          trusts it by itself; curl needs --cacert DISTEXEC_HOME/api-ca.crt
 #   FAST_START             1 (default): JIT flags that start the servers ~3x faster on small machines
 #                          but lower their peak speed; 0 for long runs and benchmarks
 #   PLUGINS_DIR            workers' executor plugins (default: DISTEXEC_HOME/plugins, holding the
@@ -39,6 +44,7 @@ WLP=$ROOT/target/liberty/wlp
 export WLP_USER_DIR=$HOME_DIR/usr
 WORKERS=${WORKERS:-2}
 MASTER_HTTP_PORT=${MASTER_HTTP_PORT:-9080}
+MASTER_MANAGEMENT_PORT=${MASTER_MANAGEMENT_PORT:-$((MASTER_HTTP_PORT - 10))}
 MASTER_GRPC_PORT=${MASTER_GRPC_PORT:-50051}
 MASTER_CLUSTER_PORT=${MASTER_CLUSTER_PORT:-$((MASTER_GRPC_PORT - 1))}
 READY_TIMEOUT=${READY_TIMEOUT:-120}
@@ -61,8 +67,11 @@ die() { log "local-cluster: $*"; exit 1; }
 
 servers() { echo master; for i in $(seq 1 "$WORKERS"); do echo "worker-$i"; done; }
 http_port() { if [ "$1" = master ]; then echo "$MASTER_HTTP_PORT"; else echo "${WORKER_HTTP[$((${1#worker-} - 1))]}"; fi; }
+# The port of a server's health probes: the master's management port, a worker's only HTTP port.
+probe_port() { if [ "$1" = master ]; then echo "$MASTER_MANAGEMENT_PORT"; else http_port "$1"; fi; }
 grpc_port() { if [ "$1" = master ]; then echo "$MASTER_GRPC_PORT"; else echo "${WORKER_GRPC[$((${1#worker-} - 1))]}"; fi; }
-is_server() { servers | grep -qx -- "$1"; }
+# (grep reads everything: with -q it would stop early, and pipefail would fail on the SIGPIPE.)
+is_server() { servers | grep -x -- "$1" >/dev/null; }
 
 build_if_needed() {
   local master_war=$ROOT/master-war/target/distexec-master.war worker_war=$ROOT/worker-war/target/distexec-worker.war
@@ -87,8 +96,29 @@ ensure_admin_token() {
 TLS_DIR=$HOME_DIR/tls
 ensure_certs() {
   local nodes=(master:master)
+  if [ "${API_TLS:-0}" = 1 ]; then nodes+=(api:api); fi
   for i in $(seq 1 "$WORKERS"); do nodes+=("worker:worker-$i"); done
   "$ROOT/scripts/cluster-certs.sh" "$TLS_DIR" "${nodes[@]}" || die "could not make the cluster certificates"
+  # The CA clients trust for the API: present exactly while the API serves TLS (bin/distctl uses it).
+  if [ "${API_TLS:-0}" = 1 ]; then cp "$TLS_DIR/ca.crt" "$HOME_DIR/api-ca.crt"; else rm -f "$HOME_DIR/api-ca.crt"; fi
+}
+# The API's base URL, and curl's options to reach it.
+api_url() { if [ "${API_TLS:-0}" = 1 ]; then echo "https://127.0.0.1:$MASTER_HTTP_PORT"; else echo "http://127.0.0.1:$MASTER_HTTP_PORT"; fi; }
+api_curl() { if [ "${API_TLS:-0}" = 1 ]; then curl --cacert "$HOME_DIR/api-ca.crt" "$@"; else curl "$@"; fi; }
+
+# api_tls SERVER_DIR: the REST API over HTTPS from the same files the gRPC API uses (API_TLS_DIR).
+# Liberty reads a PKCS#12 keystore, not PEM, so the key and certificate are converted into one in
+# the server's folder, and a configuration drop-in (liberty/master/api-tls/api-tls.xml) turns the HTTP
+# port into an HTTPS one.
+api_tls() {
+  local dir=$1 password
+  password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=\n')
+  mkdir -p "$dir/resources/security" "$dir/configDropins/overrides"
+  (umask 077 && openssl pkcs12 -export -in "$TLS_DIR/api/tls.crt" -inkey "$TLS_DIR/api/tls.key" \
+    -certfile "$TLS_DIR/ca.crt" -name default -out "$dir/resources/security/api.p12" \
+    -passout "pass:$password") || die "could not make the API's keystore"
+  printf 'API_KEYSTORE_PASSWORD=%s\n' "$password" >>"$dir/server.env"
+  cp "$ROOT/liberty/master/api-tls/api-tls.xml" "$dir/configDropins/overrides/"
 }
 tls_setting() { [ "${CLUSTER_TLS:-1}" = 0 ] || echo "CLUSTER_TLS_DIR=$TLS_DIR/$1"; }
 auth_header() { printf 'Authorization: Bearer %s' "$(cat "$ADMIN_TOKEN_FILE")"; }
@@ -99,6 +129,8 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 create_server() {
   local name=$1 kind=$2 war=$3; shift 3
   local dir=$WLP_USER_DIR/servers/$name
+  # What a previous configuration added (the API's TLS) goes; this one's settings decide anew.
+  rm -rf "$dir/configDropins" "$dir/resources/security/api.p12"
   mkdir -p "$dir/apps"
   cp "$ROOT/liberty/$kind/"*.xml "$dir/"
   if [ "${FAST_START:-1}" = 1 ]; then
@@ -154,9 +186,10 @@ configure() {
   fi
   if [ "$name" = master ]; then
     create_server master master "$ROOT/master-war/target/distexec-master.war" \
-      "HTTP_PORT=$MASTER_HTTP_PORT" "MASTER_ADDRESS=127.0.0.1:$MASTER_GRPC_PORT" "DATA_DIR=$HOME_DIR/data" \
+      "HTTP_PORT=$MASTER_HTTP_PORT" "MANAGEMENT_PORT=$MASTER_MANAGEMENT_PORT" "MASTER_ADDRESS=127.0.0.1:$MASTER_GRPC_PORT" "DATA_DIR=$HOME_DIR/data" \
       "ADMIN_TOKEN_FILE=$ADMIN_TOKEN_FILE" "CLUSTER_ADDRESS=127.0.0.1:$MASTER_CLUSTER_PORT" \
-      "$(tls_setting master)"
+      "$(tls_setting master)" "$([ "${API_TLS:-0}" = 1 ] && echo "API_TLS_DIR=$TLS_DIR/api")"
+    if [ "${API_TLS:-0}" = 1 ]; then api_tls "$WLP_USER_DIR/servers/master"; fi
   else
     create_server "$name" worker "$ROOT/worker-war/target/distexec-worker.war" \
       "HTTP_PORT=$(http_port "$name")" "WORKER_ID=$name" "WORKER_ADDRESS=127.0.0.1:$(grpc_port "$name")" \
@@ -175,10 +208,10 @@ start_and_wait() {
   for i in "${!pids[@]}"; do
     wait "${pids[$i]}" || { cat "$HOME_DIR"/*.start.log >&2; die "a server did not start"; }
   done
-  for name in "$@"; do wait_ready "$name" "$(http_port "$name")"; done
+  for name in "$@"; do wait_ready "$name" "$(probe_port "$name")"; done
   # Ready workers have registered; wait until the master lists all of them.
   local deadline=$((SECONDS + 30))
-  until [ "$(curl -fsS -H "$(auth_header)" "http://127.0.0.1:$MASTER_HTTP_PORT/api/v1/workers" | grep -o '"id"' | wc -l)" -ge "$WORKERS" ]; do
+  until [ "$(api_curl -fsS -H "$(auth_header)" "$(api_url)/api/v1/workers" | grep -o '"id"' | wc -l)" -ge "$WORKERS" ]; do
     [ $SECONDS -lt $deadline ] || die "the master does not list all $WORKERS workers"
     sleep 0.25
   done
@@ -202,7 +235,7 @@ up() {
   fi
   for name in "${to_start[@]}"; do
     local ports=("$(http_port "$name")" "$(grpc_port "$name")")
-    [ "$name" = master ] && ports+=("$MASTER_CLUSTER_PORT")
+    [ "$name" = master ] && ports+=("$MASTER_CLUSTER_PORT" "$MASTER_MANAGEMENT_PORT")
     for port in "${ports[@]}"; do
       port_free "$port" || die "port $port ($name) is in use; choose others (see the settings at the top of $0)"
     done
@@ -222,7 +255,7 @@ up() {
 
 Try it (every call needs a token; the admin token is in $ADMIN_TOKEN_FILE):
   bin/distctl run -- echo hello world
-  curl -s -X POST http://127.0.0.1:$MASTER_HTTP_PORT/api/v1/jobs -H "Authorization: Bearer \$(cat $ADMIN_TOKEN_FILE)" \\
+  curl -s$([ "${API_TLS:-0}" = 1 ] && echo " --cacert $HOME_DIR/api-ca.crt") -X POST $(api_url)/api/v1/jobs -H "Authorization: Bearer \$(cat $ADMIN_TOKEN_FILE)" \\
        -H 'Content-Type: application/json' -d '{"command":"echo","args":["hello","world"]}'
 Stop it:
   $0 down
@@ -267,13 +300,19 @@ status() {
   printf '%-10s %-8s %-9s %s\n' SERVER PID STATE URL
   for name in $(servers); do
     local pid state url="http://127.0.0.1:$(http_port "$name")"
+    if [ "$name" = master ]; then url=$(api_url); fi
     if pid=$(running_pid "$name"); then
-      if curl -fsS -o /dev/null "$url/health/ready" 2>/dev/null; then state=ready; else state=starting; fi
+      if curl -fsS -o /dev/null "http://127.0.0.1:$(probe_port "$name")/health/ready" 2>/dev/null; then
+        state=ready
+      else
+        state=starting
+      fi
     else
       pid=- state=stopped
     fi
     printf '%-10s %-8s %-9s %s\n' "$name" "$pid" "$state" "$url"
   done
+  echo "master management (probes, /metrics, /openapi): http://127.0.0.1:$MASTER_MANAGEMENT_PORT"
   echo "master gRPC: 127.0.0.1:$MASTER_GRPC_PORT (workers: $MASTER_CLUSTER_PORT, $([ "${CLUSTER_TLS:-1}" = 0 ] && echo plaintext || echo mutual TLS))   logs: $WLP_USER_DIR/servers/<server>/logs/messages.log"
 }
 

@@ -3,6 +3,7 @@ package io.distexec.bench;
 import io.distexec.client.DistexecClient;
 import io.distexec.client.JobStatus;
 import io.distexec.testing.LocalCluster;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -68,6 +69,12 @@ public final class Bench implements Callable<Integer> {
       description = "Jobs queued with no worker running (default: ${DEFAULT-VALUE})")
   int queueDepth = 1_000_000;
 
+  @Option(
+      names = "--api-tls",
+      description =
+          "Serve the master's API (REST and gRPC) over TLS, as API_TLS=1 of the local cluster")
+  boolean apiTls;
+
   @Option(names = "--out", description = "JSON file of all figures (default: ${DEFAULT-VALUE})")
   Path out = Path.of("target/bench/results.json");
 
@@ -107,13 +114,20 @@ public final class Bench implements Callable<Integer> {
           "processes/s (ProcessBuilder, " + WORKERS * SLOTS_PER_WORKER + " threads)");
     }
     if (parts.contains(Part.throughput) || parts.contains(Part.latency)) {
-      try (LocalCluster cluster = cluster(work.resolve("cluster"), WORKERS, Map.of());
+      results.put("api.tls", apiTls ? 1 : 0, "1: REST and gRPC over TLS");
+      try (LocalCluster cluster =
+              cluster(
+                  work.resolve("cluster"), WORKERS, apiTls ? Map.of("API_TLS", "1") : Map.of());
           DistexecClient client =
               DistexecClient.connect(
-                  cluster.masterGrpc(), Duration.ofSeconds(30), cluster.adminToken())) {
+                  cluster.masterGrpc(),
+                  Duration.ofSeconds(30),
+                  cluster.adminToken(),
+                  cluster.apiTls() ? cluster.apiCa() : null)) {
+        HttpClient http = HttpClient.newBuilder().sslContext(cluster.apiSslContext()).build();
         if (parts.contains(Part.latency)) {
           Latency.Measured measured =
-              Latency.measure(cluster.masterUrl(), cluster.adminAuthorization(), latencyJobs);
+              Latency.measure(http, cluster.masterUrl(), cluster.adminAuthorization(), latencyJobs);
           Latency.Percentiles p = measured.total();
           results.put("latency.p50_ms", p.p50(), "ms submit -> stored result (REST, Prefer: wait)");
           results.put("latency.p95_ms", p.p95(), "ms");
@@ -136,7 +150,7 @@ public final class Bench implements Callable<Integer> {
                   cluster,
                   jobs,
                   clients,
-                  Throughput.rest(cluster.masterUrl(), cluster.adminAuthorization()));
+                  Throughput.rest(http, cluster.masterUrl(), cluster.adminAuthorization()));
           results.put(
               "throughput.rest.jobs_per_second",
               rest,

@@ -41,8 +41,8 @@ final class Latency {
   /**
    * @param authorization the Authorization header's value (the cluster's admin token)
    */
-  static Measured measure(String masterUrl, String authorization, int jobs) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
+  static Measured measure(HttpClient http, String masterUrl, String authorization, int jobs)
+      throws Exception {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(masterUrl + "/api/v1/jobs"))
             .header("Authorization", authorization)

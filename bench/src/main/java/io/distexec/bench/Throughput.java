@@ -86,8 +86,7 @@ final class Throughput {
     };
   }
 
-  static Submitter rest(String masterUrl, String authorization) {
-    HttpClient http = HttpClient.newHttpClient();
+  static Submitter rest(HttpClient http, String masterUrl, String authorization) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(masterUrl + "/api/v1/jobs"))
             .header("Authorization", authorization)

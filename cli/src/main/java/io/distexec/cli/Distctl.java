@@ -57,7 +57,10 @@ public final class Distctl {
   /** Opens a client to a master's gRPC host:port, with a token or none. */
   @FunctionalInterface
   interface Connector {
-    DistexecClient connect(String master, String token);
+    /**
+     * @param ca the CA certificate to trust over TLS, or {@code null}
+     */
+    DistexecClient connect(String master, String token, Path ca);
   }
 
   @Option(
@@ -85,6 +88,15 @@ public final class Distctl {
               + " ~/.config/distexec/config, or the local cluster's admin token.")
   String token;
 
+  @Option(
+      names = "--ca",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FILE",
+      description =
+          "CA certificate (PEM) of a master whose API serves TLS; otherwise DISTEXEC_CA, the ca of"
+              + " ~/.config/distexec/config, or the local cluster's when it serves TLS.")
+  Path ca;
+
   enum Format {
     table,
     json
@@ -97,7 +109,27 @@ public final class Distctl {
   }
 
   DistexecClient client() {
-    return connect.connect(DistexecClient.grpcTarget(master), token());
+    DistexecClient.grpcTarget(master); // says what is wrong with the address before connecting
+    return connect.connect(master, token(), ca());
+  }
+
+  /**
+   * The CA to trust: --ca, what {@link Credentials} finds, or the local cluster's API CA
+   * (bin/distctl names it in {@code distexec.localCa}; the file exists only while that cluster's
+   * API is on TLS).
+   */
+  private Path ca() {
+    if (ca != null) {
+      return ca;
+    }
+    return Credentials.fromEnvironment()
+        .ca()
+        .or(
+            () ->
+                Optional.ofNullable(System.getProperty("distexec.localCa"))
+                    .map(Path::of)
+                    .filter(Files::isReadable))
+        .orElse(null);
   }
 
   /**
@@ -140,7 +172,9 @@ public final class Distctl {
           if (e instanceof DistexecException.MasterUnavailableException) {
             commandLine
                 .getErr()
-                .println("distctl: set --master or DISTEXEC_MASTER to the master's gRPC host:port");
+                .println(
+                    "distctl: set --master or DISTEXEC_MASTER to the master's gRPC host:port; if"
+                        + " its API serves TLS, give its CA certificate (--ca or DISTEXEC_CA)");
             return EXIT_UNAVAILABLE;
           }
           if (e instanceof DistexecException.UnauthenticatedException
@@ -162,8 +196,8 @@ public final class Distctl {
   public static void main(String[] args) {
     System.exit(
         commandLine(
-                (master, token) ->
-                    DistexecClient.connect(master, DistexecClient.DEFAULT_DEADLINE, token))
+                (master, token, ca) ->
+                    DistexecClient.connect(master, DistexecClient.DEFAULT_DEADLINE, token, ca))
             .execute(args));
   }
 }

@@ -9,6 +9,7 @@ import io.grpc.Status;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -25,7 +26,7 @@ class DistctlTest {
     master = new ScriptedMaster();
     cli =
         Distctl.commandLine(
-            (address, token) -> DistexecClient.over(master.channel(), Duration.ofSeconds(5)));
+            (address, token, ca) -> DistexecClient.over(master.channel(), Duration.ofSeconds(5)));
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
   }
@@ -98,6 +99,35 @@ class DistctlTest {
   }
 
   @Test
+  void tokenCreateSendsTheLifetimeAndPrintsOnlyTheSecret() {
+    assertThat(run("token", "create", "ci", "-r", "submitter,viewer", "--expires-in", "12h"))
+        .isZero();
+    assertThat(out).hasToString("dxt_scripted\n");
+    assertThat(err.toString()).contains("expires 2027-01-15T20:00:00Z");
+    assertThat(master.tokensCreated.get(0).getExpiresInSeconds()).isEqualTo(12 * 3600);
+    assertThat(master.tokensCreated.get(0).getRolesList()).containsExactly("submitter", "viewer");
+
+    assertThat(run("token", "create", "robot", "-r", "viewer", "--expires-in", "never")).isZero();
+    assertThat(master.tokensCreated.get(1).hasExpiresInSeconds()).isTrue();
+    assertThat(master.tokensCreated.get(1).getExpiresInSeconds()).isZero();
+    assertThat(err.toString()).contains("never expires");
+
+    assertThat(run("token", "create", "alice", "-r", "viewer")).isZero();
+    assertThat(master.tokensCreated.get(2).hasExpiresInSeconds()).isFalse();
+  }
+
+  @Test
+  void aLifetimeThatIsNotOneIsRefusedBeforeCallingTheMaster() {
+    for (String bad : List.of("0d", "12", "3w", "-1d", "forever")) {
+      assertThat(run("token", "create", "ci", "-r", "viewer", "--expires-in", bad))
+          .as(bad)
+          .isEqualTo(2);
+      assertThat(err.toString()).contains("is not a lifetime: say e.g. 12h, 30d or 1y, or never");
+    }
+    assertThat(master.tokensCreated).isEmpty();
+  }
+
+  @Test
   void runExits124WhenTimedOutAnd130WhenCancelled() {
     master.scriptRun(
         JobStatus.JOB_STATUS_TIMED_OUT, "", "", null, "timed out after 1 s; 1 process(es) killed");
@@ -143,7 +173,7 @@ class DistctlTest {
   void saysWhereItLookedWhenTheMasterIsDown() {
     CommandLine real =
         Distctl.commandLine(
-            (address, token) -> DistexecClient.connect(address, Duration.ofSeconds(2), token));
+            (address, token, ca) -> DistexecClient.connect(address, Duration.ofSeconds(2), token));
     real.setErr(new PrintWriter(err));
     assertThat(real.execute("--master", "127.0.0.1:1", "workers")).isEqualTo(69);
     assertThat(err.toString())

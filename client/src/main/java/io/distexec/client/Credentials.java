@@ -12,7 +12,9 @@ import java.util.Properties;
  * Where a client finds its API token when none is given, first match wins, as kubectl finds its
  * config: the environment variable {@code DISTEXEC_TOKEN}; the file named by {@code
  * DISTEXEC_TOKEN_FILE}; the {@code token} (or {@code token-file}) of {@code
- * ~/.config/distexec/config} (a properties file, which may also name the {@code master}).
+ * ~/.config/distexec/config} (a properties file, which may also name the {@code master}). The CA
+ * certificate of a master whose API serves TLS comes the same way: {@code DISTEXEC_CA}, then the
+ * config file's {@code ca}.
  */
 public final class Credentials {
 
@@ -57,6 +59,31 @@ public final class Credentials {
           read(home.resolve(tokenFile.strip()), home.resolve(CONFIG_FILE) + " token-file"));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The CA certificate (PEM file) to trust for the master's API over TLS, if one is configured.
+   *
+   * @throws IllegalArgumentException when the configured file cannot be read, naming it
+   */
+  public Optional<Path> ca() {
+    String fromEnv = env.get("DISTEXEC_CA");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return Optional.of(readable(Path.of(fromEnv.strip()), "DISTEXEC_CA"));
+    }
+    String fromConfig = config().getProperty("ca");
+    if (fromConfig != null && !fromConfig.isBlank()) {
+      return Optional.of(
+          readable(home.resolve(fromConfig.strip()), home.resolve(CONFIG_FILE) + " ca"));
+    }
+    return Optional.empty();
+  }
+
+  private static Path readable(Path file, String what) {
+    if (!Files.isReadable(file)) {
+      throw new IllegalArgumentException(what + ": cannot read " + file);
+    }
+    return file;
   }
 
   /** The master the config file names, if it does. */

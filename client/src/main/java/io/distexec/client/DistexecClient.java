@@ -1,6 +1,7 @@
 package io.distexec.client;
 
 import io.distexec.common.GrpcChannels;
+import io.distexec.common.GrpcEndpoint;
 import io.distexec.common.ProtoTime;
 import io.distexec.proto.v1.CancelJobRequest;
 import io.distexec.proto.v1.CreateTokenRequest;
@@ -22,7 +23,10 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
@@ -60,17 +64,16 @@ public final class DistexecClient implements AutoCloseable {
     this.onClose = onClose;
   }
 
-  /** Connects to the master's gRPC endpoint, {@code host:port} (e.g. 127.0.0.1:50051). */
   /**
-   * The master's gRPC {@code host:port} from what a user gave: {@code host:port} or {@code
-   * grpc://host:port}.
+   * The master's gRPC {@code host:port} from what a user gave: {@code host:port}, {@code
+   * grpc://host:port} or {@code grpcs://host:port} (TLS).
    *
    * @throws IllegalArgumentException saying what is expected, for anything else (such as the URL of
    *     the master's REST API, which the local cluster prints too)
    */
   public static String grpcTarget(String master) {
     String given = master == null ? "" : master.trim();
-    String target = given.startsWith("grpc://") ? given.substring("grpc://".length()) : given;
+    String target = given.replaceFirst("^grpcs?://", "");
     if (target.contains("://") || target.contains("/")) {
       throw new IllegalArgumentException(
           "the master's address is its gRPC host:port, e.g. 127.0.0.1:50051, not a URL such as '"
@@ -96,11 +99,44 @@ public final class DistexecClient implements AutoCloseable {
 
   /**
    * Connects with an API token ({@code dxt_...}); every call carries it. Without one ({@code null})
-   * every call fails with {@link DistexecException.UnauthenticatedException}.
+   * every call fails with {@link DistexecException.UnauthenticatedException}. Over TLS when the
+   * address is {@code grpcs://host:port} or {@link Credentials} names a CA (DISTEXEC_CA, ...).
    */
   public static DistexecClient connect(String master, Duration deadline, String token) {
+    return connect(master, deadline, token, Credentials.fromEnvironment().ca().orElse(null));
+  }
+
+  /**
+   * Like {@link #connect(String, Duration, String)}, over TLS that trusts only the CA certificate
+   * in {@code trustedCa} (PEM) when it is given; with {@code null}, over TLS trusting the JDK's
+   * certificate authorities for a {@code grpcs://} address, and plaintext otherwise.
+   */
+  public static DistexecClient connect(
+      String master, Duration deadline, String token, Path trustedCa) {
     String target = grpcTarget(master);
-    GrpcChannels channels = new GrpcChannels("distexec-client");
+    GrpcChannels channels;
+    if (trustedCa != null) {
+      try {
+        channels =
+            new GrpcChannels(
+                "distexec-client",
+                GrpcEndpoint.DEFAULT_MAX_INBOUND_BYTES,
+                TlsChannelCredentials.newBuilder().trustManager(trustedCa.toFile()).build(),
+                null);
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "cannot read the CA certificate " + trustedCa + ": " + e.getMessage(), e);
+      }
+    } else if (master.trim().startsWith("grpcs://")) {
+      channels =
+          new GrpcChannels(
+              "distexec-client",
+              GrpcEndpoint.DEFAULT_MAX_INBOUND_BYTES,
+              TlsChannelCredentials.create(),
+              null);
+    } else {
+      channels = new GrpcChannels("distexec-client");
+    }
     ManagedChannel channel = channels.open(target);
     return new DistexecClient(
         target,
@@ -260,14 +296,29 @@ public final class DistexecClient implements AutoCloseable {
                 stub().drainWorker(DrainWorkerRequest.newBuilder().setWorkerId(workerId).build())));
   }
 
-  /** Makes an API token (admin only); its secret is in the answer, this once. */
+  /**
+   * Makes an API token (admin only) that expires after the master's default (90 days); its secret
+   * is in the answer, this once.
+   */
   public ApiToken.Created createToken(String name, List<String> roles) {
+    return createToken(name, roles, null);
+  }
+
+  /**
+   * Makes an API token (admin only); its secret is in the answer, this once.
+   *
+   * @param lifetime how long it stays good (up to 3650 days); {@link Duration#ZERO} for a token
+   *     that never expires; {@code null} for the master's default (90 days)
+   */
+  public ApiToken.Created createToken(String name, List<String> roles, Duration lifetime) {
+    CreateTokenRequest.Builder request =
+        CreateTokenRequest.newBuilder().setName(name).addAllRoles(roles);
+    if (lifetime != null) {
+      request.setExpiresInSeconds(lifetime.toSeconds());
+    }
     return call(
         () -> {
-          var created =
-              stub()
-                  .createToken(
-                      CreateTokenRequest.newBuilder().setName(name).addAllRoles(roles).build());
+          var created = stub().createToken(request.build());
           return new ApiToken.Created(ApiToken.of(created.getToken()), created.getSecret());
         });
   }

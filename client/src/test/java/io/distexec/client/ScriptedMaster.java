@@ -1,7 +1,10 @@
 package io.distexec.client;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
 import io.distexec.proto.v1.CancelJobRequest;
+import io.distexec.proto.v1.CreateTokenRequest;
+import io.distexec.proto.v1.CreateTokenResponse;
 import io.distexec.proto.v1.GetJobRequest;
 import io.distexec.proto.v1.Job;
 import io.distexec.proto.v1.JobEvent;
@@ -36,6 +39,7 @@ public final class ScriptedMaster extends MasterServiceGrpc.MasterServiceImplBas
   public final List<SubmitRequest> submitted = new CopyOnWriteArrayList<>();
   public final List<String> cancelled = new CopyOnWriteArrayList<>();
   public final List<Long> watchedAfter = new CopyOnWriteArrayList<>();
+  public final List<CreateTokenRequest> tokensCreated = new CopyOnWriteArrayList<>();
   public volatile Job job =
       Job.newBuilder().setId("job-1").setStatus(JobStatus.JOB_STATUS_QUEUED).build();
   public volatile List<JobEvent> events = new ArrayList<>();
@@ -160,6 +164,27 @@ public final class ScriptedMaster extends MasterServiceGrpc.MasterServiceImplBas
                       .setMaxConcurrentTasks(10)
                       .addExecutors("command"))
               .build());
+      response.onCompleted();
+    }
+  }
+
+  @Override
+  public void createToken(
+      CreateTokenRequest request, StreamObserver<CreateTokenResponse> response) {
+    tokensCreated.add(request);
+    if (!failed(response)) {
+      io.distexec.proto.v1.ApiToken.Builder token =
+          io.distexec.proto.v1.ApiToken.newBuilder()
+              .setName(request.getName())
+              .addAllRoles(request.getRolesList())
+              .setCreatedBy("admin")
+              .setSource("api");
+      if (request.getExpiresInSeconds() > 0) {
+        token.setExpiresAt(
+            Timestamp.newBuilder().setSeconds(1_800_000_000L + request.getExpiresInSeconds()));
+      }
+      response.onNext(
+          CreateTokenResponse.newBuilder().setToken(token).setSecret("dxt_scripted").build());
       response.onCompleted();
     }
   }

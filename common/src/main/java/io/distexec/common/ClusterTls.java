@@ -168,7 +168,7 @@ public record ClusterTls(Path dir) {
     if (tlsDir != null && !tlsDir.isBlank()) {
       return in(Path.of(tlsDir));
     }
-    if (!LOOPBACK.contains(bind.host())) {
+    if (!bind.loopback()) {
       throw new IllegalArgumentException(
           setting
               + "="
@@ -178,6 +178,4 @@ public record ClusterTls(Path dir) {
     }
     return null;
   }
-
-  private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1");
 }

@@ -35,10 +35,10 @@ public final class GrpcChannels implements AutoCloseable {
   }
 
   /**
-   * @param credentials mutual TLS, or {@code null} for plaintext
+   * @param credentials TLS (mutual or not), or {@code null} for plaintext
    * @param peerRole the name the peer's certificate must carry ({@link ClusterTls#MASTER} or {@link
    *     ClusterTls#WORKER}), checked instead of its host name, which certificates issued before a
-   *     pod has an address cannot know
+   *     pod has an address cannot know; {@code null} to check the host name, as for the client API
    */
   public GrpcChannels(
       String name, int maxInboundBytes, ChannelCredentials credentials, String peerRole) {
@@ -51,13 +51,19 @@ public final class GrpcChannels implements AutoCloseable {
   /** A channel to {@code host:port}. The caller owns it and shuts it down. */
   public ManagedChannel open(String address) {
     HostPort target = HostPort.parse("address", address);
-    NettyChannelBuilder builder =
-        credentials == null
-            ? NettyChannelBuilder.forAddress(target.host(), target.port())
-                .negotiationType(NegotiationType.PLAINTEXT)
-            : NettyChannelBuilder.forAddress(
-                    new InetSocketAddress(target.host(), target.port()), credentials)
-                .overrideAuthority(peerRole);
+    NettyChannelBuilder builder;
+    if (credentials == null) {
+      builder =
+          NettyChannelBuilder.forAddress(target.host(), target.port())
+              .negotiationType(NegotiationType.PLAINTEXT);
+    } else if (peerRole == null) {
+      builder = NettyChannelBuilder.forAddress(target.host(), target.port(), credentials);
+    } else {
+      builder =
+          NettyChannelBuilder.forAddress(
+                  new InetSocketAddress(target.host(), target.port()), credentials)
+              .overrideAuthority(peerRole);
+    }
     return builder
         .eventLoopGroup(group)
         .channelType(NioSocketChannel.class)

@@ -39,4 +39,9 @@ public record HostPort(String host, int port) {
   public String toString() {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
+
+  /** Whether only this machine can reach the address. */
+  public boolean loopback() {
+    return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1");
+  }
 }

@@ -11,6 +11,7 @@ import io.distexec.master.auth.Authenticator;
 import io.distexec.master.auth.JwtCallers;
 import io.distexec.master.balancing.LoadBalancer;
 import io.distexec.master.balancing.LoadBalancers;
+import io.distexec.master.config.ApiSettings;
 import io.distexec.master.config.ClusterSettings;
 import io.distexec.master.config.MasterConfig;
 import io.distexec.master.dispatch.Dispatcher;
@@ -281,6 +282,14 @@ public class MasterBeans {
             config.getOptionalValue("CLUSTER_TLS_DIR", String.class).orElse(null),
             "CLUSTER_ADDRESS",
             bind));
+  }
+
+  /** API_TLS_DIR: see {@link ApiSettings}. */
+  @Produces
+  @Singleton
+  ApiSettings api() {
+    return ApiSettings.of(
+        ConfigProvider.getConfig().getOptionalValue("API_TLS_DIR", String.class).orElse(null));
   }
 
   @Produces

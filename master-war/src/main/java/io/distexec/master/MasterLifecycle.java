@@ -7,6 +7,7 @@ import io.distexec.common.HostPort;
 import io.distexec.master.auth.Audit;
 import io.distexec.master.auth.Authenticator;
 import io.distexec.master.auth.GrpcAuth;
+import io.distexec.master.config.ApiSettings;
 import io.distexec.master.config.ClusterSettings;
 import io.distexec.master.config.MasterConfig;
 import io.distexec.master.dispatch.Dispatcher;
@@ -66,6 +67,7 @@ public class MasterLifecycle {
   private final GrpcAuth auth;
 
   private final ClusterSettings cluster;
+  private final ApiSettings api;
 
   private volatile GrpcEndpoint endpoint;
   private volatile GrpcEndpoint clusterEndpoint;
@@ -83,7 +85,8 @@ public class MasterLifecycle {
       Clock clock,
       Authenticator authenticator,
       Audit audit,
-      ClusterSettings cluster) {
+      ClusterSettings cluster,
+      ApiSettings api) {
     this.config = config;
     this.dispatcher = dispatcher;
     this.registry = registry;
@@ -92,6 +95,7 @@ public class MasterLifecycle {
     this.jobs = jobs;
     this.clock = clock;
     this.cluster = cluster;
+    this.api = api;
     this.auth =
         authenticator == null
             ? null
@@ -100,7 +104,7 @@ public class MasterLifecycle {
 
   /** For CDI's proxy only. */
   protected MasterLifecycle() {
-    this(null, null, null, null, null, null, null, null, null, null);
+    this(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   void onStart(@Observes Startup startup) {
@@ -118,16 +122,25 @@ public class MasterLifecycle {
                   + recovered.onWorkers()
                   + " job(s) that were on workers when the master last stopped");
     }
+    HostPort apiBind = new HostPort(config.grpcHost(), config.grpcPort());
+    if (!api.tls() && !apiBind.loopback()) {
+      LOG.warning(
+          () ->
+              "the gRPC API at "
+                  + apiBind
+                  + " is plaintext, so callers' tokens cross the network in clear: set"
+                  + " API_TLS_DIR, or keep it behind a proxy that ends TLS");
+    }
     try {
+      // Clients only, each with a token (GrpcAuth); workers register on the cluster port below.
       endpoint =
           GrpcEndpoint.start(
               "master",
-              new HostPort(config.grpcHost(), config.grpcPort()),
-              // Clients need a token (GrpcAuth); workers register on the same port (their own
-              // authentication comes with mutual TLS).
-              List.of(() -> ServerInterceptors.intercept(masterService, auth), registrationService),
+              apiBind,
+              List.of(() -> ServerInterceptors.intercept(masterService, auth)),
               List.of(new StatusMappingInterceptor()),
-              GrpcLimits.forSpec(config.limits().maxSpecBytes()));
+              GrpcLimits.forSpec(config.limits().maxSpecBytes()),
+              api.serverCredentials());
     } catch (IOException e) {
       throw new UncheckedIOException(
           e.getMessage() + " (set MASTER_ADDRESS to a free host:port)", e);

@@ -102,7 +102,8 @@ class HostileInputIT {
   static void theMasterStillServes() throws Exception {
     assertThat(
             http.send(
-                    HttpRequest.newBuilder(URI.create(cluster.masterUrl() + "/health/ready"))
+                    HttpRequest.newBuilder(
+                            URI.create(cluster.masterManagementUrl() + "/health/ready"))
                         .build(),
                     HttpResponse.BodyHandlers.discarding())
                 .statusCode())

@@ -219,7 +219,8 @@ class LocalClusterIT {
 
   @Test
   void everyServerAnswersItsProbes() throws Exception {
-    for (String base : List.of(cluster.masterUrl(), cluster.workerUrl(1), cluster.workerUrl(2))) {
+    for (String base :
+        List.of(cluster.masterManagementUrl(), cluster.workerUrl(1), cluster.workerUrl(2))) {
       Rest probes = new Rest(base);
       for (String probe : List.of("/health/started", "/health/live", "/health/ready")) {
         Rest.Answer answer = probes.get(probe);
@@ -231,7 +232,7 @@ class LocalClusterIT {
 
   @Test
   void everyServerServesPrometheusMetrics() throws Exception {
-    Rest.Answer master = new Rest(cluster).get("/metrics");
+    Rest.Answer master = new Rest(cluster.masterManagementUrl()).get("/metrics");
     assertThat(master.status()).isEqualTo(200);
     assertThat(master.body())
         .containsPattern("distexec_workers\\{mp_scope=\"application\",?} 2(\\.0)?\n")
@@ -243,6 +244,24 @@ class LocalClusterIT {
     assertThat(worker.body())
         .containsPattern("distexec_tasks_slots\\{mp_scope=\"application\",?} 10(\\.0)?\n")
         .contains("distexec_tasks_active");
+  }
+
+  @Test
+  void keepsMetricsProbesAndOpenApiOffTheApiPortAndTheApiOffTheManagementPort() throws Exception {
+    Rest management = new Rest(cluster.masterManagementUrl());
+    Rest.Answer openapi = management.get("/openapi");
+    assertThat(openapi.status()).isEqualTo(200);
+    assertThat(openapi.body()).contains("/api/v1/jobs");
+    assertThat(management.get("/api/v1/jobs").status()).isEqualTo(404);
+    // The API port: everything is the API's, which needs a credential; Liberty's own endpoints
+    // are not there at all, with or without one.
+    Rest api = new Rest(cluster);
+    for (String path : List.of("/metrics", "/openapi", "/openapi/ui", "/health/ready")) {
+      assertThat(api.get(path).status()).as(path).isEqualTo(404);
+    }
+    Rest.Answer anonymous = new Rest(cluster.masterUrl()).get("/metrics");
+    assertThat(anonymous.status()).isIn(401, 404);
+    assertThat(anonymous.body()).doesNotContain("jvm_uptime_seconds");
   }
 
   @Test

@@ -111,7 +111,10 @@ class MemoryBoundsIT {
           s.close();
         }
       }
-      await().atMost(Duration.ofSeconds(30)).until(() -> rest.get("/health/ready").status() == 200);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> new Rest(cluster.masterManagementUrl()).get("/health/ready").status() == 200);
       long kept = heapAfterCollections(gcLogs.resolve("gc-" + cluster.pid("master") + ".log"));
       System.out.printf(
           "MemoryBoundsIT: master heap kept at most %d MiB (after full GC), sampled at most %.0f MiB"

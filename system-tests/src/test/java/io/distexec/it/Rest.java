@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 
 /** A small REST client for the tests: JSON in, JSON out. */
 final class Rest {
@@ -22,8 +23,7 @@ final class Rest {
   static final Set<String> TERMINAL =
       Set.of("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELLED", "LOST");
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final String base;
   private final String authorization;
 
@@ -32,22 +32,32 @@ final class Rest {
     this(base, null);
   }
 
-  /** As the cluster's admin. */
+  /** As the cluster's admin, over TLS when its API serves TLS. */
   Rest(LocalCluster cluster) {
-    this(cluster.masterUrl(), cluster.adminAuthorization());
+    this(client(cluster.apiSslContext()), cluster.masterUrl(), cluster.adminAuthorization());
   }
 
   /**
    * @param authorization the Authorization header's value, or {@code null} for none
    */
   Rest(String base, String authorization) {
+    this(client(null), base, authorization);
+  }
+
+  private Rest(HttpClient http, String base, String authorization) {
+    this.http = http;
     this.base = base;
     this.authorization = authorization;
   }
 
+  private static HttpClient client(SSLContext tls) {
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    return (tls == null ? builder : builder.sslContext(tls)).build();
+  }
+
   /** The same API, called with another credential ({@code null}: none). */
   Rest as(String authorization) {
-    return new Rest(base, authorization);
+    return new Rest(http, base, authorization);
   }
 
   record Answer(int status, String contentType, String body, HttpResponse<String> raw) {

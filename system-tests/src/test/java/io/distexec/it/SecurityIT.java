@@ -1,6 +1,8 @@
 package io.distexec.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.distexec.common.ClusterTls;
 import io.distexec.proto.v1.DeregisterRequest;
@@ -25,6 +27,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +75,10 @@ class SecurityIT {
                 "MP_JWT_VERIFY_PUBLICKEY_LOCATION",
                 idpKey.toString(),
                 "MP_JWT_VERIFY_ISSUER",
-                IDP));
+                IDP,
+                // The API (REST and gRPC) over TLS, from a certificate of the cluster's CA.
+                "API_TLS",
+                "1"));
     admin = new Rest(cluster);
     for (String role : List.of("viewer", "submitter", "operator", "admin")) {
       Rest.Answer made =
@@ -185,7 +191,8 @@ class SecurityIT {
         io.distexec.client.DistexecClient.connect(
             cluster.masterGrpc(),
             Duration.ofSeconds(10),
-            jwt(300, List.of("distexec-submitter")))) {
+            jwt(300, List.of("distexec-submitter")),
+            cluster.apiCa())) {
       assertThat(client.get(id).id()).isEqualTo(id);
     }
 
@@ -228,6 +235,29 @@ class SecurityIT {
     // The listing shows it revoked, and never a secret or hash.
     String listing = admin.get("/api/v1/tokens").body();
     assertThat(listing).contains("short-lived").doesNotContain("dxt_");
+  }
+
+  @Test
+  void anExpiredTokenIsRefused() throws Exception {
+    Rest.Answer made =
+        admin.post(
+            "/api/v1/tokens",
+            "{\"name\":\"five-seconds\",\"roles\":[\"viewer\"],\"expiresInSeconds\":5}");
+    assertThat(made.status()).isEqualTo(201);
+    Instant expires = Instant.parse(made.json().getJsonObject("token").getString("expiresAt"));
+    Rest viewer = admin.as("Bearer " + made.json().getString("secret"));
+    assertThat(viewer.get("/api/v1/jobs").status()).isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !Instant.now().isBefore(expires.plusMillis(100)));
+    assertThat(viewer.get("/api/v1/jobs").status()).isEqualTo(401);
+    // A lifetime out of bounds is a 400 that names the field.
+    Rest.Answer tooLong =
+        admin.post(
+            "/api/v1/tokens",
+            "{\"name\":\"ages\",\"roles\":[\"viewer\"],\"expiresInSeconds\":1e30}");
+    assertThat(tooLong.status()).isEqualTo(400);
+    assertThat(tooLong.body()).contains("expiresInSeconds");
   }
 
   @Test
@@ -355,6 +385,68 @@ class SecurityIT {
       assertThat(code(() -> execute(asWorker, task))).isEqualTo(Status.Code.PERMISSION_DENIED);
     } finally {
       channels.forEach(ManagedChannel::shutdownNow);
+    }
+  }
+
+  @Test
+  void theApiServesTlsOnlyAndRegistrationIsNotOnIt(@TempDir Path otherCa) throws Exception {
+    assertThat(cluster.masterUrl()).startsWith("https://");
+    // REST: plain HTTP on the API's port gets no answer.
+    String plainUrl = cluster.masterUrl().replace("https://", "http://") + "/api/v1/jobs";
+    assertThatThrownBy(() -> new Rest(plainUrl.replace("/api/v1/jobs", "")).get("/api/v1/jobs"))
+        .isInstanceOf(java.io.IOException.class);
+
+    // gRPC: a plaintext client, and one that trusts another CA, do not get through; one that
+    // trusts the cluster's CA does, with its token.
+    String ownCa = cluster.apiCa().toString();
+    Process certs =
+        new ProcessBuilder(
+                "bash",
+                Clusters.ROOT.resolve("scripts/cluster-certs.sh").toString(),
+                otherCa.toString(),
+                "api:api")
+            .redirectErrorStream(true)
+            .start();
+    certs.getInputStream().readAllBytes();
+    assertThat(certs.waitFor()).isZero();
+    for (Path untrusted : java.util.Arrays.asList(null, otherCa.resolve("ca.crt"))) {
+      try (io.distexec.client.DistexecClient client =
+          io.distexec.client.DistexecClient.connect(
+              cluster.masterGrpc(), Duration.ofSeconds(5), TOKENS.get("admin"), untrusted)) {
+        assertThatThrownBy(client::workers)
+            .as(String.valueOf(untrusted))
+            .isInstanceOf(io.distexec.client.DistexecException.MasterUnavailableException.class);
+      }
+    }
+    try (io.distexec.client.DistexecClient client =
+        io.distexec.client.DistexecClient.connect(
+            cluster.masterGrpc(), Duration.ofSeconds(5), TOKENS.get("admin"), Path.of(ownCa))) {
+      assertThat(client.workers()).hasSize(1);
+    }
+
+    // Workers register on the cluster port only: the client port does not offer registration.
+    ManagedChannel api =
+        Grpc.newChannelBuilder(
+                cluster.masterGrpc(),
+                io.grpc.TlsChannelCredentials.newBuilder()
+                    .trustManager(new java.io.File(ownCa))
+                    .build())
+            .build();
+    try {
+      assertThat(
+              code(
+                  () ->
+                      registration(api)
+                          .register(
+                              RegisterRequest.newBuilder()
+                                  .setWorkerId("rogue")
+                                  .setAddress("127.0.0.1:1")
+                                  .setMaxConcurrentTasks(1)
+                                  .addExecutors("command")
+                                  .build())))
+          .isEqualTo(Status.Code.UNIMPLEMENTED);
+    } finally {
+      api.shutdownNow();
     }
   }
 

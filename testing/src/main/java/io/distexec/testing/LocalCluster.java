@@ -1,6 +1,7 @@
 package io.distexec.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,6 +9,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,6 +22,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A real local cluster (a master and workers as Liberty servers on 127.0.0.1), started with the
@@ -66,7 +72,7 @@ public final class LocalCluster implements AutoCloseable {
     // A new cluster starts with an empty job store (the embedded one lives in DISTEXEC_HOME/data).
     delete(home);
     Files.createDirectories(home);
-    List<Integer> ports = FreePorts.take(3 + 2 * workers);
+    List<Integer> ports = FreePorts.take(4 + 2 * workers);
     List<Integer> workerHttp = ports.subList(2, 2 + workers);
     Map<String, String> env = new HashMap<>(settings);
     env.put("DISTEXEC_HOME", home.toString());
@@ -76,6 +82,7 @@ public final class LocalCluster implements AutoCloseable {
     env.put("WORKER_HTTP_PORTS", join(workerHttp));
     env.put("WORKER_GRPC_PORTS", join(ports.subList(2 + workers, 2 + 2 * workers)));
     env.put("MASTER_CLUSTER_PORT", ports.get(2 + 2 * workers).toString());
+    env.put("MASTER_MANAGEMENT_PORT", ports.get(3 + 2 * workers).toString());
     LocalCluster cluster =
         new LocalCluster(root, home, env, ports.get(0), ports.get(1), List.copyOf(workerHttp));
     try {
@@ -109,7 +116,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public String masterUrl() {
-    return "http://127.0.0.1:" + masterHttpPort;
+    return (apiTls() ? "https" : "http") + "://127.0.0.1:" + masterHttpPort;
   }
 
   /** The master's gRPC {@code host:port}. */
@@ -139,6 +146,44 @@ public final class LocalCluster implements AutoCloseable {
     return home.resolve("tls");
   }
 
+  /** Whether the master's API serves TLS (started with {@code API_TLS=1}). */
+  public boolean apiTls() {
+    return "1".equals(env.get("API_TLS"));
+  }
+
+  /** The CA certificate that the API's certificate is issued by (while it serves TLS). */
+  public Path apiCa() {
+    return home.resolve("api-ca.crt");
+  }
+
+  /**
+   * TLS that trusts the API's CA alone, for an {@code HttpClient}; the JDK's default when the API
+   * is plaintext.
+   */
+  public SSLContext apiSslContext() {
+    try {
+      if (!apiTls()) {
+        return SSLContext.getDefault();
+      }
+      KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+      trusted.load(null, null);
+      try (InputStream in = Files.newInputStream(apiCa())) {
+        trusted.setCertificateEntry(
+            "distexec-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      }
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trusted);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot trust " + apiCa() + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The admin token the cluster script made for this cluster ({@code admin.token}). */
   public String adminToken() {
     try {
@@ -158,10 +203,21 @@ public final class LocalCluster implements AutoCloseable {
     return "http://127.0.0.1:" + workerHttpPorts.get(index - 1);
   }
 
-  /** The HTTP base URL of a server by name: {@code master} or {@code worker-N}. */
-  public String url(String server) {
+  /**
+   * The master's management port: health probes, {@code /metrics} and {@code /openapi}, which the
+   * API port does not serve.
+   */
+  public String masterManagementUrl() {
+    return "http://127.0.0.1:" + env.get("MASTER_MANAGEMENT_PORT");
+  }
+
+  /**
+   * Where a server answers its health probes and {@code /metrics}: the master's management port, or
+   * a worker's HTTP port (a worker serves nothing else over HTTP).
+   */
+  public String probeUrl(String server) {
     return server.equals("master")
-        ? masterUrl()
+        ? masterManagementUrl()
         : workerUrl(Integer.parseInt(server.substring(server.lastIndexOf('-') + 1)));
   }
 
@@ -209,7 +265,7 @@ public final class LocalCluster implements AutoCloseable {
   /** Starts a server again (after {@link #stop} or {@link #kill}) and waits until it is ready. */
   public void restart(String server) throws IOException, InterruptedException {
     run(serverCommand("start", server), "server start " + server);
-    awaitReady(url(server));
+    awaitReady(probeUrl(server));
   }
 
   /** Kills the master with SIGKILL and starts it again; returns how long until it was ready. */
@@ -269,7 +325,7 @@ public final class LocalCluster implements AutoCloseable {
   public double metric(String name) throws IOException, InterruptedException {
     String body =
         http.send(
-                HttpRequest.newBuilder(URI.create(masterUrl() + "/metrics")).build(),
+                HttpRequest.newBuilder(URI.create(masterManagementUrl() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
     Matcher m =

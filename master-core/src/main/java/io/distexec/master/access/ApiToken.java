@@ -15,6 +15,7 @@ import java.util.Set;
  * @param createdBy who made it
  * @param revokedAt when it was revoked, or {@code null} while it is good
  * @param source where it is defined: {@link #FROM_API} (revocable through the API), or a file
+ * @param expiresAt from when it is refused, or {@code null} for a token that does not expire
  */
 public record ApiToken(
     String name,
@@ -23,7 +24,8 @@ public record ApiToken(
     Instant createdAt,
     String createdBy,
     Instant revokedAt,
-    String source) {
+    String source,
+    Instant expiresAt) {
 
   public static final String FROM_API = "api";
 
@@ -39,8 +41,17 @@ public record ApiToken(
     return revokedAt != null;
   }
 
+  public boolean expired(Instant now) {
+    return expiresAt != null && !now.isBefore(expiresAt);
+  }
+
+  /** Neither revoked nor expired: requests with it are let in. */
+  public boolean good(Instant now) {
+    return !revoked() && !expired(now);
+  }
+
   public ApiToken revokedAt(Instant at) {
-    return new ApiToken(name, hash, roles, createdAt, createdBy, at, source);
+    return new ApiToken(name, hash, roles, createdAt, createdBy, at, source, expiresAt);
   }
 
   public Caller caller() {

@@ -5,6 +5,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -22,12 +24,23 @@ import java.util.stream.Collectors;
  * <p>A secret is {@value #PREFIX} and 256 random bits; the master keeps only its SHA-256. A fast
  * hash is right here (unlike for passwords): nobody can guess 256 random bits, so there is nothing
  * for a slow hash to slow down, and every request is checked. Tokens defined in files
- * (ADMIN_TOKEN_FILE, TOKENS_FILE) are fixed: listed, never revoked through the API.
+ * (ADMIN_TOKEN_FILE, TOKENS_FILE) are fixed: listed, never revoked through the API, never expiring
+ * (their files are rotated by whoever writes them).
+ *
+ * <p>Tokens made through the API expire: after {@link #DEFAULT_LIFETIME} unless the request says
+ * otherwise, so a forgotten token does not stay good for ever; a lifetime of zero asks for one that
+ * never expires (a robot whose token is rotated by other means).
  */
 public final class Tokens {
 
   /** Every secret starts so: secret scanners and people can tell what it is. */
   public static final String PREFIX = "dxt_";
+
+  /** How long a token made through the API stays good when the request does not say. */
+  public static final Duration DEFAULT_LIFETIME = Duration.ofDays(90);
+
+  /** The longest lifetime a request may ask for; longer is "never", which must be asked for. */
+  public static final Duration MAX_LIFETIME = Duration.ofDays(3650);
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
   private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
@@ -62,15 +75,26 @@ public final class Tokens {
     if (token == null) {
       token = store.findByHash(hash).orElse(null);
     }
-    return token == null || token.revoked() ? Optional.empty() : Optional.of(token.caller());
+    return token == null || !token.good(clock.instant())
+        ? Optional.empty()
+        : Optional.of(token.caller());
+  }
+
+  /** Makes a token that expires after {@link #DEFAULT_LIFETIME}. */
+  public Issued create(String name, Set<Role> roles, String createdBy) throws TokenException {
+    return create(name, roles, createdBy, DEFAULT_LIFETIME);
   }
 
   /**
    * Makes a token.
    *
-   * @throws TokenException INVALID for a bad name or no role, EXISTS when a good token has the name
+   * @param lifetime how long it stays good: up to {@link #MAX_LIFETIME}; {@link Duration#ZERO} for
+   *     a token that never expires
+   * @throws TokenException INVALID for a bad name, no role or a bad lifetime, EXISTS when a good
+   *     token has the name
    */
-  public Issued create(String name, Set<Role> roles, String createdBy) throws TokenException {
+  public Issued create(String name, Set<Role> roles, String createdBy, Duration lifetime)
+      throws TokenException {
     if (name == null || !NAME.matcher(name).matches()) {
       throw new TokenException(
           TokenException.Kind.INVALID,
@@ -82,7 +106,13 @@ public final class Tokens {
           TokenException.Kind.INVALID,
           "a token needs at least one role: viewer, submitter, operator or admin");
     }
-    if (list().stream().anyMatch(t -> t.name().equals(name) && !t.revoked())) {
+    if (lifetime == null || lifetime.isNegative() || lifetime.compareTo(MAX_LIFETIME) > 0) {
+      throw new TokenException(
+          TokenException.Kind.INVALID,
+          "a token's lifetime is 1 second to 3650 days, or 0 for a token that never expires");
+    }
+    Instant now = clock.instant();
+    if (list().stream().anyMatch(t -> t.name().equals(name) && t.good(now))) {
       throw new TokenException(
           TokenException.Kind.EXISTS,
           "a token named '" + name + "' exists; revoke it first or choose another name");
@@ -90,9 +120,9 @@ public final class Tokens {
     byte[] bits = new byte[32];
     random.nextBytes(bits);
     String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
+    Instant expiresAt = lifetime.isZero() ? null : now.plus(lifetime);
     ApiToken token =
-        new ApiToken(
-            name, hash(secret), roles, clock.instant(), createdBy, null, ApiToken.FROM_API);
+        new ApiToken(name, hash(secret), roles, now, createdBy, null, ApiToken.FROM_API, expiresAt);
     store.insert(token);
     return new Issued(token, secret);
   }
@@ -171,7 +201,7 @@ public final class Tokens {
         throw new IllegalArgumentException(
             where + "the third field is the token's SHA-256 (64 hex digits), not the token itself");
       }
-      tokens.add(new ApiToken(parts[0], hash, roles, clock.instant(), source, null, source));
+      tokens.add(new ApiToken(parts[0], hash, roles, clock.instant(), source, null, source, null));
     }
     return tokens;
   }
@@ -184,6 +214,6 @@ public final class Tokens {
           source + " must hold one token: '" + PREFIX + "' and at least 32 random characters");
     }
     return new ApiToken(
-        "admin", hash(s), Set.of(Role.ADMIN), clock.instant(), source, null, source);
+        "admin", hash(s), Set.of(Role.ADMIN), clock.instant(), source, null, source, null);
   }
 }

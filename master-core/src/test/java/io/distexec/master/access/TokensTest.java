@@ -3,7 +3,9 @@ package io.distexec.master.access;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.distexec.master.MutableClock;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -50,6 +52,48 @@ class TokensTest {
     // the name is free again once revoked
     assertThat(tokens.create("ci", Set.of(Role.VIEWER), "admin").secret())
         .isNotEqualTo(issued.secret());
+  }
+
+  @Test
+  void aTokenIsRefusedFromTheMomentItExpiresAndItsNameIsFreeAgain() throws Exception {
+    MutableClock now = new MutableClock();
+    Instant made = now.instant();
+    Tokens expiring = new Tokens(store, List.of(), now);
+    Tokens.Issued hour =
+        expiring.create("ci", Set.of(Role.SUBMITTER), "admin", Duration.ofHours(1));
+    Tokens.Issued forever = expiring.create("robot", Set.of(Role.VIEWER), "admin", Duration.ZERO);
+    Tokens.Issued byDefault = expiring.create("alice", Set.of(Role.VIEWER), "admin");
+
+    assertThat(hour.token().expiresAt()).isEqualTo(made.plus(Duration.ofHours(1)));
+    assertThat(forever.token().expiresAt()).isNull();
+    assertThat(byDefault.token().expiresAt()).isEqualTo(made.plus(Tokens.DEFAULT_LIFETIME));
+
+    now.advance(Duration.ofHours(1).minusNanos(1000));
+    assertThat(expiring.authenticate(hour.secret())).isPresent();
+    now.advance(Duration.ofNanos(1000));
+    assertThat(expiring.authenticate(hour.secret())).isEmpty();
+    now.advance(Duration.ofDays(3650));
+    assertThat(expiring.authenticate(byDefault.secret())).isEmpty();
+    assertThat(expiring.authenticate(forever.secret())).isPresent();
+    // An expired token does not hold on to its name.
+    assertThat(expiring.create("ci", Set.of(Role.SUBMITTER), "admin").secret()).isNotNull();
+  }
+
+  @Test
+  void aLifetimeIsBounded() {
+    for (Duration bad :
+        List.of(
+            Duration.ofSeconds(-1), Tokens.MAX_LIFETIME.plusSeconds(1), Duration.ofDays(99999))) {
+      assertThatThrownBy(() -> tokens.create("ci", Set.of(Role.VIEWER), "admin", bad))
+          .as(bad.toString())
+          .isInstanceOfSatisfying(
+              TokenException.class,
+              e -> {
+                assertThat(e.kind()).isEqualTo(TokenException.Kind.INVALID);
+                assertThat(e.getMessage()).contains("3650 days", "0 for a token that never");
+              });
+    }
+    assertThat(store.list()).isEmpty();
   }
 
   @Test

@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
@@ -35,6 +36,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -60,7 +62,8 @@ public class TokenResource {
       Instant createdAt,
       String createdBy,
       Instant revokedAt,
-      String source) {
+      String source,
+      Instant expiresAt) {
     static TokenView of(ApiToken t) {
       return new TokenView(
           t.name(),
@@ -68,7 +71,8 @@ public class TokenResource {
           t.createdAt(),
           t.createdBy(),
           t.revokedAt(),
-          t.source());
+          t.source(),
+          t.expiresAt());
     }
   }
 
@@ -90,8 +94,10 @@ public class TokenResource {
   @Operation(
       summary = "Create a token",
       description =
-          "Body: {\"name\": \"ci\", \"roles\": [\"submitter\"]}. The answer holds the secret, "
-              + "shown this once; the master keeps only its SHA-256.")
+          "Body: {\"name\": \"ci\", \"roles\": [\"submitter\"], \"expiresInSeconds\": 86400}. "
+              + "expiresInSeconds is optional: 90 days when absent, 0 for a token that never "
+              + "expires. The answer holds the secret, shown this once; the master keeps only "
+              + "its SHA-256.")
   @APIResponse(responseCode = "201", description = "Created; the secret is in the answer")
   @APIResponse(responseCode = "400", description = "A bad name or role")
   @APIResponse(responseCode = "409", description = "A good token has that name")
@@ -110,7 +116,7 @@ public class TokenResource {
                   BoundedBody.read(body, contentLength, MAX_BODY_BYTES, "1 KiB"),
                   StandardCharsets.UTF_8));
       name = request.getString("name", "");
-      Tokens.Issued issued = tokens.create(name, roles(request), caller.name());
+      Tokens.Issued issued = tokens.create(name, roles(request), caller.name(), lifetime(request));
       audit.record(
           caller, "token.create", name, address, "ok: " + Role.labels(issued.token().roles()));
       return Response.status(201)
@@ -166,6 +172,21 @@ public class TokenResource {
       }
     }
     return roles;
+  }
+
+  private static Duration lifetime(JsonObject request) throws BadRequestException {
+    JsonValue value = request.get("expiresInSeconds");
+    if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+      return Tokens.DEFAULT_LIFETIME;
+    }
+    if (value instanceof JsonNumber n && n.isIntegral() && n.bigIntegerValue().bitLength() < 63) {
+      return Duration.ofSeconds(n.longValue());
+    }
+    throw new BadRequestException(
+        "expiresInSeconds must be a whole number of seconds",
+        List.of(
+            new FieldError(
+                "expiresInSeconds", "seconds, 1 to 315360000 (3650 days); 0 for never")));
   }
 
   @GET

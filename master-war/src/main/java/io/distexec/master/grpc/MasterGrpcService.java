@@ -54,6 +54,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -281,7 +282,11 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
       for (String role : request.getRolesList()) {
         roles.add(Role.parse(role));
       }
-      Tokens.Issued issued = tokens.create(request.getName(), roles, caller.name());
+      Duration lifetime =
+          request.hasExpiresInSeconds()
+              ? Duration.ofSeconds(request.getExpiresInSeconds())
+              : Tokens.DEFAULT_LIFETIME;
+      Tokens.Issued issued = tokens.create(request.getName(), roles, caller.name(), lifetime);
       audit.record(
           caller,
           "token.create",

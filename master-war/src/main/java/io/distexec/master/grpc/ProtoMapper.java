@@ -215,6 +215,9 @@ public final class ProtoMapper {
     if (token.revokedAt() != null) {
       b.setRevokedAt(timestamp(token.revokedAt()));
     }
+    if (token.expiresAt() != null) {
+      b.setExpiresAt(timestamp(token.expiresAt()));
+    }
     return b.build();
   }
 

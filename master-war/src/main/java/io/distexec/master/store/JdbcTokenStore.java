@@ -14,11 +14,11 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
-/** API tokens in the job store's database (table {@code api_tokens}, V5). */
+/** API tokens in the job store's database (table {@code api_tokens}, V5; expiry V6). */
 public final class JdbcTokenStore implements io.distexec.master.access.TokenStore {
 
   private static final String COLUMNS =
-      "name, token_hash, roles, created_at, created_by, revoked_at";
+      "name, token_hash, roles, created_at, created_by, revoked_at, expires_at";
 
   private final DataSource dataSource;
 
@@ -33,7 +33,7 @@ public final class JdbcTokenStore implements io.distexec.master.access.TokenStor
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
-                  "INSERT INTO api_tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+                  "INSERT INTO api_tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             s.setString(1, token.name());
             s.setString(2, token.hash());
             s.setString(
@@ -41,8 +41,8 @@ public final class JdbcTokenStore implements io.distexec.master.access.TokenStor
                 token.roles().stream().map(Role::label).sorted().collect(Collectors.joining(",")));
             s.setObject(4, token.createdAt().atOffset(ZoneOffset.UTC));
             s.setString(5, token.createdBy());
-            s.setObject(
-                6, token.revokedAt() == null ? null : token.revokedAt().atOffset(ZoneOffset.UTC));
+            s.setObject(6, utc(token.revokedAt()));
+            s.setObject(7, utc(token.expiresAt()));
             return s.executeUpdate();
           }
         });
@@ -95,15 +95,24 @@ public final class JdbcTokenStore implements io.distexec.master.access.TokenStor
         });
   }
 
+  private static OffsetDateTime utc(Instant at) {
+    return at == null ? null : at.atOffset(ZoneOffset.UTC);
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime at = rs.getObject(column, OffsetDateTime.class);
+    return at == null ? null : at.toInstant();
+  }
+
   private static ApiToken read(ResultSet rs) throws SQLException {
-    OffsetDateTime revoked = rs.getObject("revoked_at", OffsetDateTime.class);
     return new ApiToken(
         rs.getString("name"),
         rs.getString("token_hash"),
         Role.parseAll(rs.getString("roles")),
         rs.getObject("created_at", OffsetDateTime.class).toInstant(),
         rs.getString("created_by"),
-        revoked == null ? null : revoked.toInstant(),
-        ApiToken.FROM_API);
+        instant(rs, "revoked_at"),
+        ApiToken.FROM_API,
+        instant(rs, "expires_at"));
   }
 }

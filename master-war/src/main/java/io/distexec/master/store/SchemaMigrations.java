@@ -50,7 +50,8 @@ public final class SchemaMigrations {
           Migration.sql("V2__spec_json_column.sql"),
           new Migration(3, "V3__spec_to_json (Java)", new SpecToJsonMigration()),
           Migration.sql("V4__drop_protobuf_spec.sql"),
-          Migration.sql("V5__callers_tokens_audit.sql"));
+          Migration.sql("V5__callers_tokens_audit.sql"),
+          Migration.sql("V6__token_expiry.sql"));
 
   private static final String UNIQUE_VIOLATION = "23505";
 

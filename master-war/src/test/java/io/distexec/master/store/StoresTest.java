@@ -2,15 +2,47 @@ package io.distexec.master.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.distexec.master.access.ApiToken;
+import io.distexec.master.access.Role;
 import io.distexec.master.jobs.JobStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StoresTest {
+
+  @Test
+  void tokensKeepTheirExpiryAndRevocation(@TempDir Path dir) {
+    Instant made = Instant.parse("2026-11-25T12:00:00.123456Z");
+    ApiToken expiring =
+        new ApiToken(
+            "ci",
+            "a".repeat(64),
+            Set.of(Role.SUBMITTER, Role.VIEWER),
+            made,
+            "admin",
+            null,
+            ApiToken.FROM_API,
+            made.plus(Duration.ofDays(90)));
+    ApiToken lasting =
+        new ApiToken(
+            "robot", "b".repeat(64), Set.of(Role.VIEWER), made, "admin", null, "api", null);
+    try (OpenedStore opened =
+        Stores.openAll(new StoreSettings("", "", "", dir.resolve("data"), 2), Clock.systemUTC())) {
+      opened.tokens().insert(expiring);
+      opened.tokens().insert(lasting);
+      assertThat(opened.tokens().findByHash("a".repeat(64))).contains(expiring);
+      assertThat(opened.tokens().revoke("robot", made.plusSeconds(5))).isEqualTo(1);
+      assertThat(opened.tokens().list())
+          .containsExactly(expiring, lasting.revokedAt(made.plusSeconds(5)));
+    }
+  }
 
   @Test
   void theEmbeddedStoresFolderIsTheMastersUsersAlone(@TempDir Path dir) throws Exception {
