@@ -106,19 +106,11 @@ ensure_certs() {
 api_url() { if [ "${API_TLS:-0}" = 1 ]; then echo "https://127.0.0.1:$MASTER_HTTP_PORT"; else echo "http://127.0.0.1:$MASTER_HTTP_PORT"; fi; }
 api_curl() { if [ "${API_TLS:-0}" = 1 ]; then curl --cacert "$HOME_DIR/api-ca.crt" "$@"; else curl "$@"; fi; }
 
-# api_tls SERVER_DIR: the REST API over HTTPS from the same files the gRPC API uses (API_TLS_DIR).
-# Liberty reads a PKCS#12 keystore, not PEM, so the key and certificate are converted into one in
-# the server's folder, and a configuration drop-in (liberty/master/api-tls/api-tls.xml) turns the HTTP
+# api_tls SERVER_DIR: the REST API over HTTPS from the same files the gRPC API uses (API_TLS_DIR):
+# liberty/master/api-tls/api-tls.sh makes Liberty's keystore and the drop-in that turns the HTTP
 # port into an HTTPS one.
 api_tls() {
-  local dir=$1 password
-  password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=\n')
-  mkdir -p "$dir/resources/security" "$dir/configDropins/overrides"
-  (umask 077 && openssl pkcs12 -export -in "$TLS_DIR/api/tls.crt" -inkey "$TLS_DIR/api/tls.key" \
-    -certfile "$TLS_DIR/ca.crt" -name default -out "$dir/resources/security/api.p12" \
-    -passout "pass:$password") || die "could not make the API's keystore"
-  printf 'API_KEYSTORE_PASSWORD=%s\n' "$password" >>"$dir/server.env"
-  cp "$ROOT/liberty/master/api-tls/api-tls.xml" "$dir/configDropins/overrides/"
+  "$ROOT/liberty/master/api-tls/api-tls.sh" "$1" "$TLS_DIR/api" || die "could not give the API its TLS"
 }
 tls_setting() { [ "${CLUSTER_TLS:-1}" = 0 ] || echo "CLUSTER_TLS_DIR=$TLS_DIR/$1"; }
 auth_header() { printf 'Authorization: Bearer %s' "$(cat "$ADMIN_TOKEN_FILE")"; }

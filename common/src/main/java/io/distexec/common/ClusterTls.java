@@ -48,7 +48,24 @@ public record ClusterTls(Path dir) {
   private static final Context.Key<Peer> PEER = Context.key("distexec-cluster-peer");
 
   /** Who is on the other end of a mutually authenticated call. */
-  public record Peer(String name, Set<String> roles) {}
+  public record Peer(String name, Set<String> roles) {
+
+    /**
+     * Whether this peer may speak for the worker {@code workerId}: its certificate names it, or is
+     * a pool certificate whose CN ends in {@code *} and the id starts with what comes before. A
+     * pool certificate is for workers named only when they start (the pods of a Kubernetes
+     * Deployment, {@code distexec-worker-*}), which share it: it keeps out every machine without
+     * it, not one pod of the pool from speaking for another; give each worker a certificate of its
+     * own where that matters (e.g. cert-manager's CSI driver).
+     */
+    public boolean speaksFor(String workerId) {
+      if (name.endsWith("*")) {
+        String prefix = name.substring(0, name.length() - 1);
+        return workerId.length() > prefix.length() && workerId.startsWith(prefix);
+      }
+      return name.equals(workerId);
+    }
+  }
 
   /**
    * The folder, checked.

@@ -11,6 +11,20 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterTlsTest {
 
   @Test
+  void aCertificateSpeaksForItsOwnWorkerAndAPoolCertificateForItsPoolOnly() {
+    ClusterTls.Peer one = new ClusterTls.Peer("worker-1", java.util.Set.of(ClusterTls.WORKER));
+    assertThat(one.speaksFor("worker-1")).isTrue();
+    assertThat(one.speaksFor("worker-10")).isFalse();
+    assertThat(one.speaksFor("worker-")).isFalse();
+    ClusterTls.Peer pool =
+        new ClusterTls.Peer("distexec-worker-*", java.util.Set.of(ClusterTls.WORKER));
+    assertThat(pool.speaksFor("distexec-worker-7d9f8-abcde")).isTrue();
+    assertThat(pool.speaksFor("distexec-worker-")).isFalse();
+    assertThat(pool.speaksFor("worker-1")).isFalse();
+    assertThat(pool.speaksFor("distexec-master")).isFalse();
+  }
+
+  @Test
   void plaintextIsOnlyForLoopback() {
     assertThat(ClusterTls.forBind(null, "CLUSTER_ADDRESS", new HostPort("127.0.0.1", 50050)))
         .isNull();

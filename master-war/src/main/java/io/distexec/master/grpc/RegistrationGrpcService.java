@@ -42,12 +42,13 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
   }
 
   /**
-   * Over mutual TLS a worker speaks only for itself: the id it names must be its certificate's
-   * (CN), so one worker cannot register, heartbeat or deregister as another, nor replace it.
+   * Over mutual TLS a worker speaks only for itself: the id it names must be its certificate's (CN;
+   * or in the pool of a pool certificate, see {@link ClusterTls.Peer#speaksFor}), so one worker
+   * cannot register, heartbeat or deregister as another, nor replace it.
    */
   private static boolean impersonates(String workerId, StreamObserver<?> response) {
     var peer = ClusterTls.currentPeer();
-    if (peer.isPresent() && !peer.get().name().equals(workerId)) {
+    if (peer.isPresent() && !peer.get().speaksFor(workerId)) {
       response.onError(
           Status.PERMISSION_DENIED
               .withDescription(
