@@ -262,6 +262,28 @@ class LocalClusterIT {
     Rest.Answer anonymous = new Rest(cluster.masterUrl()).get("/metrics");
     assertThat(anonymous.status()).isIn(401, 404);
     assertThat(anonymous.body()).doesNotContain("jvm_uptime_seconds");
+    // The API answers whatever port the Host header names, or none (a proxy in front, a client
+    // that leaves it out); Liberty's endpoints are not behind any of them.
+    int apiPort = java.net.URI.create(cluster.masterUrl()).getPort();
+    for (String host : List.of("127.0.0.1", "127.0.0.1:" + apiPort, "api.example.com:443")) {
+      assertThat(statusLine(apiPort, "/api/v1/jobs", host)).as(host).contains(" 401 ");
+      assertThat(statusLine(apiPort, "/metrics", host)).as(host).contains(" 404 ");
+    }
+  }
+
+  /** The status line of a GET with the given Host header (HttpClient will not set one). */
+  private static String statusLine(int port, String path, String host) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket
+          .getOutputStream()
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+          .readLine();
+    }
   }
 
   @Test
