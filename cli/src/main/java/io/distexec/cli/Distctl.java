@@ -122,14 +122,7 @@ public final class Distctl {
     if (ca != null) {
       return ca;
     }
-    return Credentials.fromEnvironment()
-        .ca()
-        .or(
-            () ->
-                Optional.ofNullable(System.getProperty("distexec.localCa"))
-                    .map(Path::of)
-                    .filter(Files::isReadable))
-        .orElse(null);
+    return Credentials.fromEnvironment().ca().or(() -> localFile("distexec.localCa")).orElse(null);
   }
 
   /**
@@ -142,13 +135,15 @@ public final class Distctl {
     }
     return Credentials.fromEnvironment()
         .token()
-        .or(
-            () ->
-                Optional.ofNullable(System.getProperty("distexec.localToken"))
-                    .map(Path::of)
-                    .filter(Files::isReadable)
-                    .map(Distctl::read))
+        .or(() -> localFile("distexec.localToken").map(Distctl::read))
         .orElse(null);
+  }
+
+  /** A file of the local cluster that bin/distctl names in a system property, if it is there. */
+  private static Optional<Path> localFile(String property) {
+    return Optional.ofNullable(System.getProperty(property))
+        .map(Path::of)
+        .filter(Files::isReadable);
   }
 
   private static String read(Path file) {

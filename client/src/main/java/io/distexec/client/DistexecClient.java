@@ -17,6 +17,7 @@ import io.distexec.proto.v1.RevokeTokenRequest;
 import io.distexec.proto.v1.VerifyAuditRequest;
 import io.distexec.proto.v1.WatchJobRequest;
 import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
 import io.grpc.ClientInterceptors;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
@@ -114,29 +115,12 @@ public final class DistexecClient implements AutoCloseable {
   public static DistexecClient connect(
       String master, Duration deadline, String token, Path trustedCa) {
     String target = grpcTarget(master);
-    GrpcChannels channels;
-    if (trustedCa != null) {
-      try {
-        channels =
-            new GrpcChannels(
-                "distexec-client",
-                GrpcEndpoint.DEFAULT_MAX_INBOUND_BYTES,
-                TlsChannelCredentials.newBuilder().trustManager(trustedCa.toFile()).build(),
-                null);
-      } catch (IOException e) {
-        throw new IllegalArgumentException(
-            "cannot read the CA certificate " + trustedCa + ": " + e.getMessage(), e);
-      }
-    } else if (master.trim().startsWith("grpcs://")) {
-      channels =
-          new GrpcChannels(
-              "distexec-client",
-              GrpcEndpoint.DEFAULT_MAX_INBOUND_BYTES,
-              TlsChannelCredentials.create(),
-              null);
-    } else {
-      channels = new GrpcChannels("distexec-client");
-    }
+    GrpcChannels channels =
+        new GrpcChannels(
+            "distexec-client",
+            GrpcEndpoint.DEFAULT_MAX_INBOUND_BYTES,
+            credentials(master, trustedCa),
+            null);
     ManagedChannel channel = channels.open(target);
     return new DistexecClient(
         target,
@@ -151,6 +135,19 @@ public final class DistexecClient implements AutoCloseable {
           }
           channels.close();
         });
+  }
+
+  /** TLS trusting {@code trustedCa}, or the JDK's CAs for grpcs://; {@code null} for plaintext. */
+  private static ChannelCredentials credentials(String master, Path trustedCa) {
+    if (trustedCa != null) {
+      try {
+        return TlsChannelCredentials.newBuilder().trustManager(trustedCa.toFile()).build();
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "cannot read the CA certificate " + trustedCa + ": " + e.getMessage(), e);
+      }
+    }
+    return master.trim().startsWith("grpcs://") ? TlsChannelCredentials.create() : null;
   }
 
   /** Uses a channel that the caller owns (and closes), e.g. an in-process one in tests. */
