@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A local distexec cluster: one master and N workers as Open Liberty servers on 127.0.0.1.
+# A local distexec cluster: one master (or several) and N workers as Open Liberty servers on 127.0.0.1.
 #
 #   scripts/local-cluster.sh up             build if needed, start the servers that are not running
 #                                           (running ones are left alone), wait until ready
@@ -11,6 +11,13 @@
 #   DISTEXEC_HOME          data, logs and the admin token, admin.token (default: .local-cluster/ in the
 #                          checkout, git-ignored)
 #   WORKERS                number of workers (default 2)
+#   MASTERS                number of masters (default 1). With 2 or more they share a PostgreSQL
+#                          (started from Debian's binaries in DISTEXEC_HOME/postgres on PG_PORT,
+#                          default 55432, unless STORE_URL names one): one leads, the others stand by
+#                          and take over within LEADER_LEASE_SECONDS (default 5) when it goes.
+#                          master-2, master-3, ... take the first master's ports plus 100, 200, ...
+#                          unless MASTER_HTTP_PORTS, MASTER_GRPC_PORTS, MASTER_CLUSTER_PORTS and
+#                          MASTER_MANAGEMENT_PORTS list them (space-separated, one per master)
 #   MASTER_HTTP_PORT       master REST API port (default 9080)
 #   MASTER_MANAGEMENT_PORT master health probes, /metrics and /openapi (default 9070)
 #   MASTER_GRPC_PORT       master gRPC port, the client API (default 50051)
@@ -47,13 +54,29 @@ MASTER_HTTP_PORT=${MASTER_HTTP_PORT:-9080}
 MASTER_MANAGEMENT_PORT=${MASTER_MANAGEMENT_PORT:-$((MASTER_HTTP_PORT - 10))}
 MASTER_GRPC_PORT=${MASTER_GRPC_PORT:-50051}
 MASTER_CLUSTER_PORT=${MASTER_CLUSTER_PORT:-$((MASTER_GRPC_PORT - 1))}
+# Unset, MASTERS is what the last `up` made (so that `down` and `status` see every master).
+if [ -z "${MASTERS:-}" ]; then
+  MASTERS=1
+  while [ -d "$WLP_USER_DIR/servers/master-$((MASTERS + 1))" ]; do MASTERS=$((MASTERS + 1)); done
+fi
+PG_PORT=${PG_PORT:-55432}
+# As root, PostgreSQL runs as the postgres user, which may not enter DISTEXEC_HOME (its owner's
+# alone): its folder is then one of its own under /tmp, named after DISTEXEC_HOME.
+if [ "$(id -u)" = 0 ]; then
+  PG_DIR=${PG_DIR:-/tmp/distexec-postgres-$(printf '%s' "$HOME_DIR" | md5sum | cut -c1-8)}
+else
+  PG_DIR=${PG_DIR:-$HOME_DIR/postgres}
+fi
+# The database login's password: made once, kept in DISTEXEC_HOME (its user's alone), because a
+# task running as another user on this machine reaches 127.0.0.1 too.
+PG_PASSWORD_FILE=$HOME_DIR/postgres.password
 READY_TIMEOUT=${READY_TIMEOUT:-120}
 PASS_THROUGH=(MAX_CONCURRENT_JOBS HEARTBEAT_TIMEOUT_SECONDS HEARTBEAT_INTERVAL_SECONDS LOAD_BALANCER LOG_LEVEL
   MAX_CONCURRENT_TASKS DRAIN_GRACE_SECONDS OUTPUT_CAP_BYTES COMMAND_ALLOWLIST TASK_ENV_PASSTHROUGH SCRIPT_DIR
   STORE_URL STORE_USER STORE_PASSWORD STORE_POOL_SIZE JOB_RETENTION_HOURS EXECUTOR_THREADS
   MAX_JOB_SPEC_BYTES DEFAULT_TIMEOUT_SECONDS MAX_TIMEOUT_SECONDS JVM_ARGS TASK_USER TASK_ENV_ALLOW TASK_DIR
   TOKENS_FILE ALLOWED_ORIGINS ALLOWED_HOSTS MP_JWT_VERIFY_PUBLICKEY_LOCATION MP_JWT_VERIFY_ISSUER
-  MP_JWT_VERIFY_AUDIENCES)
+  MP_JWT_VERIFY_AUDIENCES LEADER_LEASE_SECONDS)
 # A worker's Liberty pool must start enough threads for every slot's command (see liberty/worker/server.xml).
 if [ -n "${MAX_CONCURRENT_TASKS:-}" ] && [ -z "${EXECUTOR_THREADS:-}" ]; then
   EXECUTOR_THREADS=$((4 * MAX_CONCURRENT_TASKS + 8))
@@ -65,11 +88,28 @@ read -r -a WORKER_GRPC <<<"${WORKER_GRPC_PORTS:-$(seq -s ' ' $((MASTER_GRPC_PORT
 log() { printf '%s\n' "$*" >&2; }
 die() { log "local-cluster: $*"; exit 1; }
 
-servers() { echo master; for i in $(seq 1 "$WORKERS"); do echo "worker-$i"; done; }
-http_port() { if [ "$1" = master ]; then echo "$MASTER_HTTP_PORT"; else echo "${WORKER_HTTP[$((${1#worker-} - 1))]}"; fi; }
+masters() { echo master; for i in $(seq 2 "$MASTERS"); do echo "master-$i"; done; }
+servers() { masters; for i in $(seq 1 "$WORKERS"); do echo "worker-$i"; done; }
+is_master() { [ "${1%%-*}" = master ]; }
+# master-N's ports: the Nth of MASTER_*_PORTS, or the first master's plus 100 * (N - 1).
+read -r -a M_HTTP <<<"${MASTER_HTTP_PORTS:-}"
+read -r -a M_GRPC <<<"${MASTER_GRPC_PORTS:-}"
+read -r -a M_CLUSTER <<<"${MASTER_CLUSTER_PORTS:-}"
+read -r -a M_MANAGEMENT <<<"${MASTER_MANAGEMENT_PORTS:-}"
+master_index() { if [ "$1" = master ]; then echo 0; else echo $((${1#master-} - 1)); fi; }
+# master_port LIST-NAME BASE NAME
+master_port() {
+  local -n list=$1
+  local i; i=$(master_index "$3")
+  echo "${list[$i]:-$(($2 + i * 100))}"
+}
+http_port() { if is_master "$1"; then master_port M_HTTP "$MASTER_HTTP_PORT" "$1"; else echo "${WORKER_HTTP[$((${1#worker-} - 1))]}"; fi; }
 # The port of a server's health probes: the master's management port, a worker's only HTTP port.
-probe_port() { if [ "$1" = master ]; then echo "$MASTER_MANAGEMENT_PORT"; else http_port "$1"; fi; }
-grpc_port() { if [ "$1" = master ]; then echo "$MASTER_GRPC_PORT"; else echo "${WORKER_GRPC[$((${1#worker-} - 1))]}"; fi; }
+probe_port() { if is_master "$1"; then master_port M_MANAGEMENT "$MASTER_MANAGEMENT_PORT" "$1"; else http_port "$1"; fi; }
+grpc_port() { if is_master "$1"; then master_port M_GRPC "$MASTER_GRPC_PORT" "$1"; else echo "${WORKER_GRPC[$((${1#worker-} - 1))]}"; fi; }
+cluster_port() { master_port M_CLUSTER "$MASTER_CLUSTER_PORT" "$1"; }
+# Every master's cluster port, for the workers: they go to whichever leads.
+cluster_addresses() { for m in $(masters); do printf '127.0.0.1:%s\n' "$(cluster_port "$m")"; done | paste -sd, -; }
 # (grep reads everything: with -q it would stop early, and pipefail would fail on the SIGPIPE.)
 is_server() { servers | grep -x -- "$1" >/dev/null; }
 
@@ -95,7 +135,8 @@ ensure_admin_token() {
 # authenticate each other with mutual TLS even on one machine.
 TLS_DIR=$HOME_DIR/tls
 ensure_certs() {
-  local nodes=(master:master)
+  local nodes=()
+  for m in $(masters); do nodes+=("master:$m"); done
   if [ "${API_TLS:-0}" = 1 ]; then nodes+=(api:api); fi
   for i in $(seq 1 "$WORKERS"); do nodes+=("worker:worker-$i"); done
   "$ROOT/scripts/cluster-certs.sh" "$TLS_DIR" "${nodes[@]}" || die "could not make the cluster certificates"
@@ -103,7 +144,10 @@ ensure_certs() {
   if [ "${API_TLS:-0}" = 1 ]; then cp "$TLS_DIR/ca.crt" "$HOME_DIR/api-ca.crt"; else rm -f "$HOME_DIR/api-ca.crt"; fi
 }
 # The API's base URL, and curl's options to reach it.
-api_url() { if [ "${API_TLS:-0}" = 1 ]; then echo "https://127.0.0.1:$MASTER_HTTP_PORT"; else echo "http://127.0.0.1:$MASTER_HTTP_PORT"; fi; }
+api_url() {
+  local port; port=$(http_port "${1:-master}")
+  if [ "${API_TLS:-0}" = 1 ]; then echo "https://127.0.0.1:$port"; else echo "http://127.0.0.1:$port"; fi
+}
 api_curl() { if [ "${API_TLS:-0}" = 1 ]; then curl --cacert "$HOME_DIR/api-ca.crt" "$@"; else curl "$@"; fi; }
 
 # api_tls SERVER_DIR: the REST API over HTTPS from the same files the gRPC API uses (API_TLS_DIR):
@@ -169,6 +213,64 @@ wait_ready() {
   done
 }
 
+# The store of several masters: a PostgreSQL of their own, from Debian's binaries (or PG_BIN), in
+# DISTEXEC_HOME/postgres, made once and kept across down/up like the embedded store.
+pg_bin() {
+  if [ -n "${PG_BIN:-}" ]; then echo "$PG_BIN"; return; fi
+  local v; v=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1)
+  [ -n "$v" ] || die "MASTERS=$MASTERS needs PostgreSQL: install Debian's postgresql package, or set STORE_URL"
+  echo "/usr/lib/postgresql/$v/bin"
+}
+# As root, PostgreSQL runs as the postgres user (it refuses root).
+pg_run() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+shared_store() { [ "$MASTERS" -gt 1 ] && [ -z "${STORE_URL:-}" ]; }
+start_postgres() {
+  shared_store || return 0
+  local bin; bin=$(pg_bin)
+  if [ -f "$PG_DIR/data/PG_VERSION" ] && [ ! -s "$PG_PASSWORD_FILE" ]; then
+    # Left by a DISTEXEC_HOME that was deleted (as root the database lives outside it): start anew.
+    pg_run "$bin/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+  fi
+  if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
+    rm -rf "$PG_DIR" && mkdir -p "$PG_DIR" && chmod 700 "$PG_DIR"
+    if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; fi
+    (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '+/=\n' >"$PG_PASSWORD_FILE")
+    # initdb reads the password from a file of the server's user, removed at once.
+    (umask 077 && cp "$PG_PASSWORD_FILE" "$PG_DIR/pw")
+    if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR/pw"; fi
+    pg_run "$bin/initdb" -D "$PG_DIR/data" -U distexec --auth=scram-sha-256 --pwfile="$PG_DIR/pw" -E UTF8 \
+      >"$PG_DIR/initdb.log" 2>&1 || { rm -f "$PG_DIR/pw"; die "initdb failed; see $PG_DIR/initdb.log"; }
+    rm -f "$PG_DIR/pw"
+  fi
+  export PGPASSWORD; PGPASSWORD=$(cat "$PG_PASSWORD_FILE")
+  if pg_run "$bin/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; then return 0; fi
+  port_free "$PG_PORT" || die "port $PG_PORT (PostgreSQL) is in use; set PG_PORT"
+  log "starting PostgreSQL on 127.0.0.1:$PG_PORT for $MASTERS masters ..."
+  pg_run "$bin/pg_ctl" -D "$PG_DIR/data" -w -t 60 -l "$PG_DIR/server.log" \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null \
+    || die "PostgreSQL did not start; see $PG_DIR/server.log"
+  # (runuser keeps PGPASSWORD: it is not a login shell.)
+  pg_run "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U distexec -d postgres -tAc \
+      "SELECT 1 FROM pg_database WHERE datname = 'distexec'" | grep -q 1 \
+    || pg_run "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U distexec distexec \
+    || die "could not create the database"
+}
+stop_postgres() {
+  [ -f "$PG_DIR/data/PG_VERSION" ] || return 0
+  local bin; bin=$(pg_bin)
+  if pg_run "$bin/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; then
+    pg_run "$bin/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null
+  fi
+}
+store_settings() {
+  if shared_store; then
+    echo "STORE_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/distexec"
+    echo "STORE_USER=distexec"
+    echo "STORE_PASSWORD=$(cat "$PG_PASSWORD_FILE")"
+  fi
+}
+
 # configure NAME: writes the server's folder (its logs are kept)
 configure() {
   local name=$1 plugins=${PLUGINS_DIR:-}
@@ -176,16 +278,16 @@ configure() {
     plugins=$HOME_DIR/plugins
     mkdir -p "$plugins" && cp "$SCRIPT_PLUGIN" "$plugins/"
   fi
-  if [ "$name" = master ]; then
-    create_server master master "$ROOT/master-war/target/distexec-master.war" \
-      "HTTP_PORT=$MASTER_HTTP_PORT" "MANAGEMENT_PORT=$MASTER_MANAGEMENT_PORT" "MASTER_ADDRESS=127.0.0.1:$MASTER_GRPC_PORT" "DATA_DIR=$HOME_DIR/data" \
-      "ADMIN_TOKEN_FILE=$ADMIN_TOKEN_FILE" "CLUSTER_ADDRESS=127.0.0.1:$MASTER_CLUSTER_PORT" \
-      "$(tls_setting master)" "$([ "${API_TLS:-0}" = 1 ] && echo "API_TLS_DIR=$TLS_DIR/api")"
-    if [ "${API_TLS:-0}" = 1 ]; then api_tls "$WLP_USER_DIR/servers/master"; fi
+  if is_master "$name"; then
+    create_server "$name" master "$ROOT/master-war/target/distexec-master.war" \
+      "HTTP_PORT=$(http_port "$name")" "MANAGEMENT_PORT=$(probe_port "$name")" "MASTER_ADDRESS=127.0.0.1:$(grpc_port "$name")" "DATA_DIR=$HOME_DIR/data" \
+      "ADMIN_TOKEN_FILE=$ADMIN_TOKEN_FILE" "CLUSTER_ADDRESS=127.0.0.1:$(cluster_port "$name")" "MASTER_ID=$name" \
+      "$(tls_setting "$name")" "$([ "${API_TLS:-0}" = 1 ] && echo "API_TLS_DIR=$TLS_DIR/api")" $(store_settings)
+    if [ "${API_TLS:-0}" = 1 ]; then api_tls "$WLP_USER_DIR/servers/$name"; fi
   else
     create_server "$name" worker "$ROOT/worker-war/target/distexec-worker.war" \
       "HTTP_PORT=$(http_port "$name")" "WORKER_ID=$name" "WORKER_ADDRESS=127.0.0.1:$(grpc_port "$name")" \
-      "MASTER_ADDRESS=127.0.0.1:$MASTER_CLUSTER_PORT" "PLUGINS_DIR=$plugins" "$(tls_setting "$name")"
+      "MASTER_ADDRESS=$(cluster_addresses)" "PLUGINS_DIR=$plugins" "$(tls_setting "$name")"
   fi
 }
 
@@ -201,12 +303,22 @@ start_and_wait() {
     wait "${pids[$i]}" || { cat "$HOME_DIR"/*.start.log >&2; die "a server did not start"; }
   done
   for name in "$@"; do wait_ready "$name" "$(probe_port "$name")"; done
-  # Ready workers have registered; wait until the master lists all of them.
+  # Ready workers have registered; wait until a master (the leader) lists all of them.
   local deadline=$((SECONDS + 30))
-  until [ "$(api_curl -fsS -H "$(auth_header)" "$(api_url)/api/v1/workers" | grep -o '"id"' | wc -l)" -ge "$WORKERS" ]; do
+  until workers_listed; do
     [ $SECONDS -lt $deadline ] || die "the master does not list all $WORKERS workers"
     sleep 0.25
   done
+}
+workers_listed() {
+  local m
+  for m in $(masters); do
+    running_pid "$m" >/dev/null || continue
+    if [ "$(api_curl -fsS -H "$(auth_header)" "$(api_url "$m")/api/v1/workers" 2>/dev/null | grep -o '"id"' | wc -l)" -ge "$WORKERS" ]; then
+      return 0
+    fi
+  done
+  return 1
 }
 
 up() {
@@ -227,7 +339,7 @@ up() {
   fi
   for name in "${to_start[@]}"; do
     local ports=("$(http_port "$name")" "$(grpc_port "$name")")
-    [ "$name" = master ] && ports+=("$MASTER_CLUSTER_PORT" "$MASTER_MANAGEMENT_PORT")
+    is_master "$name" && ports+=("$(cluster_port "$name")" "$(probe_port "$name")")
     for port in "${ports[@]}"; do
       port_free "$port" || die "port $port ($name) is in use; choose others (see the settings at the top of $0)"
     done
@@ -235,12 +347,15 @@ up() {
   build_if_needed
   ensure_admin_token
   ensure_certs
+  start_postgres
   local start=$SECONDS
   for name in "${to_start[@]}"; do
     rm -rf "${WLP_USER_DIR:?}/servers/$name"
     configure "$name"
   done
   start_and_wait "${to_start[@]}"
+  # bin/distctl's default: every master's gRPC address, the first that answers is used.
+  for m in $(masters); do printf '127.0.0.1:%s\n' "$(grpc_port "$m")"; done | paste -sd, - >"$HOME_DIR/masters"
   log "ready in $((SECONDS - start)) s"
   status
   cat >&2 <<MSG
@@ -260,6 +375,7 @@ restart() {
   build_if_needed
   ensure_admin_token
   ensure_certs
+  start_postgres
   local start=$SECONDS
   if running_pid "$name" >/dev/null; then
     log "stopping $name ..."
@@ -282,9 +398,10 @@ stop_servers() {
 down() {
   local any=0
   for name in $(servers); do running_pid "$name" >/dev/null && any=1; done
-  # Workers first, so that they drain and deregister while the master still answers.
-  stop_servers $(servers | grep -v '^master$')
-  stop_servers master
+  # Workers first, so that they drain and deregister while the masters still answer.
+  stop_servers $(servers | grep -v '^master')
+  stop_servers $(masters)
+  stop_postgres
   if [ $any = 1 ]; then log "stopped"; else log "nothing was running"; fi
 }
 
@@ -292,7 +409,7 @@ status() {
   printf '%-10s %-8s %-9s %s\n' SERVER PID STATE URL
   for name in $(servers); do
     local pid state url="http://127.0.0.1:$(http_port "$name")"
-    if [ "$name" = master ]; then url=$(api_url); fi
+    if is_master "$name"; then url=$(api_url "$name"); fi
     if pid=$(running_pid "$name"); then
       if curl -fsS -o /dev/null "http://127.0.0.1:$(probe_port "$name")/health/ready" 2>/dev/null; then
         state=ready
@@ -304,8 +421,12 @@ status() {
     fi
     printf '%-10s %-8s %-9s %s\n' "$name" "$pid" "$state" "$url"
   done
-  echo "master management (probes, /metrics, /openapi): http://127.0.0.1:$MASTER_MANAGEMENT_PORT"
-  echo "master gRPC: 127.0.0.1:$MASTER_GRPC_PORT (workers: $MASTER_CLUSTER_PORT, $([ "${CLUSTER_TLS:-1}" = 0 ] && echo plaintext || echo mutual TLS))   logs: $WLP_USER_DIR/servers/<server>/logs/messages.log"
+  for m in $(masters); do
+    echo "$m management (probes, /metrics, /openapi): http://127.0.0.1:$(probe_port "$m")"
+    echo "$m gRPC: 127.0.0.1:$(grpc_port "$m") (workers: $(cluster_port "$m"), $([ "${CLUSTER_TLS:-1}" = 0 ] && echo plaintext || echo mutual TLS))"
+  done
+  if shared_store; then echo "store: PostgreSQL on 127.0.0.1:$PG_PORT ($PG_DIR)"; fi
+  echo "logs: $WLP_USER_DIR/servers/<server>/logs/messages.log"
 }
 
 case "${1:-}" in

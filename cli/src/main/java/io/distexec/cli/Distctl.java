@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
       LogsCommand.class,
       CancelCommand.class,
       WorkersCommand.class,
+      ClusterCommand.class,
       DrainCommand.class,
       TokenCommand.class,
       AuditCommand.class,
@@ -68,7 +69,9 @@ public final class Distctl {
       scope = ScopeType.INHERIT,
       paramLabel = "HOST:PORT",
       defaultValue = "${env:DISTEXEC_MASTER:-127.0.0.1:50051}",
-      description = "The master's gRPC endpoint (env DISTEXEC_MASTER; default ${DEFAULT-VALUE}).")
+      description =
+          "The master's gRPC endpoint, or several comma-separated (the first that answers; env"
+              + " DISTEXEC_MASTER; default ${DEFAULT-VALUE}).")
   String master;
 
   @Option(

@@ -52,6 +52,7 @@ class DistctlTest {
             "logs",
             "cancel",
             "workers",
+            "cluster",
             "drain",
             "generate-completion",
             "124 timed out");
@@ -161,6 +162,15 @@ class DistctlTest {
     assertThat(out.toString().trim()).isEqualTo("job-1");
     assertThat(run("-o", "json", "status", "job-1")).isZero();
     assertThat(out.toString()).contains("\"id\": \"job-1\"");
+  }
+
+  @Test
+  void showsTheMastersAndWhichLeads() {
+    assertThat(run("cluster")).isZero();
+    assertThat(out.toString())
+        .contains("leader: master-1, term 7")
+        .containsPattern("master-1 +LEADER +10.0.0.1:50051 +10.0.0.1:50050")
+        .containsPattern("master-2 \\* +STANDBY");
   }
 
   @Test

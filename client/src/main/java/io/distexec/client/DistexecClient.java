@@ -74,6 +74,14 @@ public final class DistexecClient implements AutoCloseable {
    */
   public static String grpcTarget(String master) {
     String given = master == null ? "" : master.trim();
+    if (given.contains(",")) {
+      // Several masters: the channel goes to the first that answers (see GrpcChannels.open).
+      List<String> each = new java.util.ArrayList<>();
+      for (String one : given.split(",")) {
+        each.add(grpcTarget(one.trim().isEmpty() ? " " : one));
+      }
+      return String.join(",", each);
+    }
     String target = given.replaceFirst("^grpcs?://", "");
     if (target.contains("://") || target.contains("/")) {
       throw new IllegalArgumentException(
@@ -283,6 +291,14 @@ public final class DistexecClient implements AutoCloseable {
             stub().listWorkers(ListWorkersRequest.getDefaultInstance()).getWorkersList().stream()
                 .map(Worker::of)
                 .toList());
+  }
+
+  /** The masters, and which one leads. */
+  public Cluster cluster() {
+    return call(
+        () ->
+            Cluster.of(
+                stub().getCluster(io.distexec.proto.v1.GetClusterRequest.getDefaultInstance())));
   }
 
   /** Drains a worker: no new work; it finishes what runs, then deregisters. */

@@ -152,6 +152,40 @@ public final class ScriptedMaster extends MasterServiceGrpc.MasterServiceImplBas
   }
 
   @Override
+  public void getCluster(
+      io.distexec.proto.v1.GetClusterRequest request,
+      StreamObserver<io.distexec.proto.v1.Cluster> response) {
+    if (!failed(response)) {
+      com.google.protobuf.Timestamp now =
+          io.distexec.common.ProtoTime.timestamp(java.time.Instant.now());
+      response.onNext(
+          io.distexec.proto.v1.Cluster.newBuilder()
+              .setSelf("master-2")
+              .setLeader("master-1")
+              .setTerm(7)
+              .setLeaderSince(now)
+              .addMasters(
+                  io.distexec.proto.v1.Master.newBuilder()
+                      .setName("master-1")
+                      .setRole("LEADER")
+                      .setApiAddress("10.0.0.1:50051")
+                      .setClusterAddress("10.0.0.1:50050")
+                      .setStartedAt(now)
+                      .setLastSeenAt(now))
+              .addMasters(
+                  io.distexec.proto.v1.Master.newBuilder()
+                      .setName("master-2")
+                      .setRole("STANDBY")
+                      .setApiAddress("10.0.0.2:50051")
+                      .setClusterAddress("10.0.0.2:50050")
+                      .setStartedAt(now)
+                      .setLastSeenAt(now))
+              .build());
+      response.onCompleted();
+    }
+  }
+
+  @Override
   public void listWorkers(
       ListWorkersRequest request, StreamObserver<ListWorkersResponse> response) {
     if (!failed(response)) {

@@ -9,6 +9,8 @@ import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,8 +50,28 @@ public final class GrpcChannels implements AutoCloseable {
     this.peerRole = peerRole;
   }
 
-  /** A channel to {@code host:port}. The caller owns it and shuts it down. */
+  /**
+   * A channel to {@code host:port}, or to the first that answers of several ({@code
+   * host:port,host:port}, see {@link StaticAddresses}). The caller owns it and shuts it down.
+   */
+  @SuppressWarnings("deprecation") // nameResolverFactory: the one way to give a channel a list
   public ManagedChannel open(String address) {
+    if (address.contains(",")) {
+      List<HostPort> all = new ArrayList<>();
+      for (String one : address.split(",")) {
+        all.add(HostPort.parse("address", one.strip()));
+      }
+      StaticAddresses resolver = new StaticAddresses(all);
+      NettyChannelBuilder builder =
+          credentials == null
+              ? NettyChannelBuilder.forTarget(resolver.target())
+                  .negotiationType(NegotiationType.PLAINTEXT)
+              : NettyChannelBuilder.forTarget(resolver.target(), credentials);
+      if (peerRole != null) {
+        builder.overrideAuthority(peerRole);
+      }
+      return finish(builder.nameResolverFactory(resolver).defaultLoadBalancingPolicy("pick_first"));
+    }
     HostPort target = HostPort.parse("address", address);
     NettyChannelBuilder builder;
     if (credentials == null) {
@@ -64,6 +86,10 @@ public final class GrpcChannels implements AutoCloseable {
                   new InetSocketAddress(target.host(), target.port()), credentials)
               .overrideAuthority(peerRole);
     }
+    return finish(builder);
+  }
+
+  private ManagedChannel finish(NettyChannelBuilder builder) {
     return builder
         .eventLoopGroup(group)
         .channelType(NioSocketChannel.class)

@@ -13,6 +13,7 @@ import io.distexec.master.balancing.LoadBalancer;
 import io.distexec.master.balancing.LoadBalancers;
 import io.distexec.master.config.ApiSettings;
 import io.distexec.master.config.ClusterSettings;
+import io.distexec.master.config.LeaderSettings;
 import io.distexec.master.config.MasterConfig;
 import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.grpc.GrpcWorkerPort;
@@ -23,11 +24,16 @@ import io.distexec.master.jobs.JobService;
 import io.distexec.master.jobs.JobStore;
 import io.distexec.master.jobs.JobValidator;
 import io.distexec.master.jobs.PublishingJobStore;
+import io.distexec.master.leadership.ClusterWorkers;
+import io.distexec.master.leadership.Election;
+import io.distexec.master.leadership.SwitchingIntake;
 import io.distexec.master.registry.NodeRegistry;
 import io.distexec.master.registry.WorkerNode;
 import io.distexec.master.scheduling.JobQueue;
 import io.distexec.master.scheduling.Scheduler;
+import io.distexec.master.store.JobAnnouncements;
 import io.distexec.master.store.OpenedStore;
+import io.distexec.master.store.OutputRelay;
 import io.distexec.master.store.StoreSettings;
 import io.distexec.master.store.Stores;
 import jakarta.annotation.Resource;
@@ -152,8 +158,110 @@ public class MasterBeans {
 
   @Produces
   @Singleton
-  OpenedStore openedStore(StoreSettings settings, Clock clock) {
-    return Stores.openAll(settings, clock);
+  OpenedStore openedStore(StoreSettings settings, Clock clock, LeaderSettings leader) {
+    return Stores.openAll(settings, clock, leader.name());
+  }
+
+  /** MASTER_ID, CLUSTER_ADVERTISE_ADDRESS, LEADER_LEASE_SECONDS: see {@link LeaderSettings}. */
+  @Produces
+  @Singleton
+  LeaderSettings leaderSettings() {
+    Config config = ConfigProvider.getConfig();
+    return new LeaderSettings(
+        config.getOptionalValue("MASTER_ID", String.class).orElseGet(MasterBeans::hostName),
+        LeaderSettings.newIncarnation(),
+        config.getOptionalValue("CLUSTER_ADVERTISE_ADDRESS", String.class).orElse(""),
+        Duration.ofSeconds(
+            config
+                .getOptionalValue("LEADER_LEASE_SECONDS", Integer.class)
+                .orElse(LeaderSettings.DEFAULT_LEASE_SECONDS)));
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "master";
+    }
+  }
+
+  /**
+   * Which of the masters sharing the store leads. The cluster address is read when first needed:
+   * the cluster endpoint may be bound to port 0 and know its port only once started.
+   */
+  @Produces
+  @Singleton
+  Election election(
+      OpenedStore opened,
+      LeaderSettings leader,
+      MasterConfig config,
+      ClusterSettings cluster,
+      Clock clock) {
+    String clusterAddress =
+        leader.clusterAdvertiseAddress().isBlank()
+            ? advertised(cluster.bind())
+            : leader.clusterAdvertiseAddress();
+    return new Election(
+        opened.leases(),
+        leader.name(),
+        leader.incarnation(),
+        advertised(new HostPort(config.grpcHost(), config.grpcPort())),
+        clusterAddress,
+        leader.lease(),
+        clock);
+  }
+
+  /** A wildcard bind cannot be dialled: this host's name stands for it. */
+  private static String advertised(HostPort bind) {
+    if (bind.host().equals("0.0.0.0") || bind.host().equals("::")) {
+      return new HostPort(hostName(), bind.port()).toString();
+    }
+    return bind.toString();
+  }
+
+  /** Announcements between masters sharing a PostgreSQL store; empty for a store of one master. */
+  @Produces
+  @Singleton
+  Optional<JobAnnouncements> announcements(
+      OpenedStore opened, StoreSettings settings, LeaderSettings leader) {
+    return opened.shared()
+        ? Optional.of(new JobAnnouncements(settings, leader.name()))
+        : Optional.empty();
+  }
+
+  void closeAnnouncements(@Disposes Optional<JobAnnouncements> announcements) {
+    announcements.ifPresent(JobAnnouncements::close);
+  }
+
+  /** The workers as any master answers for them (a standby: as the leader published them). */
+  @Produces
+  @Singleton
+  ClusterWorkers clusterWorkers(
+      Election election,
+      NodeRegistry registry,
+      Dispatcher dispatcher,
+      OpenedStore opened,
+      Optional<JobAnnouncements> announcements) {
+    return new ClusterWorkers(
+        election::leading,
+        registry,
+        dispatcher::inFlight,
+        opened.board(),
+        id -> announcements.ifPresent(a -> a.drain(id)));
+  }
+
+  /** Live output for the watchers of standbys; empty for a store of one master. */
+  @Produces
+  @Singleton
+  Optional<OutputRelay> outputRelay(
+      OpenedStore opened, StoreSettings settings, LeaderSettings leader, Clock clock) {
+    return opened.shared()
+        ? Optional.of(new OutputRelay(settings, leader.name(), clock))
+        : Optional.empty();
+  }
+
+  void closeOutputRelay(@Disposes Optional<OutputRelay> relay) {
+    relay.ifPresent(OutputRelay::close);
   }
 
   void closeStore(@Disposes OpenedStore store) {
@@ -319,10 +427,15 @@ public class MasterBeans {
     channels.close();
   }
 
+  /**
+   * The dispatcher writes through the fenced store: once another master leads, its writes are
+   * refused.
+   */
   @Produces
   @Singleton
   Dispatcher dispatcher(
-      JobStore store,
+      OpenedStore opened,
+      Election election,
       JobQueue queue,
       NodeRegistry registry,
       LoadBalancer balancer,
@@ -330,7 +443,7 @@ public class MasterBeans {
       JobEvents events,
       Clock clock) {
     return new Dispatcher(
-        store,
+        new PublishingJobStore(opened.store().fencedBy(election::term), events),
         queue,
         registry,
         new Scheduler(balancer),
@@ -352,7 +465,9 @@ public class MasterBeans {
       Dispatcher dispatcher,
       JobEvents events,
       Clock clock,
-      MasterConfig config) {
+      MasterConfig config,
+      Election election,
+      Optional<JobAnnouncements> announcements) {
     JobValidator validator =
         new JobValidator(
             () -> {
@@ -361,14 +476,39 @@ public class MasterBeans {
               return types;
             },
             config.limits());
+    // A standby stores jobs for the leader to take, and asks it to cancel those on workers.
+    JobService.Canceller canceller =
+        announcements.isEmpty()
+            ? dispatcher::cancel
+            : (id, reason) -> {
+              if (election.leading()) {
+                dispatcher.cancel(id, reason);
+              } else {
+                announcements.get().cancel(id, reason);
+              }
+            };
     return new JobService(
         store,
-        queue,
+        new SwitchingIntake(
+            election::leading, queue, dispatcher::wake, store::countUnfinished, clock),
         validator,
-        dispatcher::wake,
-        dispatcher::cancel,
+        canceller,
         events,
         clock,
-        dispatcher::waiting);
+        job -> election.leading() ? dispatcher.waiting(job) : standbyWaiting(job, election));
+  }
+
+  /** Why a job waits, as a standby can tell: the leader knows the queue and the workers. */
+  private static Optional<String> standbyWaiting(
+      io.distexec.master.jobs.Job job, Election election) {
+    if (job.status() != io.distexec.master.jobs.JobStatus.QUEUED) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        election
+            .lease()
+            .filter(l -> l.holder() != null && !l.expired())
+            .map(l -> "queued; master " + l.holder() + " (the leader) places it")
+            .orElse("queued; no master leads at this moment, one takes over within seconds"));
   }
 }

@@ -4,6 +4,7 @@ import io.distexec.common.ClusterTls;
 import io.distexec.common.GrpcEndpoint;
 import io.distexec.common.GrpcLimits;
 import io.distexec.common.HostPort;
+import io.distexec.executor.StdStream;
 import io.distexec.master.auth.Audit;
 import io.distexec.master.auth.Authenticator;
 import io.distexec.master.auth.GrpcAuth;
@@ -14,8 +15,16 @@ import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.grpc.MasterGrpcService;
 import io.distexec.master.grpc.RegistrationGrpcService;
 import io.distexec.master.grpc.StatusMappingInterceptor;
+import io.distexec.master.jobs.JobEvents;
 import io.distexec.master.jobs.JobService;
+import io.distexec.master.jobs.JobStore;
+import io.distexec.master.leadership.ClusterWorkers;
+import io.distexec.master.leadership.Election;
+import io.distexec.master.leadership.Lease;
 import io.distexec.master.registry.NodeRegistry;
+import io.distexec.master.scheduling.JobQueue;
+import io.distexec.master.store.JobAnnouncements;
+import io.distexec.master.store.OutputRelay;
 import io.grpc.ServerInterceptors;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -30,6 +39,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -68,11 +78,20 @@ public class MasterLifecycle {
 
   private final ClusterSettings cluster;
   private final ApiSettings api;
+  private final Election election;
+  private final Optional<JobAnnouncements> announcements;
+  private final Optional<OutputRelay> relay;
+  private final ClusterWorkers workers;
+  private final JobStore store;
+  private final JobEvents events;
 
   private volatile GrpcEndpoint endpoint;
   private volatile GrpcEndpoint clusterEndpoint;
   private volatile ScheduledFuture<?> sweep;
   private volatile ScheduledFuture<?> retention;
+  private volatile ScheduledFuture<?> electing;
+  private volatile ScheduledFuture<?> wanting;
+  private volatile boolean elected;
 
   @Inject
   MasterLifecycle(
@@ -86,7 +105,13 @@ public class MasterLifecycle {
       Authenticator authenticator,
       Audit audit,
       ClusterSettings cluster,
-      ApiSettings api) {
+      ApiSettings api,
+      Election election,
+      Optional<JobAnnouncements> announcements,
+      Optional<OutputRelay> relay,
+      ClusterWorkers workers,
+      JobStore store,
+      JobEvents events) {
     this.config = config;
     this.dispatcher = dispatcher;
     this.registry = registry;
@@ -96,6 +121,12 @@ public class MasterLifecycle {
     this.clock = clock;
     this.cluster = cluster;
     this.api = api;
+    this.election = election;
+    this.announcements = announcements;
+    this.relay = relay;
+    this.workers = workers;
+    this.store = store;
+    this.events = events;
     this.auth =
         authenticator == null
             ? null
@@ -104,24 +135,12 @@ public class MasterLifecycle {
 
   /** For CDI's proxy only. */
   protected MasterLifecycle() {
-    this(null, null, null, null, null, null, null, null, null, null, null);
+    this(
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null, null);
   }
 
   void onStart(@Observes Startup startup) {
-    // Before workers can register: the jobs of the previous master, which they may report on.
-    // Workers re-register within a heartbeat interval of noticing the restart; those that do not
-    // within the heartbeat timeout are as dead as if they had stopped heartbeating.
-    Dispatcher.Recovered recovered =
-        dispatcher.recover(config.heartbeatTimeout().plus(config.heartbeatInterval()));
-    if (recovered.queued() + recovered.onWorkers() > 0) {
-      LOG.info(
-          () ->
-              "recovered "
-                  + recovered.queued()
-                  + " queued job(s) and "
-                  + recovered.onWorkers()
-                  + " job(s) that were on workers when the master last stopped");
-    }
     HostPort apiBind = new HostPort(config.grpcHost(), config.grpcPort());
     if (!api.tls() && !apiBind.loopback()) {
       LOG.warning(
@@ -166,7 +185,49 @@ public class MasterLifecycle {
       throw new UncheckedIOException(
           e.getMessage() + " (set CLUSTER_ADDRESS to a free host:port)", e);
     }
-    dispatcher.start(executor);
+    election.listen(
+        new Election.Listener() {
+          @Override
+          public void elected(Lease lease) {
+            // First the jobs of the previous leader, which workers may report on; workers are let
+            // in once they are read. They come over within a heartbeat interval of noticing the
+            // change; those that do not within the heartbeat timeout are as dead as if they had
+            // stopped heartbeating.
+            dispatcher.lead(executor, config.heartbeatTimeout().plus(config.heartbeatInterval()));
+          }
+
+          @Override
+          public void deposed(String reason) {
+            dispatcher.stopLeading();
+          }
+        });
+    announcements.ifPresent(a -> executor.execute(() -> a.listen(this::heard, this::relisten)));
+    relay.ifPresent(
+        r -> {
+          executor.execute(r::send);
+          events.tap(
+              (jobId, stream, data, offset) -> {
+                if (election.leading()) {
+                  r.output(jobId, stream, data, offset);
+                }
+              });
+          wanting =
+              scheduler.scheduleAtFixedRate(
+                  () -> {
+                    if (!election.leading()) {
+                      events.watchedLive().forEach(r::want);
+                    }
+                  },
+                  OutputRelay.REPEAT.toMillis(),
+                  OutputRelay.REPEAT.toMillis(),
+                  TimeUnit.MILLISECONDS);
+        });
+    // One turn now: a master alone leads before it reports ready.
+    election.tick();
+    elected = true;
+    electing =
+        scheduler.scheduleAtFixedRate(
+            this::elect, Election.TICK.toMillis(), Election.TICK.toMillis(), TimeUnit.MILLISECONDS);
     sweep =
         scheduler.scheduleAtFixedRate(
             this::expireWorkers,
@@ -200,9 +261,79 @@ public class MasterLifecycle {
                 + " s without heartbeat");
   }
 
+  private void elect() {
+    try {
+      election.tick();
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "leader election failed; trying again", e);
+    }
+  }
+
+  /** What another master announced through the store. */
+  private void heard(JobAnnouncements.Announcement a) {
+    List<String> words = a.words();
+    if (words.isEmpty()) {
+      return;
+    }
+    String jobId = words.get(0);
+    switch (a.kind()) {
+      case "q" ->
+          dispatcher.queuedElsewhere(
+              jobId, words.size() > 1 ? words.get(1) : JobQueue.UNKNOWN_TYPE);
+      case "s" -> {
+        if (election.leading()) {
+          dispatcher.changedElsewhere(jobId);
+        } else if (events.watched(jobId)) {
+          store.find(jobId).ifPresent(events::endedElsewhere); // the watchers of a standby
+        }
+      }
+      case "w" -> {
+        if (election.leading() && relay.isPresent() && relay.get().wanted(jobId)) {
+          // A standby's first word: what this master holds so far, then each piece as it comes.
+          events
+              .output(jobId)
+              .ifPresent(
+                  o -> {
+                    relay.get().output(jobId, StdStream.STDOUT, o.stdout(), 0);
+                    relay.get().output(jobId, StdStream.STDERR, o.stderr(), 0);
+                  });
+        }
+      }
+      case "o" -> {
+        if (!election.leading()) {
+          OutputRelay.Chunk chunk = OutputRelay.chunk(words);
+          events.relayed(chunk.jobId(), chunk.stream(), chunk.data(), chunk.offset());
+        }
+      }
+      case "d" -> {
+        if (election.leading()) {
+          registry.drain(jobId); // a worker's id, asked of a standby
+        }
+      }
+      case "c" -> {
+        if (election.leading()) {
+          dispatcher.cancel(
+              jobId,
+              words.size() > 1
+                  ? String.join(" ", words.subList(1, words.size()))
+                  : "cancelled by user");
+        }
+      }
+      default -> LOG.fine(() -> "unknown announcement " + a);
+    }
+  }
+
+  /** Announcements may have been missed while the connection was down. */
+  private void relisten() {
+    if (election.leading()) {
+      dispatcher.adoptQueued();
+    }
+  }
+
   private void expireWorkers() {
     try {
       registry.expire();
+      workers.publish(); // for the standbys' answers (nothing to do alone on the store)
     } catch (RuntimeException e) {
       // Never let the periodic task die: a dead sweep would keep dead workers forever.
       LOG.log(Level.SEVERE, "worker expiry failed", e);
@@ -210,6 +341,9 @@ public class MasterLifecycle {
   }
 
   private void forgetOldJobs() {
+    if (!election.leading()) {
+      return; // one master deletes, the leader
+    }
     try {
       int removed = jobs.forgetFinishedBefore(clock.instant().minus(config.jobRetention()));
       if (removed > 0) {
@@ -226,9 +360,17 @@ public class MasterLifecycle {
     }
   }
 
-  /** True once the gRPC endpoint serves and the dispatcher runs. */
+  /**
+   * True once the gRPC endpoints serve and this master knows whether it leads; a leader's
+   * dispatcher runs.
+   */
   public boolean started() {
-    return endpoint != null && dispatcher.isRunning();
+    return endpoint != null && elected && (!election.leading() || dispatcher.isRunning());
+  }
+
+  /** Whether this master leads (dispatches); a standby serves clients all the same. */
+  public boolean leading() {
+    return election.leading();
   }
 
   public boolean grpcServing() {
@@ -249,6 +391,16 @@ public class MasterLifecycle {
 
   @PreDestroy
   void stop() {
+    if (electing != null) {
+      electing.cancel(false);
+    }
+    if (wanting != null) {
+      wanting.cancel(false);
+    }
+    relay.ifPresent(OutputRelay::close);
+    // Another master takes over at once instead of waiting for the lease to run out.
+    election.resign();
+    announcements.ifPresent(JobAnnouncements::close);
     if (sweep != null) {
       sweep.cancel(false);
     }

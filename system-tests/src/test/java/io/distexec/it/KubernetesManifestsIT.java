@@ -236,6 +236,46 @@ class KubernetesManifestsIT {
     }
   }
 
+  @Test
+  @Order(6)
+  void masterPodsCarryTheNameAndAddressTheLeaderIsKnownBy() throws Exception {
+    JsonArray items =
+        getJson(
+                "--namespace=distexec",
+                "get",
+                "pods",
+                "-l",
+                "app.kubernetes.io/component=master",
+                "-o",
+                "json")
+            .getJsonArray("items");
+    assertThat(items).isNotEmpty();
+    for (JsonValue item : items) {
+      String name = item.asJsonObject().getJsonObject("metadata").getString("name");
+      String ip = "10.244.1.7";
+      assertAllowed(
+          kube.patchPodStatus(
+              "distexec",
+              name,
+              "{\"status\":{\"podIP\":\"" + ip + "\",\"podIPs\":[{\"ip\":\"" + ip + "\"}]}}"));
+      Map<String, String> env =
+          environment(getJson("--namespace=distexec", "get", "pod", name, "-o", "json"));
+      assertThat(env.get("MASTER_ID")).isEqualTo(name);
+      assertThat(HostPort.parse("CLUSTER_ADVERTISE_ADDRESS", env.get("CLUSTER_ADVERTISE_ADDRESS")))
+          .isEqualTo(new HostPort(ip, 50050));
+    }
+    // Production: two masters on PostgreSQL, replaced one at a time.
+    Map<String, Object> deployment =
+        objects(render("production")).stream()
+            .filter(o -> "Deployment".equals(o.get("kind")))
+            .filter(o -> ((Map<?, ?>) o.get("metadata")).get("name").equals("distexec-master"))
+            .findFirst()
+            .orElseThrow();
+    Map<?, ?> spec = (Map<?, ?>) deployment.get("spec");
+    assertThat(spec.get("replicas")).isEqualTo(2);
+    assertThat(spec.get("strategy").toString()).contains("RollingUpdate", "maxUnavailable=0");
+  }
+
   /**
    * The environment the kubelet gives the container: the ConfigMap, then the pod's own variables,
    * with downward-API fields read from the pod and {@code $(VAR)} expanded, as Kubernetes does.

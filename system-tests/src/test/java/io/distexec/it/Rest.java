@@ -55,6 +55,24 @@ final class Rest {
     return (tls == null ? builder : builder.sslContext(tls)).build();
   }
 
+  /** Another master's API, with the same credential and TLS. */
+  Rest at(String otherBase) {
+    return new Rest(http, otherBase, authorization);
+  }
+
+  String base() {
+    return base;
+  }
+
+  /** A GET whose JSON answer is wanted, failing unchecked. */
+  JsonObject getUnchecked(String path) {
+    try {
+      return get(path).json();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The same API, called with another credential ({@code null}: none). */
   Rest as(String authorization) {
     return new Rest(http, base, authorization);

@@ -72,9 +72,19 @@ public final class LocalCluster implements AutoCloseable {
     // A new cluster starts with an empty job store (the embedded one lives in DISTEXEC_HOME/data).
     delete(home);
     Files.createDirectories(home);
-    List<Integer> ports = FreePorts.take(4 + 2 * workers);
+    int masters = Integer.parseInt(settings.getOrDefault("MASTERS", "1"));
+    List<Integer> ports = FreePorts.take(4 + 2 * workers + 4 * (masters - 1) + 1);
     List<Integer> workerHttp = ports.subList(2, 2 + workers);
     Map<String, String> env = new HashMap<>(settings);
+    if (masters > 1) {
+      // master-2 ... take four ports each after the first master's and the workers'
+      List<Integer> more = ports.subList(4 + 2 * workers, 4 + 2 * workers + 4 * (masters - 1));
+      env.put("MASTER_HTTP_PORTS", ports.get(0) + " " + join(every(more, 0)));
+      env.put("MASTER_GRPC_PORTS", ports.get(1) + " " + join(every(more, 1)));
+      env.put("MASTER_CLUSTER_PORTS", ports.get(2 + 2 * workers) + " " + join(every(more, 2)));
+      env.put("MASTER_MANAGEMENT_PORTS", ports.get(3 + 2 * workers) + " " + join(every(more, 3)));
+      env.put("PG_PORT", ports.get(ports.size() - 1).toString());
+    }
     env.put("DISTEXEC_HOME", home.toString());
     env.put("WORKERS", Integer.toString(workers));
     env.put("MASTER_HTTP_PORT", ports.get(0).toString());
@@ -111,6 +121,15 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /** Every fourth port from {@code first}: one master's port of one kind. */
+  private static List<Integer> every(List<Integer> ports, int first) {
+    List<Integer> picked = new java.util.ArrayList<>();
+    for (int i = first; i < ports.size(); i += 4) {
+      picked.add(ports.get(i));
+    }
+    return picked;
+  }
+
   private static String join(List<Integer> ports) {
     return ports.stream().map(String::valueOf).collect(Collectors.joining(" "));
   }
@@ -122,6 +141,58 @@ public final class LocalCluster implements AutoCloseable {
   /** The master's gRPC {@code host:port}. */
   public String masterGrpc() {
     return "127.0.0.1:" + masterGrpcPort;
+  }
+
+  /** The names of the masters: {@code master}, {@code master-2}, ... */
+  public List<String> masters() {
+    int n = Integer.parseInt(env.getOrDefault("MASTERS", "1"));
+    List<String> names = new java.util.ArrayList<>(List.of("master"));
+    for (int i = 2; i <= n; i++) {
+      names.add("master-" + i);
+    }
+    return names;
+  }
+
+  private String masterPort(String kind, String name) {
+    int index = masters().indexOf(name);
+    if (index < 0) {
+      throw new IllegalArgumentException("no master " + name + " in " + masters());
+    }
+    String list = env.get("MASTER_" + kind + "_PORTS");
+    return list == null ? env.get("MASTER_" + kind + "_PORT") : list.split(" ")[index];
+  }
+
+  /** A master's REST base URL. */
+  public String masterUrl(String name) {
+    return (apiTls() ? "https" : "http") + "://127.0.0.1:" + masterPort("HTTP", name);
+  }
+
+  /** A master's gRPC {@code host:port}. */
+  public String masterGrpc(String name) {
+    return "127.0.0.1:" + masterPort("GRPC", name);
+  }
+
+  /** Every master's gRPC address, comma-separated, for a client that fails over between them. */
+  public String mastersGrpc() {
+    return masters().stream().map(this::masterGrpc).collect(Collectors.joining(","));
+  }
+
+  /** The JDBC URL of the PostgreSQL the masters share (MASTERS &gt; 1 without STORE_URL). */
+  public String sharedStoreUrl() {
+    return "jdbc:postgresql://127.0.0.1:" + env.get("PG_PORT") + "/distexec";
+  }
+
+  /** The password of the shared store's user, {@code distexec}. */
+  public String sharedStorePassword() throws IOException {
+    return Files.readString(home.resolve("postgres.password")).trim();
+  }
+
+  /** Sends a signal to one server's JVM ({@code STOP}, {@code CONT}). */
+  public void signal(String server, String signal) throws IOException, InterruptedException {
+    run(
+        new ProcessBuilder("kill", "-" + signal, Long.toString(pid(server)))
+            .redirectErrorStream(true),
+        "kill -" + signal + " " + server);
   }
 
   public int masterGrpcPort() {
@@ -216,8 +287,8 @@ public final class LocalCluster implements AutoCloseable {
    * a worker's HTTP port (a worker serves nothing else over HTTP).
    */
   public String probeUrl(String server) {
-    return server.equals("master")
-        ? masterManagementUrl()
+    return server.startsWith("master")
+        ? "http://127.0.0.1:" + masterPort("MANAGEMENT", server)
         : workerUrl(Integer.parseInt(server.substring(server.lastIndexOf('-') + 1)));
   }
 

@@ -10,7 +10,6 @@ import io.distexec.worker.config.WorkerTls;
 import io.distexec.worker.execution.TaskRunner;
 import io.distexec.worker.execution.WorkerGrpcService;
 import io.distexec.worker.registration.MasterConnection;
-import io.grpc.ManagedChannel;
 import io.grpc.ServerInterceptors;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -26,7 +25,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -53,7 +51,6 @@ public class WorkerLifecycle {
 
   private volatile GrpcEndpoint endpoint;
   private volatile GrpcChannels channels;
-  private volatile ManagedChannel masterChannel;
   private volatile MasterConnection master;
   private volatile ScheduledExecutorService membership;
 
@@ -105,7 +102,6 @@ public class WorkerLifecycle {
       throw new UncheckedIOException(
           e.getMessage() + " (set WORKER_ADDRESS to a free host:port)", e);
     }
-    masterChannel = channels.open(config.masterAddress());
     // Heartbeats get a thread of their own: if they queued behind busy work in a shared pool, the
     // master would declare a worker dead for being busy.
     membership = Executors.newSingleThreadScheduledExecutor(threadFactory);
@@ -117,7 +113,7 @@ public class WorkerLifecycle {
             workerService::taskIds,
             runner::draining,
             () -> scheduler.execute(this::drainAndLeave),
-            masterChannel,
+            channels::open,
             membership);
     master.start();
     warnIfThePoolIsTooSmall();
@@ -193,13 +189,8 @@ public class WorkerLifecycle {
     if (endpoint != null) {
       endpoint.close(2000);
     }
-    if (masterChannel != null) {
-      masterChannel.shutdownNow();
-      try {
-        masterChannel.awaitTermination(2, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (master != null) {
+      master.closeChannels();
     }
     if (channels != null) {
       channels.close();

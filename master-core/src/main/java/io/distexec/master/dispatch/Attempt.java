@@ -12,6 +12,9 @@ final class Attempt {
   final int number;
   volatile WorkerPort.Call call;
 
+  /** The leadership term of this master it belongs to (see {@link AttemptBook#live}). */
+  volatile long generation;
+
   /** Set once the worker confirmed the start. */
   volatile boolean started;
 

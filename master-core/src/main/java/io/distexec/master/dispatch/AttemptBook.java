@@ -15,15 +15,35 @@ final class AttemptBook {
   private final Map<String, Attempt> byJob = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> byWorker = new ConcurrentHashMap<>();
   private final Map<String, String> pendingCancels = new ConcurrentHashMap<>();
+  private volatile long generation;
 
   /**
    * Records an attempt that is about to be sent (or followed again); takes up a slot of its worker.
    */
   void open(Attempt attempt) {
+    attempt.generation = generation;
     byJob.put(attempt.jobId, attempt);
     byWorker.computeIfAbsent(attempt.workerId, k -> new AtomicInteger()).incrementAndGet();
     // A cancel that raced with this dispatch is sent once the worker confirms the start.
     attempt.cancelReason = pendingCancels.remove(attempt.jobId);
+  }
+
+  /**
+   * Whether the attempt was opened since the book was last cleared: events of attempts from an
+   * earlier leadership of this master mean nothing now (whoever leads follows those jobs anew).
+   */
+  boolean live(Attempt attempt) {
+    return attempt.generation == generation;
+  }
+
+  /** Forgets every attempt (this master stopped leading) and returns them. */
+  synchronized List<Attempt> clear() {
+    generation++;
+    List<Attempt> all = List.copyOf(byJob.values());
+    byJob.clear();
+    byWorker.clear();
+    pendingCancels.clear();
+    return all;
   }
 
   /** The attempt's call ended: its slot is free again. */

@@ -1,6 +1,7 @@
 package io.distexec.master.dispatch;
 
 import io.distexec.master.dispatch.AttemptPolicy.Decision;
+import io.distexec.master.jobs.FencedException;
 import io.distexec.master.jobs.JobEvents;
 import io.distexec.master.jobs.JobStore;
 import io.distexec.master.registry.NodeRegistry;
@@ -47,6 +48,9 @@ final class AttemptHandler {
    * to the port, it would end the call, and a job whose task runs fine would be taken for lost.
    */
   void on(Attempt attempt, AttemptEvent event) {
+    if (!book.live(attempt)) {
+      return; // from before this master last stopped leading: the job is followed anew
+    }
     try {
       if (event instanceof AttemptEvent.Output output) {
         events.output(attempt.jobId, output.stream(), output.data(), output.offset());
@@ -66,6 +70,8 @@ final class AttemptHandler {
       if (event instanceof AttemptEvent.Started && attempt.cancelReason != null) {
         sendCancel(attempt); // asked before the worker had the task: ask again now it runs
       }
+    } catch (FencedException e) {
+      LOG.warning(() -> "not recording an event of job " + attempt.jobId + ": " + e.getMessage());
     } catch (RuntimeException e) {
       LOG.log(
           Level.WARNING,

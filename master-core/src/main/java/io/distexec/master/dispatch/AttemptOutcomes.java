@@ -87,7 +87,7 @@ final class AttemptOutcomes {
                 return change.apply(job);
               });
       if (updated.isPresent() && updated.get().status().isTerminal()) {
-        queue.release();
+        queue.release(attempt.jobId);
       }
       return updated;
     } catch (IllegalStateException e) {

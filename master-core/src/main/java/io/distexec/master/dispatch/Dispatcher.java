@@ -1,5 +1,6 @@
 package io.distexec.master.dispatch;
 
+import io.distexec.master.jobs.FencedException;
 import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobEvents;
 import io.distexec.master.jobs.JobStatus;
@@ -17,7 +18,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -56,6 +59,21 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
   private volatile boolean running = true;
   private volatile Thread loopThread;
 
+  /** Counts this master's leaderships: a loop runs only within its own. */
+  private volatile long generation;
+
+  /**
+   * True while this master leads and has read the jobs workers may report on: only then may workers
+   * register, and only then does it take jobs that other masters announce.
+   */
+  private volatile boolean acceptsWorkers;
+
+  /** Counted down when the current loop ends (already down when none runs). */
+  private volatile CountDownLatch loopEnded = new CountDownLatch(0);
+
+  /** How long {@link #stopLeading} waits for the loop to end. */
+  static final Duration STOP_WAIT = Duration.ofSeconds(30);
+
   /** What {@link #recover} found. */
   public record Recovered(int queued, int onWorkers) {}
 
@@ -85,10 +103,137 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
 
   /**
    * Runs the dispatch loop on the given executor (the master's managed executor) until {@link
-   * #close()}.
+   * #close()}. For a master that leads from its start (one master, or a test).
    */
   public void start(Executor executor) {
-    executor.execute(this::loop);
+    acceptsWorkers = true;
+    executor.execute(() -> loop(generation));
+  }
+
+  /**
+   * This master leads from now on: on the executor, takes over the unfinished jobs in the store
+   * (see {@link #recover}; workers are given {@code grace} to come back) and then dispatches, until
+   * {@link #stopLeading}. Returns at once.
+   */
+  public synchronized void lead(Executor executor, Duration grace) {
+    long term = ++generation;
+    acceptsWorkers = false; // until the jobs they may report on are read
+    running = true;
+    CountDownLatch ended = new CountDownLatch(1);
+    loopEnded = ended;
+    executor.execute(
+        () -> {
+          try {
+            Recovered recovered = recover(grace);
+            if (recovered.queued() + recovered.onWorkers() > 0) {
+              LOG.info(
+                  () ->
+                      "took over "
+                          + recovered.queued()
+                          + " queued job(s) and "
+                          + recovered.onWorkers()
+                          + " job(s) on workers");
+            }
+            synchronized (this) {
+              if (generation != term) {
+                return; // it stopped leading meanwhile
+              }
+              acceptsWorkers = true;
+            }
+            loopUntilStopped(term);
+          } finally {
+            ended.countDown();
+          }
+        });
+  }
+
+  /**
+   * This master no longer leads: stops dispatching, waits for the loop to end, and forgets every
+   * job, attempt and worker without writing anything (the new leader's term fences any write that
+   * was still under way). Calls to workers are ended; their events are ignored.
+   */
+  public void stopLeading() {
+    CountDownLatch ended;
+    synchronized (this) {
+      acceptsWorkers = false;
+      running = false;
+      generation++;
+      ended = loopEnded;
+      if (loopThread != null) {
+        loopThread.interrupt(); // a sleeping loop wakes at once (its thread is still the loop's)
+      }
+    }
+    wake();
+    // The loop's thread is pooled: it outlives the loop, so wait for the loop, not the thread.
+    try {
+      if (!ended.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warning("the dispatch loop did not stop within " + STOP_WAIT.toSeconds() + " s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (Attempt attempt : book.clear()) {
+      WorkerPort.Call call = attempt.call;
+      if (call != null) {
+        call.abandon("this master stopped leading");
+      }
+    }
+    retries.clear();
+    recovery.clear();
+    queue.clear();
+    for (WorkerNode worker : registry.clear()) {
+      workers.forget(worker.id(), false);
+    }
+  }
+
+  /** Whether workers may register: this master leads and has read the jobs they may report on. */
+  public boolean acceptsWorkers() {
+    return acceptsWorkers;
+  }
+
+  /**
+   * A job stored QUEUED by another master (a standby took the submit): it joins the queue unless it
+   * is known here already.
+   */
+  public void queuedElsewhere(String jobId, String type) {
+    if (!acceptsWorkers) {
+      return; // not leading: whoever leads reads it from the store
+    }
+    if (queue.admitRecovered(jobId)) {
+      queue.add(jobId, type);
+      wake();
+    }
+  }
+
+  /**
+   * Another master changed a job (a standby cancelled a queued one): a job that ended gives its
+   * permit back here.
+   */
+  public void changedElsewhere(String jobId) {
+    if (!acceptsWorkers || !queue.holds(jobId) || book.find(jobId) != null) {
+      return;
+    }
+    Optional<Job> job = store.find(jobId);
+    if (job.isEmpty() || job.get().status().isTerminal()) {
+      queue.remove(jobId);
+      queue.release(jobId);
+    }
+  }
+
+  /**
+   * Queues every job in the store that is queued but unknown here: after announcements may have
+   * been missed (the listening connection was lost).
+   */
+  public void adoptQueued() {
+    if (!acceptsWorkers) {
+      return;
+    }
+    store.forEachUnfinished(
+        job -> {
+          if (job.status() == JobStatus.QUEUED) {
+            queuedElsewhere(job.id(), JobQueue.UNKNOWN_TYPE);
+          }
+        });
   }
 
   /** Something changed (a job queued, a worker came, a task ended): look at the queue again. */
@@ -106,10 +251,20 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
     return book.inFlight();
   }
 
-  private void loop() {
+  private void loop(long term) {
+    CountDownLatch ended = new CountDownLatch(1);
+    loopEnded = ended;
+    try {
+      loopUntilStopped(term);
+    } finally {
+      ended.countDown();
+    }
+  }
+
+  private void loopUntilStopped(long term) {
     loopThread = Thread.currentThread();
     LOG.info("dispatcher started");
-    while (running) {
+    while (running && generation == term) {
       try {
         retries.takeDue().forEach(due -> queue.add(due.jobId(), due.type()));
         recovery.expire();
@@ -118,6 +273,9 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        break;
+      } catch (FencedException e) {
+        LOG.warning(() -> "dispatch refused: " + e.getMessage());
         break;
       } catch (RuntimeException e) {
         LOG.log(Level.SEVERE, "dispatch failed; trying again shortly", e);
@@ -129,6 +287,10 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
         }
       }
     }
+    synchronized (this) {
+      loopThread = null; // its thread goes back to the pool: nobody may interrupt it any more
+    }
+    Thread.interrupted(); // a pooled thread goes back clean
     LOG.info("dispatcher stopped");
   }
 
@@ -155,6 +317,9 @@ public final class Dispatcher implements RegistryListener, AutoCloseable {
       Optional<Job> job = queuedJobs.read(head.jobId());
       if (job.isEmpty() || job.get().status() != JobStatus.QUEUED) {
         queue.remove(head.jobId()); // cancelled or finished meanwhile
+        if (job.isEmpty() || job.get().status().isTerminal()) {
+          queue.release(head.jobId()); // a no-op when whoever ended it gave the permit back
+        }
         return true;
       }
       String chosen = placement.workerId().orElseThrow();

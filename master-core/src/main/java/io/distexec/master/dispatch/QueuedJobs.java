@@ -30,9 +30,8 @@ final class QueuedJobs {
       return store.find(jobId);
     } catch (UnreadableJobException e) {
       LOG.severe(e.getMessage() + "; it ends FAILED");
-      if (store.failUnreadable(jobId, e.getMessage())) {
-        queue.release();
-      }
+      store.failUnreadable(jobId, e.getMessage());
+      queue.release(jobId); // ended now, or by someone else before
       return Optional.empty();
     }
   }
@@ -48,6 +47,9 @@ final class QueuedJobs {
       Optional<Job> job = read(jobId);
       if (job.isEmpty() || job.get().status() != JobStatus.QUEUED) {
         queue.remove(jobId);
+        if (job.isEmpty() || job.get().status().isTerminal()) {
+          queue.release(jobId); // cancelled (through another master) or forgotten meanwhile
+        }
       } else {
         queue.typeOf(jobId, job.get().spec().type());
       }

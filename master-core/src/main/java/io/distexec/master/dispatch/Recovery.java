@@ -47,7 +47,9 @@ final class Recovery {
     int[] counts = new int[2];
     store.forEachUnfinished(
         job -> {
-          queue.admitRecovered();
+          if (!queue.admitRecovered(job.id())) {
+            return; // known here already (submitted here and announced meanwhile)
+          }
           if (job.status() == JobStatus.QUEUED) {
             queue.add(job.id(), JobQueue.UNKNOWN_TYPE); // its type is read when it comes up
             counts[0]++;
@@ -97,6 +99,12 @@ final class Recovery {
                 + adopted.size()
                 + " job(s) from before the master restarted");
     return follow;
+  }
+
+  /** Forgets the attempts it waited for (this master stopped leading). */
+  void clear() {
+    orphans.clear();
+    deadline = Instant.MAX;
   }
 
   /** Gives up on the workers that did not come back in time; the loop calls it on every turn. */

@@ -53,6 +53,11 @@ final class RetryTimer {
     return waiting.stream().filter(d -> d.jobId().equals(jobId)).map(Due::at).findFirst();
   }
 
+  /** Forgets every backoff (this master stopped leading). */
+  synchronized void clear() {
+    waiting.clear();
+  }
+
   /** Jobs waiting out a backoff. */
   synchronized int size() {
     return waiting.size();

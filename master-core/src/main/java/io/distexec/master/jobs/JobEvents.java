@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -262,6 +263,68 @@ public final class JobEvents {
     }
   }
 
+  /** Sees every piece of output as it is recorded (the leader relays it to standbys). */
+  public interface OutputTap {
+    void output(String jobId, StdStream stream, byte[] data, long offset);
+  }
+
+  private volatile OutputTap tap = (jobId, stream, data, offset) -> {};
+
+  public void tap(OutputTap tap) {
+    this.tap = tap;
+  }
+
+  /**
+   * Output that another master recorded (the leader, relayed to this standby), for the watchers
+   * here: bytes this log has already are skipped by their offset, so a chunk heard twice, or heard
+   * and also filled in at the end, is delivered once.
+   */
+  public void relayed(String jobId, StdStream stream, byte[] data, long offset) {
+    Log log = logs.get(jobId);
+    if (log == null) {
+      return; // nobody watches it here
+    }
+    int s = stream.ordinal();
+    synchronized (log) {
+      long have = log.totalBytes[s];
+      if (log.ended || offset + data.length <= have) {
+        return;
+      }
+      byte[] fresh =
+          offset >= have ? data : Arrays.copyOfRange(data, (int) (have - offset), data.length);
+      long at = Math.max(offset, have);
+      log.totalBytes[s] = at; // a gap (chunks lost on the way) stays a gap, at the right offset
+      append(log, jobId, stream, fresh, at);
+    }
+  }
+
+  /**
+   * A job that another master ended: its stored output beyond what was relayed is delivered first
+   * (when it was kept whole), then its end.
+   */
+  public void endedElsewhere(Job job) {
+    Log log = logs.get(job.id());
+    if (log != null && job.status().isTerminal() && !job.outcome().truncated()) {
+      relayed(job.id(), StdStream.STDOUT, job.outcome().stdout(), 0);
+      relayed(job.id(), StdStream.STDERR, job.outcome().stderr(), 0);
+    }
+    state(job);
+  }
+
+  /** The jobs followed by watchers here that have not ended. */
+  public List<String> watchedLive() {
+    List<String> ids = new ArrayList<>();
+    logs.forEach(
+        (id, log) -> {
+          synchronized (log) {
+            if (!log.ended && !log.watchers.isEmpty()) {
+              ids.add(id);
+            }
+          }
+        });
+    return ids;
+  }
+
   /** Records output of a running job. */
   public void output(String jobId, StdStream stream, byte[] data, long offset) {
     Log log = log(jobId);
@@ -269,15 +332,20 @@ public final class JobEvents {
       if (log.ended) {
         return;
       }
-      int s = stream.ordinal();
-      Event event = new OutputEvent(log.nextSequence++, clock.instant(), stream, data, offset);
-      log.totalBytes[s] += data.length;
-      if (log.storedBytes[s] + data.length <= capBytes) {
-        log.storedBytes[s] += data.length;
-        log.stored.add(event);
-      }
-      publish(log, event);
+      append(log, jobId, stream, data, offset);
     }
+    tap.output(jobId, stream, data, offset);
+  }
+
+  private void append(Log log, String jobId, StdStream stream, byte[] data, long offset) {
+    int s = stream.ordinal();
+    Event event = new OutputEvent(log.nextSequence++, clock.instant(), stream, data, offset);
+    log.totalBytes[s] += data.length;
+    if (log.storedBytes[s] + data.length <= capBytes) {
+      log.storedBytes[s] += data.length;
+      log.stored.add(event);
+    }
+    publish(log, event);
   }
 
   /**
@@ -316,6 +384,11 @@ public final class JobEvents {
         }
       }
     };
+  }
+
+  /** Whether the job's log is in memory (someone watches, or it ran here lately). */
+  public boolean watched(String jobId) {
+    return logs.containsKey(jobId);
   }
 
   /** Drops a job's events (retention). */

@@ -20,9 +20,8 @@ public final class JobService {
   public static final int MAX_LIST_LIMIT = 1000;
 
   private final JobStore store;
-  private final JobQueue queue;
+  private final Intake intake;
   private final JobValidator validator;
-  private final Runnable onQueued;
   private final Canceller canceller;
   private final JobEvents events;
   private final Clock clock;
@@ -63,10 +62,26 @@ public final class JobService {
       JobEvents events,
       Clock clock,
       Function<Job, Optional<String>> waiting) {
+    this(store, Intake.of(queue, onQueued), validator, canceller, events, clock, waiting);
+  }
+
+  /**
+   * @param intake where stored jobs go, and who holds their permits (the leader's queue, or the
+   *     store alone on a standby)
+   * @param canceller cancels dispatched and running jobs on their workers
+   * @param waiting says why a queued job waits (the dispatcher knows)
+   */
+  public JobService(
+      JobStore store,
+      Intake intake,
+      JobValidator validator,
+      Canceller canceller,
+      JobEvents events,
+      Clock clock,
+      Function<Job, Optional<String>> waiting) {
     this.store = store;
-    this.queue = queue;
+    this.intake = intake;
     this.validator = validator;
-    this.onQueued = onQueued;
     this.canceller = canceller;
     this.events = events;
     this.clock = clock;
@@ -140,29 +155,28 @@ public final class JobService {
                     ? idempotencyKey
                     : owner.length() + ":" + owner + ":" + idempotencyKey,
                 spec.fingerprint(retry));
-    if (!queue.admit()) {
-      throw new QueueFullException(queue.capacity());
-    }
     Job job = Job.queued(UUID.randomUUID().toString(), spec, retry, clock.instant(), owner);
+    if (!intake.admit(job.id())) {
+      throw new QueueFullException(intake.capacity());
+    }
     Job stored;
     try {
       // The store keeps keys with their jobs, so a repeat is recognised after a master restart too.
       stored = store.insert(job, key);
     } catch (IdempotencyConflictException e) {
-      queue.release();
+      intake.release(job.id());
       // Said with the key as the caller gave it, not as the store keeps it (owner-scoped).
       throw new IdempotencyConflictException(idempotencyKey, e.jobId());
     } catch (RuntimeException e) {
-      queue.release();
+      intake.release(job.id());
       throw e;
     }
     if (stored != job) {
-      queue.release(); // a repeat: nothing new was accepted
+      intake.release(job.id()); // a repeat: nothing new was accepted
       return new Submitted(stored, true);
     }
-    queue.add(job.id(), spec.type());
     LOG.fine(() -> "accepted job " + job.id() + " " + spec);
-    onQueued.run();
+    intake.queued(job);
     return new Submitted(job, false);
   }
 
@@ -223,8 +237,7 @@ public final class JobService {
         // This call made the transition, so this call gives the permit back (exactly once; the
         // dispatcher may already have dropped the id from the queue, or it waits in a retry
         // backoff).
-        queue.remove(id);
-        queue.release();
+        intake.cancelled(id);
         return cancelled.get();
       }
       job = get(id); // dispatched meanwhile: cancel it on its worker

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -73,6 +74,15 @@ public interface JobStore extends AutoCloseable {
    * @return their ids
    */
   List<String> deleteFinishedBefore(Instant cutoff);
+
+  /**
+   * The store as the leading master writes to it: where several masters share it, a change made
+   * through the returned store is refused ({@link FencedException}) once a newer leadership term
+   * than {@code term}'s exists. A store only one master can use returns itself.
+   */
+  default JobStore fencedBy(LongSupplier term) {
+    return this;
+  }
 
   /** Jobs that have not reached a terminal state. */
   long countUnfinished();

@@ -170,4 +170,16 @@ public final class NodeRegistry {
     all.sort(Comparator.comparing(WorkerNode::id));
     return all;
   }
+
+  /**
+   * Forgets every worker without telling the listeners (this master stopped leading: its workers
+   * register with the new leader, and nothing here may act on their departure).
+   *
+   * @return the workers it knew
+   */
+  public List<WorkerNode> clear() {
+    List<WorkerNode> all = snapshot();
+    all.forEach(w -> workers.remove(w.id()));
+    return all;
+  }
 }

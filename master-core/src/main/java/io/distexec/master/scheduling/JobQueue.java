@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -61,6 +63,9 @@ public final class JobQueue {
   /** Permits taken beyond the capacity by jobs recovered at start; paid back first as jobs end. */
   private final AtomicInteger overdraft = new AtomicInteger();
 
+  /** The jobs holding a permit, so that each gives it back exactly once. */
+  private final Set<String> held = ConcurrentHashMap.newKeySet();
+
   public JobQueue(int capacity) {
     if (capacity < 1) {
       throw new IllegalArgumentException("MAX_CONCURRENT_JOBS must be at least 1, got " + capacity);
@@ -69,25 +74,61 @@ public final class JobQueue {
     this.permits = new Semaphore(capacity);
   }
 
-  /** Takes a permit for a new job; false when {@code capacity} jobs are unfinished. */
-  public boolean admit() {
-    return permits.tryAcquire();
+  /**
+   * Takes a permit for a new job; false when {@code capacity} jobs are unfinished. The permit is
+   * the job's own: it goes back once, by {@link #release}, however many times its end is reported.
+   */
+  public boolean admit(String jobId) {
+    if (!permits.tryAcquire()) {
+      return false;
+    }
+    if (!held.add(jobId)) {
+      permits.release(); // it has one already
+    }
+    return true;
   }
 
   /**
-   * Takes a permit for a job recovered from the store at start, even beyond the capacity (the
-   * capacity may have been lowered meanwhile): an accepted job is never dropped.
+   * Takes a permit for a job found in the store (recovered at start, or submitted through another
+   * master), even beyond the capacity (the capacity may have been lowered meanwhile): an accepted
+   * job is never dropped.
+   *
+   * @return false when the job holds a permit already (it is known here: do not queue it again)
    */
-  public void admitRecovered() {
+  public boolean admitRecovered(String jobId) {
+    if (!held.add(jobId)) {
+      return false;
+    }
     if (!permits.tryAcquire()) {
       overdraft.incrementAndGet();
     }
+    return true;
   }
 
-  /** Gives back the permit of a job that ended (or was never stored). */
-  public void release() {
+  /** Gives back the permit of a job that ended (or was never stored); again is a no-op. */
+  public void release(String jobId) {
+    if (!held.remove(jobId)) {
+      return;
+    }
     if (overdraft.getAndUpdate(n -> n > 0 ? n - 1 : 0) == 0) {
       permits.release();
+    }
+  }
+
+  /** Whether the job holds a permit: it is queued, on a worker or waiting for its retry here. */
+  public boolean holds(String jobId) {
+    return held.contains(jobId);
+  }
+
+  /**
+   * Forgets every job and gives back every permit: this master stopped leading, and whoever leads
+   * next reads the unfinished jobs from the store.
+   */
+  public synchronized void clear() {
+    lanes.clear();
+    waiting = 0;
+    for (String jobId : List.copyOf(held)) {
+      release(jobId);
     }
   }
 

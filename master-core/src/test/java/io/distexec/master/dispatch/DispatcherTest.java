@@ -171,4 +171,40 @@ class DispatcherTest {
     sent.reply(new AttemptEvent.Started(clock.instant()));
     assertThat(workers.cancels()).contains(sent.request().taskId() + ": changed my mind");
   }
+
+  @Test
+  void aStandbyTakesNoAnnouncedJobUntilItLeadsThenFollowsEveryUnfinishedJobAndStopsCleanly()
+      throws Exception {
+    // Another master leads: it stores jobs and dispatches one; this master only hears of them.
+    Job queued =
+        Job.queued("queued", JobSpec.command("make"), RetryPolicy.NONE, clock.instant(), "u");
+    Job onWorker =
+        Job.queued("running", JobSpec.command("make"), RetryPolicy.NONE, clock.instant(), "u");
+    store.insert(queued);
+    store.insert(onWorker);
+    dispatcher.queuedElsewhere("queued", "command");
+    dispatcher.queuedElsewhere("running", "command");
+    store.update("running", j -> j.dispatchedTo("w1").running(clock.instant()));
+    assertThat(queue.unfinished()).isZero(); // a standby holds no job
+    assertThat(dispatcher.acceptsWorkers()).isFalse();
+
+    // It takes over: the queued job is dispatched, the one on w1 waits for w1 to come back.
+    dispatcher.lead(loop, Duration.ofSeconds(30));
+    await().atMost(Duration.ofSeconds(5)).until(dispatcher::acceptsWorkers);
+    register("w1", 2);
+    dispatcher.reconcile("w1", List.of("running#1"));
+    awaitSent(1);
+    assertThat(workers.sent().get(0).request().jobId()).isEqualTo("queued");
+    assertThat(workers.attached()).containsExactly("running#1");
+    assertThat(queue.unfinished()).isEqualTo(2);
+
+    // It loses the lease: everything it knew goes, without a write, and workers must come back.
+    dispatcher.stopLeading();
+    assertThat(dispatcher.acceptsWorkers()).isFalse();
+    assertThat(queue.unfinished()).isZero();
+    assertThat(registry.snapshot()).isEmpty();
+    assertThat(store.find("queued").orElseThrow().status()).isEqualTo(JobStatus.DISPATCHED);
+    dispatcher.queuedElsewhere("later", "command");
+    assertThat(queue.unfinished()).isZero();
+  }
 }

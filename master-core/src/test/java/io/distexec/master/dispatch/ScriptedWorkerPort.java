@@ -39,9 +39,18 @@ public final class ScriptedWorkerPort implements WorkerPort {
         listener.accept(new AttemptEvent.Failed(AttemptEvent.Failure.BROKEN, "CANCELLED", reason));
   }
 
+  private final List<String> attached = new CopyOnWriteArrayList<>();
+
+  /** Tasks followed again (after a takeover), by task id. */
+  public List<String> attached() {
+    return attached;
+  }
+
   @Override
   public Call attach(WorkerNode worker, String taskId, Consumer<AttemptEvent> listener) {
-    throw new UnsupportedOperationException("no restart in these tests");
+    attached.add(taskId);
+    return reason ->
+        listener.accept(new AttemptEvent.Failed(AttemptEvent.Failure.BROKEN, "CANCELLED", reason));
   }
 
   @Override

@@ -166,7 +166,7 @@ class JobServiceTest {
     store.update(
         old.id(),
         j -> j.dispatchedTo("w").finished(JobStatus.SUCCEEDED, JobOutcome.NONE, clock.instant()));
-    queue.release(); // what the dispatcher does when a job ends
+    queue.release(old.id()); // what the dispatcher does when a job ends
     clock.advance(Duration.ofHours(2));
     Job running = service.submit(JobSpec.command("true"));
     assertThat(service.forgetFinishedBefore(clock.instant().minus(Duration.ofHours(1))))

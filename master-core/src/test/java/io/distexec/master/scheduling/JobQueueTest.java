@@ -10,12 +10,52 @@ class JobQueueTest {
   @Test
   void admitsUpToItsCapacityUntilJobsEnd() {
     JobQueue queue = new JobQueue(2);
-    assertThat(queue.admit()).isTrue();
-    assertThat(queue.admit()).isTrue();
-    assertThat(queue.admit()).isFalse();
+    assertThat(queue.admit("a")).isTrue();
+    assertThat(queue.admit("b")).isTrue();
+    assertThat(queue.admit("c")).isFalse();
     assertThat(queue.unfinished()).isEqualTo(2);
-    queue.release();
-    assertThat(queue.admit()).isTrue();
+    queue.release("a");
+    assertThat(queue.admit("c")).isTrue();
+  }
+
+  @Test
+  void aJobGivesItsPermitBackOnceHoweverOftenItsEndIsReported() {
+    JobQueue queue = new JobQueue(2);
+    assertThat(queue.admit("a")).isTrue();
+    assertThat(queue.admit("b")).isTrue();
+    queue.release("a");
+    queue.release("a");
+    queue.release("never-admitted");
+    assertThat(queue.unfinished()).isEqualTo(1);
+    assertThat(queue.admit("c")).isTrue();
+    assertThat(queue.admit("d")).isFalse();
+  }
+
+  @Test
+  void aJobAnnouncedByAnotherMasterIsQueuedOnceEvenWhenKnownHereAlready() {
+    JobQueue queue = new JobQueue(1);
+    assertThat(queue.admit("mine")).isTrue();
+    assertThat(queue.admitRecovered("mine")).isFalse(); // its own submit, announced back
+    assertThat(queue.admitRecovered("theirs")).isTrue(); // beyond the capacity: never dropped
+    assertThat(queue.admitRecovered("theirs")).isFalse();
+    assertThat(queue.unfinished()).isEqualTo(2);
+    queue.release("theirs");
+    queue.release("mine");
+    assertThat(queue.unfinished()).isZero();
+  }
+
+  @Test
+  void clearingForgetsEveryJobAndPermit() {
+    JobQueue queue = new JobQueue(2);
+    queue.admit("a");
+    queue.add("a", "command");
+    queue.admitRecovered("b");
+    queue.admitRecovered("c");
+    queue.clear();
+    assertThat(queue.unfinished()).isZero();
+    assertThat(queue.heads()).isEmpty();
+    assertThat(queue.holds("a")).isFalse();
+    assertThat(queue.admit("a")).isTrue();
   }
 
   @Test

@@ -4,8 +4,7 @@ import io.distexec.master.access.Action;
 import io.distexec.master.auth.Audit;
 import io.distexec.master.auth.CallerContext;
 import io.distexec.master.auth.Requires;
-import io.distexec.master.dispatch.Dispatcher;
-import io.distexec.master.registry.NodeRegistry;
+import io.distexec.master.leadership.ClusterWorkers;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -18,7 +17,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -30,14 +28,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Workers", description = "The machines that run jobs")
 public class WorkerResource {
 
-  private final NodeRegistry registry;
-  private final Dispatcher dispatcher;
+  private final ClusterWorkers workers;
   private final Audit audit;
 
   @Inject
-  public WorkerResource(NodeRegistry registry, Dispatcher dispatcher, Audit audit) {
-    this.registry = registry;
-    this.dispatcher = dispatcher;
+  public WorkerResource(ClusterWorkers workers, Audit audit) {
+    this.workers = workers;
     this.audit = audit;
   }
 
@@ -48,10 +44,7 @@ public class WorkerResource {
       description =
           "With their state (READY or DRAINING), tasks in flight, " + "slots and executors.")
   public List<WorkerView> list() {
-    Map<String, Integer> inFlight = dispatcher.inFlight();
-    return registry.snapshot().stream()
-        .map(w -> WorkerView.of(w, inFlight.getOrDefault(w.id(), 0)))
-        .toList();
+    return workers.list().stream().map(e -> WorkerView.of(e.node(), e.inFlight())).toList();
   }
 
   @POST
@@ -65,7 +58,7 @@ public class WorkerResource {
   @APIResponse(responseCode = "200", description = "The worker, now DRAINING")
   @APIResponse(responseCode = "404", description = "No such worker")
   public WorkerView drain(@PathParam("id") String id, @Context SecurityContext security) {
-    var drained = registry.drain(id);
+    var drained = workers.drain(id);
     audit.record(
         CallerContext.caller(security),
         "worker.drain",
@@ -73,7 +66,7 @@ public class WorkerResource {
         CallerContext.address(security),
         drained.isPresent() ? Audit.OK : "refused: no such worker");
     return drained
-        .map(w -> WorkerView.of(w, dispatcher.inFlight().getOrDefault(w.id(), 0)))
+        .map(e -> WorkerView.of(e.node(), e.inFlight()))
         .orElseThrow(() -> new NotFoundException("no worker " + id + " is registered"));
   }
 }

@@ -1,5 +1,6 @@
 package io.distexec.master.grpc;
 
+import io.distexec.common.ProtoTime;
 import io.distexec.master.access.AccessDeniedException;
 import io.distexec.master.access.Action;
 import io.distexec.master.access.ApiToken;
@@ -9,9 +10,9 @@ import io.distexec.master.access.Caller;
 import io.distexec.master.access.Role;
 import io.distexec.master.access.TokenException;
 import io.distexec.master.access.Tokens;
+import io.distexec.master.api.ClusterView;
 import io.distexec.master.auth.Audit;
 import io.distexec.master.auth.GrpcAuth;
-import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.jobs.IdempotencyConflictException;
 import io.distexec.master.jobs.InvalidCursorException;
 import io.distexec.master.jobs.InvalidJobException;
@@ -25,11 +26,14 @@ import io.distexec.master.jobs.JobService;
 import io.distexec.master.jobs.Page;
 import io.distexec.master.jobs.QueueFullException;
 import io.distexec.master.jobs.RetryPolicy;
-import io.distexec.master.registry.NodeRegistry;
+import io.distexec.master.leadership.ClusterWorkers;
+import io.distexec.master.leadership.Election;
 import io.distexec.proto.v1.CancelJobRequest;
+import io.distexec.proto.v1.Cluster;
 import io.distexec.proto.v1.CreateTokenRequest;
 import io.distexec.proto.v1.CreateTokenResponse;
 import io.distexec.proto.v1.DrainWorkerRequest;
+import io.distexec.proto.v1.GetClusterRequest;
 import io.distexec.proto.v1.GetJobRequest;
 import io.distexec.proto.v1.JobEvent;
 import io.distexec.proto.v1.JobStatus;
@@ -41,6 +45,7 @@ import io.distexec.proto.v1.ListTokensRequest;
 import io.distexec.proto.v1.ListTokensResponse;
 import io.distexec.proto.v1.ListWorkersRequest;
 import io.distexec.proto.v1.ListWorkersResponse;
+import io.distexec.proto.v1.Master;
 import io.distexec.proto.v1.MasterServiceGrpc;
 import io.distexec.proto.v1.RevokeTokenRequest;
 import io.distexec.proto.v1.SubmitRequest;
@@ -78,6 +83,7 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
           Map.entry("CancelJob", Action.CANCEL_JOB),
           Map.entry("WatchJob", Action.READ_JOBS),
           Map.entry("ListWorkers", Action.READ_WORKERS),
+          Map.entry("GetCluster", Action.READ_WORKERS),
           Map.entry("DrainWorker", Action.DRAIN_WORKER),
           Map.entry("CreateToken", Action.MANAGE_TOKENS),
           Map.entry("ListTokens", Action.MANAGE_TOKENS),
@@ -85,10 +91,10 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
           Map.entry("ListAudit", Action.READ_AUDIT),
           Map.entry("VerifyAudit", Action.READ_AUDIT));
 
+  private final Election election;
+  private final ClusterWorkers workers;
   private final JobService jobs;
   private final JobEvents events;
-  private final NodeRegistry registry;
-  private final Dispatcher dispatcher;
   private final Executor executor;
   private final Tokens tokens;
   private final Audit audit;
@@ -100,15 +106,15 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
   public MasterGrpcService(
       JobService jobs,
       JobEvents events,
-      NodeRegistry registry,
-      Dispatcher dispatcher,
       Executor executor,
       Tokens tokens,
-      Audit audit) {
+      Audit audit,
+      Election election,
+      ClusterWorkers workers) {
+    this.election = election;
+    this.workers = workers;
     this.jobs = jobs;
     this.events = events;
-    this.registry = registry;
-    this.dispatcher = dispatcher;
     this.executor = executor;
     this.tokens = tokens;
     this.audit = audit;
@@ -241,12 +247,34 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
   @Override
   public void listWorkers(
       ListWorkersRequest request, StreamObserver<ListWorkersResponse> response) {
-    Map<String, Integer> inFlight = dispatcher.inFlight();
     ListWorkersResponse.Builder list = ListWorkersResponse.newBuilder();
-    registry
-        .snapshot()
-        .forEach(w -> list.addWorkers(ProtoMapper.toProto(w, inFlight.getOrDefault(w.id(), 0))));
+    workers.list().forEach(e -> list.addWorkers(ProtoMapper.toProto(e.node(), e.inFlight())));
     response.onNext(list.build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void getCluster(GetClusterRequest request, StreamObserver<Cluster> response) {
+    ClusterView view = ClusterView.of(election);
+    Cluster.Builder cluster = Cluster.newBuilder().setSelf(view.self());
+    if (view.leader() != null) {
+      cluster
+          .setLeader(view.leader().name())
+          .setTerm(view.leader().term())
+          .setLeaderSince(ProtoTime.timestamp(view.leader().since()));
+    }
+    view.masters()
+        .forEach(
+            m ->
+                cluster.addMasters(
+                    Master.newBuilder()
+                        .setName(m.name())
+                        .setRole(m.role())
+                        .setApiAddress(m.apiAddress())
+                        .setClusterAddress(m.clusterAddress())
+                        .setStartedAt(ProtoTime.timestamp(m.startedAt()))
+                        .setLastSeenAt(ProtoTime.timestamp(m.lastSeenAt()))));
+    response.onNext(cluster.build());
     response.onCompleted();
   }
 
@@ -254,13 +282,12 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
   public void drainWorker(DrainWorkerRequest request, StreamObserver<Worker> response) {
     Caller caller = GrpcAuth.caller();
     String id = request.getWorkerId();
-    registry
+    workers
         .drain(id)
         .ifPresentOrElse(
-            w -> {
+            e -> {
               audit.record(caller, "worker.drain", id, GrpcAuth.address(), Audit.OK);
-              response.onNext(
-                  ProtoMapper.toProto(w, dispatcher.inFlight().getOrDefault(w.id(), 0)));
+              response.onNext(ProtoMapper.toProto(e.node(), e.inFlight()));
               response.onCompleted();
             },
             () -> {

@@ -4,6 +4,7 @@ import io.distexec.common.ClusterTls;
 import io.distexec.common.HostPort;
 import io.distexec.master.config.MasterConfig;
 import io.distexec.master.dispatch.Dispatcher;
+import io.distexec.master.leadership.Election;
 import io.distexec.master.registry.NodeRegistry;
 import io.distexec.master.registry.Registration;
 import io.distexec.master.registry.UnknownWorkerException;
@@ -14,6 +15,7 @@ import io.distexec.proto.v1.HeartbeatResponse;
 import io.distexec.proto.v1.RegisterRequest;
 import io.distexec.proto.v1.RegisterResponse;
 import io.distexec.proto.v1.RegistrationServiceGrpc;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import jakarta.enterprise.context.Dependent;
@@ -32,13 +34,53 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
   private final NodeRegistry registry;
   private final MasterConfig config;
   private final Dispatcher dispatcher;
+  private final Election election;
+
+  /** The trailer in which a standby names the leader's cluster address to a worker. */
+  public static final Metadata.Key<String> LEADER =
+      Metadata.Key.of("distexec-leader", Metadata.ASCII_STRING_MARSHALLER);
 
   @Inject
   public RegistrationGrpcService(
-      NodeRegistry registry, MasterConfig config, Dispatcher dispatcher) {
+      NodeRegistry registry, MasterConfig config, Dispatcher dispatcher, Election election) {
     this.registry = registry;
     this.config = config;
     this.dispatcher = dispatcher;
+    this.election = election;
+  }
+
+  /**
+   * Only the leader takes workers in, once it has read the jobs they may report on. A standby names
+   * the leader (FAILED_PRECONDITION with the {@link #LEADER} trailer) and the worker goes there;
+   * without a leader, or during a takeover, UNAVAILABLE: try again shortly.
+   */
+  private boolean notHere(StreamObserver<?> response) {
+    if (election.leading() && dispatcher.acceptsWorkers()) {
+      return false;
+    }
+    if (election.leading()) {
+      response.onError(
+          Status.UNAVAILABLE
+              .withDescription("this master is taking over as leader; register again shortly")
+              .asRuntimeException());
+      return true;
+    }
+    var leader = election.leaderClusterAddress();
+    if (leader.isEmpty()) {
+      response.onError(
+          Status.UNAVAILABLE
+              .withDescription("no master leads at this moment; register again shortly")
+              .asRuntimeException());
+      return true;
+    }
+    Metadata trailers = new Metadata();
+    trailers.put(LEADER, leader.get());
+    response.onError(
+        Status.FAILED_PRECONDITION
+            .withDescription(
+                "master " + election.name() + " stands by; the leader is at " + leader.get())
+            .asRuntimeException(trailers));
+    return true;
   }
 
   /**
@@ -86,7 +128,7 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
               .asRuntimeException());
       return;
     }
-    if (impersonates(request.getWorkerId(), response)) {
+    if (impersonates(request.getWorkerId(), response) || notHere(response)) {
       return;
     }
     registry.register(registration);

@@ -47,6 +47,7 @@ public class ReadyCheck implements HealthCheck {
     return HealthCheckResponse.named("master-ready")
         .status(grpc)
         .withData("grpc", grpc)
+        .withData("role", lifecycle.leading() ? "leader" : "standby")
         .withData("workers", registry.snapshot().size())
         .withData("queued", queue.waiting())
         .withData("unfinishedJobs", unfinished)

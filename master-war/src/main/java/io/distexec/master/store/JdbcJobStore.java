@@ -1,5 +1,6 @@
 package io.distexec.master.store;
 
+import io.distexec.master.jobs.FencedException;
 import io.distexec.master.jobs.IdempotencyConflictException;
 import io.distexec.master.jobs.IdempotencyKey;
 import io.distexec.master.jobs.InvalidCursorException;
@@ -32,6 +33,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -64,18 +66,85 @@ public final class JdbcJobStore implements JobStore {
    */
   static final long MAX_PAGE_SPEC_CHARS = 8L * 1024 * 1024;
 
+  /** The channel on which a shared (PostgreSQL) store announces new jobs and changes of state. */
+  public static final String CHANNEL = "distexec_jobs";
+
   private final DataSource dataSource;
   private final Clock clock;
   private final AutoCloseable onClose;
+  private final Sharing sharing;
+  private final LongSupplier term;
+
+  /**
+   * How a store several masters share differs: its writes announce themselves, and a leader's
+   * writes are fenced by term.
+   *
+   * @param origin this master's name, in its announcements (it skips its own)
+   */
+  public record Sharing(boolean shared, String origin) {
+    public static final Sharing ALONE = new Sharing(false, "");
+  }
 
   /**
    * @param dataSource connections with auto-commit off
    * @param onClose releases the data source (closes the pool)
    */
   public JdbcJobStore(DataSource dataSource, Clock clock, AutoCloseable onClose) {
+    this(dataSource, clock, onClose, Sharing.ALONE, null);
+  }
+
+  public JdbcJobStore(
+      DataSource dataSource,
+      Clock clock,
+      AutoCloseable onClose,
+      Sharing sharing,
+      LongSupplier term) {
     this.dataSource = dataSource;
     this.clock = clock;
     this.onClose = onClose;
+    this.sharing = sharing;
+    this.term = term;
+  }
+
+  /**
+   * The same store, for the leader's writes: in a shared store each change of a job is refused with
+   * {@link FencedException} once a newer term than {@code term}'s exists.
+   */
+  @Override
+  public JobStore fencedBy(LongSupplier term) {
+    return new JdbcJobStore(dataSource, clock, onClose, sharing, term);
+  }
+
+  /** Refuses the transaction's writes when a newer leadership term exists (shared stores only). */
+  private void checkFence(Connection c) throws SQLException {
+    if (term == null || !sharing.shared()) {
+      return;
+    }
+    long mine = term.getAsLong();
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT term FROM leader_fence WHERE id = 1 FOR SHARE")) {
+      ResultSet rs = s.executeQuery();
+      rs.next();
+      long current = rs.getLong(1);
+      if (current != mine) {
+        throw new FencedException(mine, current);
+      }
+    }
+  }
+
+  /**
+   * Tells the other masters, when this transaction commits: {@code q ORIGIN ID TYPE} for a new job
+   * (the leader queues it), {@code s ORIGIN ID} for a change of state (standbys update watchers).
+   */
+  private void announce(Connection c, String... words) throws SQLException {
+    if (!sharing.shared()) {
+      return;
+    }
+    try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+      s.setString(1, CHANNEL);
+      s.setString(2, String.join(" ", words));
+      s.executeQuery().close();
+    }
   }
 
   @FunctionalInterface
@@ -121,6 +190,7 @@ public final class JdbcJobStore implements JobStore {
             }
             insertRow(c, job, key);
             addTransition(c, job.id(), 1, Transition.of(job, clock.instant()));
+            announce(c, "q", sharing.origin(), job.id(), job.spec().type());
             return job;
           });
     } catch (StoreException e) {
@@ -211,6 +281,7 @@ public final class JdbcJobStore implements JobStore {
   public Optional<Job> update(String id, UnaryOperator<Job> change) {
     return tx(
         c -> {
+          checkFence(c);
           Job current;
           try (PreparedStatement s =
               c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ? FOR UPDATE")) {
@@ -245,6 +316,7 @@ public final class JdbcJobStore implements JobStore {
           }
           if (next.status() != current.status()) {
             addTransition(c, id, nextTransition(c, id), Transition.of(next, clock.instant()));
+            announce(c, "s", sharing.origin(), id);
           }
           return Optional.of(next);
         });
@@ -376,6 +448,7 @@ public final class JdbcJobStore implements JobStore {
   public boolean failUnreadable(String id, String reason) {
     return tx(
         c -> {
+          checkFence(c);
           int attempt;
           String worker;
           try (PreparedStatement s =
@@ -407,6 +480,7 @@ public final class JdbcJobStore implements JobStore {
               id,
               nextTransition(c, id),
               new Transition(now, JobStatus.FAILED, worker, attempt, reason, OptionalInt.empty()));
+          announce(c, "s", sharing.origin(), id);
           return true;
         });
   }

@@ -3,12 +3,22 @@ package io.distexec.master.store;
 import io.distexec.master.access.AuditLog;
 import io.distexec.master.access.TokenStore;
 import io.distexec.master.jobs.JobStore;
+import io.distexec.master.leadership.LeaseStore;
+import io.distexec.master.leadership.WorkerBoard;
 
 /**
- * The store as opened at start, before anything wraps it: the jobs, the API tokens and the audit
- * trail, in one database. Closing it closes the connections.
+ * The store as opened at start, before anything wraps it: the jobs, the API tokens, the audit trail
+ * and the leader's lease, in one database. Closing it closes the connections.
+ *
+ * @param shared whether several masters can share it (PostgreSQL; not H2 embedded nor memory)
  */
-public record OpenedStore(JobStore store, TokenStore tokens, AuditLog audit)
+public record OpenedStore(
+    JobStore store,
+    TokenStore tokens,
+    AuditLog audit,
+    LeaseStore leases,
+    WorkerBoard board,
+    boolean shared)
     implements AutoCloseable {
 
   @Override

@@ -51,7 +51,8 @@ public final class SchemaMigrations {
           new Migration(3, "V3__spec_to_json (Java)", new SpecToJsonMigration()),
           Migration.sql("V4__drop_protobuf_spec.sql"),
           Migration.sql("V5__callers_tokens_audit.sql"),
-          Migration.sql("V6__token_expiry.sql"));
+          Migration.sql("V6__token_expiry.sql"),
+          Migration.sql("V7__leadership.sql"));
 
   private static final String UNIQUE_VIOLATION = "23505";
 
@@ -85,9 +86,9 @@ public final class SchemaMigrations {
       s.execute(ddl);
       commit(c);
     } catch (SQLException e) {
-      // Two PostgreSQL sessions creating the same table at once: one of them fails; the table
-      // exists.
-      if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+      // Two PostgreSQL sessions (two masters starting) creating the same table at once: one of
+      // them fails, on the catalog's unique index or as a duplicate table; the table exists.
+      if (!UNIQUE_VIOLATION.equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
         throw e;
       }
     }

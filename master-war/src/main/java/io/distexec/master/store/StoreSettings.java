@@ -60,6 +60,11 @@ public record StoreSettings(String url, String user, String password, Path dataD
         + ";MODE=PostgreSQL;WRITE_DELAY=0";
   }
 
+  /** Whether several masters can share the store: PostgreSQL (H2's file is one process's). */
+  public boolean shared() {
+    return jdbcUrl().startsWith("jdbc:postgresql:");
+  }
+
   public boolean inMemory() {
     return MEMORY.equalsIgnoreCase(url);
   }

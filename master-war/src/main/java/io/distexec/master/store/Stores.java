@@ -6,6 +6,8 @@ import io.distexec.master.access.InMemoryAuditLog;
 import io.distexec.master.access.InMemoryTokenStore;
 import io.distexec.master.jobs.InMemoryJobStore;
 import io.distexec.master.jobs.JobStore;
+import io.distexec.master.leadership.InMemoryLeaseStore;
+import io.distexec.master.leadership.WorkerBoard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.sql.SQLException;
@@ -23,7 +25,7 @@ public final class Stores {
    * @throws StoreException when the database cannot be reached or migrated
    */
   public static JobStore open(StoreSettings settings, Clock clock) {
-    return openAll(settings, clock).store();
+    return openAll(settings, clock, "master").store();
   }
 
   /**
@@ -31,13 +33,18 @@ public final class Stores {
    *
    * @throws StoreException when the database cannot be reached or migrated
    */
-  public static OpenedStore openAll(StoreSettings settings, Clock clock) {
+  public static OpenedStore openAll(StoreSettings settings, Clock clock, String masterName) {
     if (settings.inMemory()) {
       LOG.warning(
           "STORE_URL=memory: jobs, API tokens and the audit trail are kept in memory and lost"
               + " when the master stops");
       return new OpenedStore(
-          new InMemoryJobStore(clock), new InMemoryTokenStore(), new InMemoryAuditLog());
+          new InMemoryJobStore(clock),
+          new InMemoryTokenStore(),
+          new InMemoryAuditLog(),
+          new InMemoryLeaseStore(clock),
+          WorkerBoard.NONE,
+          false);
     }
     String url = settings.jdbcUrl();
     if (url.startsWith("jdbc:h2:file:")) {
@@ -59,6 +66,13 @@ public final class Stores {
       config.setPassword(settings.password());
     }
     config.setMaximumPoolSize(settings.poolSize());
+    if (settings.shared()) {
+      // A master paused (SIGSTOP, a long GC, a frozen VM) in the middle of a transaction holds its
+      // locks, among them the fence every takeover must update: PostgreSQL ends a session idle in a
+      // transaction this long, so another master can take over. Set when the session starts (a
+      // statement run on a new connection would itself open a transaction, left idle in the pool).
+      config.addDataSourceProperty("options", "-c idle_in_transaction_session_timeout=5s");
+    }
     config.setAutoCommit(false);
     // A master that cannot reach its database at start fails fast with the reason instead of
     // hanging.
@@ -78,10 +92,16 @@ public final class Stores {
       dataSource.close();
       throw new StoreException(e);
     }
+    // H2 embedded is one master's alone (its file is locked); PostgreSQL may have several.
+    boolean shared = settings.shared();
     return new OpenedStore(
-        new JdbcJobStore(dataSource, clock, dataSource),
+        new JdbcJobStore(
+            dataSource, clock, dataSource, new JdbcJobStore.Sharing(shared, masterName), null),
         new JdbcTokenStore(dataSource),
-        new JdbcAuditLog(dataSource));
+        new JdbcAuditLog(dataSource),
+        new JdbcLeaseStore(dataSource, shared),
+        shared ? new JdbcWorkerBoard(dataSource) : WorkerBoard.NONE,
+        shared);
   }
 
   /**

@@ -78,6 +78,9 @@ class MasterGrpcAuthTest {
         s -> s.watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build()).hasNext());
     calls.put("ListWorkers", s -> s.listWorkers(ListWorkersRequest.getDefaultInstance()));
     calls.put(
+        "GetCluster",
+        s -> s.getCluster(io.distexec.proto.v1.GetClusterRequest.getDefaultInstance()));
+    calls.put(
         "DrainWorker",
         s -> s.drainWorker(DrainWorkerRequest.newBuilder().setWorkerId("nope").build()));
     calls.put(

@@ -112,7 +112,19 @@ class MasterGrpcServiceTest {
     auditLog = new InMemoryAuditLog();
     Audit audit = new Audit(auditLog, clock);
     MasterGrpcService service =
-        new MasterGrpcService(jobs, events, registry, dispatcher, watchers, tokens, audit);
+        new MasterGrpcService(
+            jobs,
+            events,
+            watchers,
+            tokens,
+            audit,
+            election(clock),
+            new io.distexec.master.leadership.ClusterWorkers(
+                () -> true,
+                registry,
+                dispatcher::inFlight,
+                io.distexec.master.leadership.WorkerBoard.NONE,
+                id -> {}));
     server =
         InProcessServerBuilder.forName(name)
             .directExecutor()
@@ -280,5 +292,20 @@ class MasterGrpcServiceTest {
                     ListJobsRequest.newBuilder().setStatus(JobStatus.JOB_STATUS_FAILED).build())
                 .getJobsCount())
         .isZero();
+  }
+
+  /** One master on an in-memory lease: it leads. */
+  static io.distexec.master.leadership.Election election(java.time.Clock clock) {
+    io.distexec.master.leadership.Election election =
+        new io.distexec.master.leadership.Election(
+            new io.distexec.master.leadership.InMemoryLeaseStore(clock),
+            "master-a",
+            "run-1",
+            "127.0.0.1:50051",
+            "127.0.0.1:50050",
+            Duration.ofSeconds(5),
+            clock);
+    election.tick();
+    return election;
   }
 }

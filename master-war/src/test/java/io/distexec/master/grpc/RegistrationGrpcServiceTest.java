@@ -56,17 +56,35 @@ class RegistrationGrpcServiceTest {
                   })),
           new JobEvents(1024, new MutableClock()),
           new MutableClock());
+  private final io.distexec.master.leadership.InMemoryLeaseStore leases =
+      new io.distexec.master.leadership.InMemoryLeaseStore(new MutableClock());
+  private final io.distexec.master.leadership.Election election =
+      new io.distexec.master.leadership.Election(
+          leases,
+          "m1",
+          "run-1",
+          "127.0.0.1:50051",
+          "10.0.0.1:50050",
+          Duration.ofSeconds(5),
+          new MutableClock());
   private Server server;
   private ManagedChannel channel;
   private RegistrationServiceGrpc.RegistrationServiceBlockingStub stub;
 
   @BeforeEach
   void start() throws Exception {
+    election.tick(); // it leads
+    dispatcher.start( // and takes workers in
+        loop -> {
+          Thread t = new Thread(loop, "dispatch-loop");
+          t.setDaemon(true);
+          t.start();
+        });
     String name = InProcessServerBuilder.generateName();
     server =
         InProcessServerBuilder.forName(name)
             .directExecutor()
-            .addService(new RegistrationGrpcService(registry, config, dispatcher))
+            .addService(new RegistrationGrpcService(registry, config, dispatcher, election))
             .build()
             .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
@@ -75,6 +93,7 @@ class RegistrationGrpcServiceTest {
 
   @AfterEach
   void stop() {
+    dispatcher.close();
     channel.shutdownNow();
     server.shutdownNow();
   }
@@ -166,5 +185,50 @@ class RegistrationGrpcServiceTest {
             });
     stub.deregister(DeregisterRequest.newBuilder().setWorkerId("w1").setReason("shutdown").build());
     assertThat(registry.snapshot()).isEmpty();
+  }
+
+  @Test
+  void aStandbyNamesTheLeaderToAWorkerInsteadOfTakingItIn() throws Exception {
+    io.distexec.master.leadership.Election standby =
+        new io.distexec.master.leadership.Election(
+            leases,
+            "m2",
+            "run-1",
+            "127.0.0.1:50151",
+            "10.0.0.2:50050",
+            Duration.ofSeconds(5),
+            new MutableClock());
+    standby.tick();
+    String name = InProcessServerBuilder.generateName();
+    Server other =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(new RegistrationGrpcService(registry, config, dispatcher, standby))
+            .build()
+            .start();
+    ManagedChannel toStandby = InProcessChannelBuilder.forName(name).directExecutor().build();
+    try {
+      io.grpc.StatusRuntimeException refused =
+          org.assertj.core.api.Assertions.catchThrowableOfType(
+              io.grpc.StatusRuntimeException.class,
+              () ->
+                  RegistrationServiceGrpc.newBlockingStub(toStandby)
+                      .register(
+                          io.distexec.proto.v1.RegisterRequest.newBuilder()
+                              .setWorkerId("w1")
+                              .setAddress("127.0.0.1:6000")
+                              .setMaxConcurrentTasks(2)
+                              .addExecutors("command")
+                              .build()));
+      org.assertj.core.api.Assertions.assertThat(refused.getStatus().getCode())
+          .isEqualTo(io.grpc.Status.Code.FAILED_PRECONDITION);
+      org.assertj.core.api.Assertions.assertThat(
+              refused.getTrailers().get(RegistrationGrpcService.LEADER))
+          .isEqualTo("10.0.0.1:50050");
+      org.assertj.core.api.Assertions.assertThat(registry.find("w1")).isEmpty();
+    } finally {
+      toStandby.shutdownNow();
+      other.shutdownNow();
+    }
   }
 }

@@ -34,7 +34,8 @@ class StoresTest {
         new ApiToken(
             "robot", "b".repeat(64), Set.of(Role.VIEWER), made, "admin", null, "api", null);
     try (OpenedStore opened =
-        Stores.openAll(new StoreSettings("", "", "", dir.resolve("data"), 2), Clock.systemUTC())) {
+        Stores.openAll(
+            new StoreSettings("", "", "", dir.resolve("data"), 2), Clock.systemUTC(), "master")) {
       opened.tokens().insert(expiring);
       opened.tokens().insert(lasting);
       assertThat(opened.tokens().findByHash("a".repeat(64))).contains(expiring);

@@ -81,7 +81,9 @@ public record WorkerConfig(
       throw new IllegalArgumentException(
           "MASTER_ADDRESS is required: the master's gRPC host:port, e.g. 127.0.0.1:50051");
     }
-    HostPort.parse("MASTER_ADDRESS", masterAddress);
+    for (String address : masterAddress.split(",")) {
+      HostPort.parse("MASTER_ADDRESS", address.strip());
+    }
     HostPort.parse("WORKER_ADVERTISE_ADDRESS", advertisedAddress);
     Objects.requireNonNull(bind, "bind");
     if (maxConcurrentTasks < 1) {
@@ -120,5 +122,16 @@ public record WorkerConfig(
               + "', which is not a folder; "
               + "create it or unset PLUGINS_DIR");
     }
+  }
+
+  /**
+   * The masters' cluster addresses, in order: MASTER_ADDRESS may name several (comma-separated), or
+   * one that reaches any of them (a Kubernetes Service); a standby names the leader.
+   */
+  public java.util.List<String> masterAddresses() {
+    return java.util.Arrays.stream(masterAddress.split(","))
+        .map(String::strip)
+        .filter(a -> !a.isEmpty())
+        .toList();
   }
 }

@@ -8,24 +8,30 @@ import io.distexec.proto.v1.RegisterResponse;
 import io.distexec.proto.v1.RegistrationServiceGrpc;
 import io.distexec.worker.config.WorkerConfig;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The worker's membership with the master: registers (retrying with backoff until the master
+ * The worker's membership with the leading master: registers (retrying with backoff until a master
  * answers), heartbeats at the interval the master asks for, registers again when the master has
- * forgotten it, and deregisters on shutdown.
+ * forgotten it or stops answering, and deregisters on shutdown. With several masters it goes where
+ * a standby says the leader is, and tries the next address of MASTER_ADDRESS when one does not
+ * answer.
  */
 public final class MasterConnection {
 
@@ -38,15 +44,24 @@ public final class MasterConnection {
   private final Supplier<List<String>> taskIds;
   private final BooleanSupplier draining;
   private final Runnable onDrainRequested;
-  private final ManagedChannel channel;
-  private final RegistrationServiceGrpc.RegistrationServiceBlockingStub stub;
+  private final Function<String, ManagedChannel> channels;
+  private final Map<String, ManagedChannel> open = new ConcurrentHashMap<>();
+  private final List<String> addresses;
+  private int next;
+  private volatile String address;
+  private volatile ManagedChannel channel;
+  private volatile RegistrationServiceGrpc.RegistrationServiceBlockingStub stub;
   private final ScheduledExecutorService scheduler;
-  private final Backoff backoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(10));
+  private final Backoff backoff;
 
   private volatile boolean registered;
   private volatile boolean stopped;
   private volatile Duration heartbeatInterval;
-  private ScheduledFuture<?> next;
+  private ScheduledFuture<?> scheduled;
+
+  /** The trailer in which a standby master names the leader's address. */
+  static final Metadata.Key<String> LEADER =
+      Metadata.Key.of("distexec-leader", Metadata.ASCII_STRING_MARSHALLER);
 
   /**
    * @param taskIds tasks running here or ended recently, reported at each registration so that a
@@ -60,7 +75,7 @@ public final class MasterConnection {
       Supplier<List<String>> taskIds,
       BooleanSupplier draining,
       Runnable onDrainRequested,
-      ManagedChannel channel,
+      Function<String, ManagedChannel> channels,
       ScheduledExecutorService scheduler) {
     this.config = config;
     this.executors = Set.copyOf(executors);
@@ -68,15 +83,39 @@ public final class MasterConnection {
     this.taskIds = taskIds;
     this.draining = draining;
     this.onDrainRequested = onDrainRequested;
-    this.channel = channel;
-    this.stub = RegistrationServiceGrpc.newBlockingStub(channel);
+    this.channels = channels;
+    this.addresses = config.masterAddresses();
+    // Among several masters a takeover lasts seconds: look again often.
+    this.backoff =
+        new Backoff(Duration.ofMillis(250), Duration.ofSeconds(addresses.size() > 1 ? 2 : 10));
     this.scheduler = scheduler;
+    dial(addresses.get(0));
     this.heartbeatInterval = config.heartbeatInterval();
   }
 
   /** Starts registering in the background; returns at once. */
   public synchronized void start() {
-    next = scheduler.schedule(this::register, 0, TimeUnit.MILLISECONDS);
+    scheduled = scheduler.schedule(this::register, 0, TimeUnit.MILLISECONDS);
+  }
+
+  /** Talks to the master at {@code to} from now on (channels are kept for going back). */
+  private void dial(String to) {
+    address = to;
+    channel = open.computeIfAbsent(to, channels);
+    stub = RegistrationServiceGrpc.newBlockingStub(channel);
+  }
+
+  /** The master this worker talks to now. */
+  public String masterAddress() {
+    return address;
+  }
+
+  /** The next address of MASTER_ADDRESS, round and round. */
+  private synchronized void dialNextAddress() {
+    if (addresses.size() > 1) {
+      next = (next + 1) % addresses.size();
+      dial(addresses.get(next));
+    }
   }
 
   public boolean registered() {
@@ -109,7 +148,7 @@ public final class MasterConnection {
       LOG.info(
           () ->
               "registered with master "
-                  + config.masterAddress()
+                  + address
                   + " as "
                   + config.workerId()
                   + " ("
@@ -121,6 +160,18 @@ public final class MasterConnection {
                   + " s");
       scheduleNext(this::heartbeat, heartbeatInterval);
     } catch (StatusRuntimeException e) {
+      String leader = e.getTrailers() == null ? null : e.getTrailers().get(LEADER);
+      if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION && leader != null) {
+        boolean moved = !leader.equals(address);
+        LOG.info(() -> "master " + address + " stands by; going to the leader at " + leader);
+        dial(leader);
+        // Straight there, unless the leader it names is where we were (a stale answer).
+        scheduleNext(this::register, moved ? Duration.ZERO : backoff.next());
+        return;
+      }
+      if (leader == null && e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
+        dialNextAddress(); // this one does not answer (or not yet): try another master
+      }
       Duration wait = backoff.next();
       Level level =
           backoff.attempts() == 1 || backoff.attempts() % 10 == 0 ? Level.INFO : Level.FINE;
@@ -128,7 +179,7 @@ public final class MasterConnection {
           level,
           () ->
               "master "
-                  + config.masterAddress()
+                  + address
                   + " did not accept registration ("
                   + describe(e.getStatus())
                   + "); retrying in "
@@ -158,9 +209,26 @@ public final class MasterConnection {
         registered = false;
         LOG.warning(() -> "master does not know this worker any more; registering again");
         scheduleNext(this::register, Duration.ZERO);
-      } else {
+      } else if (addresses.size() > 1 || !addresses.contains(address)) {
+        // A leader that is dead, paused or deposed: register anew, which finds the new leader
+        // through the addresses given and a standby's answer.
+        registered = false;
         LOG.warning(
-            () -> "heartbeat to " + config.masterAddress() + " failed: " + describe(e.getStatus()));
+            () ->
+                "heartbeat to "
+                    + address
+                    + " failed ("
+                    + describe(e.getStatus())
+                    + "); looking for the leader");
+        if (addresses.contains(address)) {
+          dialNextAddress();
+        } else {
+          dial(addresses.get(next));
+        }
+        scheduleNext(this::register, Duration.ZERO);
+      } else {
+        // The one master: keep heartbeating until it answers again (it says if it forgot us).
+        LOG.warning(() -> "heartbeat to " + address + " failed: " + describe(e.getStatus()));
         scheduleNext(this::heartbeat, heartbeatInterval);
       }
     } catch (RuntimeException e) {
@@ -211,8 +279,8 @@ public final class MasterConnection {
   public void deregister(String reason) {
     synchronized (this) {
       stopped = true;
-      if (next != null) {
-        next.cancel(false);
+      if (scheduled != null) {
+        scheduled.cancel(false);
       }
     }
     if (!registered) {
@@ -238,12 +306,17 @@ public final class MasterConnection {
 
   private synchronized void scheduleNext(Runnable step, Duration delay) {
     if (!stopped) {
-      next = scheduler.schedule(step, delay.toMillis(), TimeUnit.MILLISECONDS);
+      scheduled = scheduler.schedule(step, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
   private static String describe(Status status) {
     return status.getCode()
         + (status.getDescription() == null ? "" : ": " + status.getDescription());
+  }
+
+  /** Closes the channels to masters. */
+  public void closeChannels() {
+    open.values().forEach(ManagedChannel::shutdownNow);
   }
 }

@@ -113,7 +113,7 @@ class MasterConnectionTest {
           () -> List.of("t#1"),
           draining::get,
           () -> drainRequests.incrementAndGet(),
-          channel,
+          address -> channel,
           scheduler);
   private Server server;
 
@@ -195,7 +195,14 @@ class MasterConnectionTest {
       ManagedChannel tcp = channels.open("127.0.0.1:" + port);
       MasterConnection overTcp =
           new MasterConnection(
-              config, Set.of("command"), () -> 0, List::of, () -> false, () -> {}, tcp, scheduler);
+              config,
+              Set.of("command"),
+              () -> 0,
+              List::of,
+              () -> false,
+              () -> {},
+              address -> tcp,
+              scheduler);
       GrpcEndpoint second = null;
       try {
         overTcp.start();
