@@ -76,7 +76,7 @@ PASS_THROUGH=(MAX_CONCURRENT_JOBS HEARTBEAT_TIMEOUT_SECONDS HEARTBEAT_INTERVAL_S
   STORE_URL STORE_USER STORE_PASSWORD STORE_POOL_SIZE JOB_RETENTION_HOURS EXECUTOR_THREADS
   MAX_JOB_SPEC_BYTES DEFAULT_TIMEOUT_SECONDS MAX_TIMEOUT_SECONDS JVM_ARGS TASK_USER TASK_ENV_ALLOW TASK_DIR
   TOKENS_FILE ALLOWED_ORIGINS ALLOWED_HOSTS MP_JWT_VERIFY_PUBLICKEY_LOCATION MP_JWT_VERIFY_ISSUER
-  MP_JWT_VERIFY_AUDIENCES LEADER_LEASE_SECONDS)
+  MP_JWT_VERIFY_AUDIENCES LEADER_LEASE_SECONDS LEADER_ELECTION LEADER_LEASE_NAME POD_NAMESPACE KUBECONFIG)
 # A worker's Liberty pool must start enough threads for every slot's command (see liberty/worker/server.xml).
 if [ -n "${MAX_CONCURRENT_TASKS:-}" ] && [ -z "${EXECUTOR_THREADS:-}" ]; then
   EXECUTOR_THREADS=$((4 * MAX_CONCURRENT_TASKS + 8))
@@ -115,7 +115,8 @@ is_server() { servers | grep -x -- "$1" >/dev/null; }
 
 build_if_needed() {
   local master_war=$ROOT/master-war/target/distexec-master.war worker_war=$ROOT/worker-war/target/distexec-worker.war
-  if [ -x "$WLP/bin/server" ] && [ -f "$master_war" ] && [ -f "$worker_war" ] && [ -f "$SCRIPT_PLUGIN" ]; then return; fi
+  if [ -x "$WLP/bin/server" ] && [ -f "$master_war" ] && [ -f "$worker_war" ] && [ -f "$SCRIPT_PLUGIN" ] \
+    && compgen -G "$ROOT/master-war/target/liberty-lib/kubernetes/client-java-*.jar" >/dev/null; then return; fi
   log "building distexec (first run: downloads dependencies and the Liberty runtime, a few minutes)..."
   (cd "$ROOT" && ./mvnw -q -B install -DskipTests) || die "build failed; run ./mvnw install -DskipTests to see why"
 }
@@ -175,6 +176,11 @@ create_server() {
     cp "$ROOT/liberty/jvm.options" "$dir/jvm.options"
   fi
   cp "$war" "$dir/apps/"
+  # The master's Kubernetes client, a library beside its WAR (liberty/master/master-runtime.xml).
+  if [ "$kind" = master ]; then
+    rm -rf "$dir/lib/kubernetes" && mkdir -p "$dir/lib/kubernetes"
+    cp "$ROOT/master-war/target/liberty-lib/kubernetes/"*.jar "$dir/lib/kubernetes/"
+  fi
   {
     printf '%s\n' "$@"
     for var in "${PASS_THROUGH[@]}"; do

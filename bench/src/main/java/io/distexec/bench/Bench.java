@@ -164,22 +164,28 @@ public final class Bench implements Callable<Integer> {
         }
       }
     }
-    if (parts.contains(Part.registry)) {
-      registry(work);
-    }
-    if (parts.contains(Part.queue)) {
-      queue(work);
+    if (parts.contains(Part.registry) || parts.contains(Part.queue)) {
+      // One master without workers for both parts: a master's start is the slowest step of a run.
+      // Plaintext between master and workers (loopback only): the stand-ins share one endpoint and
+      // have no certificates of their own, and the figures are about the registry, not TLS.
+      Map<String, String> settings =
+          Map.of("CLUSTER_TLS", "0", "MAX_CONCURRENT_JOBS", Integer.toString(queueDepth + 1000));
+      try (LocalCluster cluster = cluster(work.resolve("master"), 0, settings)) {
+        if (parts.contains(Part.registry)) {
+          registry(cluster); // its stand-ins deregister as they stop: the queue has no worker
+        }
+        if (parts.contains(Part.queue)) {
+          queue(cluster);
+        }
+      }
     }
     results.write(out);
     System.out.println("figures written to " + out.toAbsolutePath());
     return 0;
   }
 
-  private void registry(Path work) throws Exception {
-    // Plaintext between master and workers (loopback only): the stand-ins share one endpoint and
-    // have no certificates of their own, and the figure is about the registry, not TLS.
-    try (LocalCluster cluster = cluster(work.resolve("registry"), 0, Map.of("CLUSTER_TLS", "0"));
-        SimulatedWorkers fleet = new SimulatedWorkers()) {
+  private void registry(LocalCluster cluster) throws Exception {
+    try (SimulatedWorkers fleet = new SimulatedWorkers()) {
       long started = System.nanoTime();
       fleet.start("127.0.0.1:" + cluster.masterClusterPort(), simulatedWorkers);
       results.put(
@@ -204,13 +210,10 @@ public final class Bench implements Callable<Integer> {
     }
   }
 
-  private void queue(Path work) throws Exception {
-    Map<String, String> settings =
-        Map.of("MAX_CONCURRENT_JOBS", Integer.toString(queueDepth + 1000));
-    try (LocalCluster cluster = cluster(work.resolve("queue"), 0, settings);
-        DistexecClient client =
-            DistexecClient.connect(
-                cluster.masterGrpc(), Duration.ofSeconds(60), cluster.adminToken())) {
+  private void queue(LocalCluster cluster) throws Exception {
+    try (DistexecClient client =
+        DistexecClient.connect(
+            cluster.masterGrpc(), Duration.ofSeconds(60), cluster.adminToken())) {
       Throughput.Submitter grpc = Throughput.grpc(client);
       long start = System.nanoTime();
       // The capacity is above the depth: a full queue here is a defect, not a reason to wait.

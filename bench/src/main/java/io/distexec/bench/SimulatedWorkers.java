@@ -7,6 +7,7 @@ import io.distexec.common.HostPort;
 import io.distexec.proto.v1.AttachTaskRequest;
 import io.distexec.proto.v1.CancelTaskRequest;
 import io.distexec.proto.v1.CancelTaskResponse;
+import io.distexec.proto.v1.DeregisterRequest;
 import io.distexec.proto.v1.ExecuteTaskRequest;
 import io.distexec.proto.v1.HeartbeatRequest;
 import io.distexec.proto.v1.RegisterRequest;
@@ -22,6 +23,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,6 +43,8 @@ final class SimulatedWorkers implements AutoCloseable {
   private final ScheduledExecutorService heartbeats = Executors.newScheduledThreadPool(2);
   final AtomicLong tasksAnswered = new AtomicLong();
   final AtomicLong heartbeatFailures = new AtomicLong();
+  private final List<Map.Entry<String, RegistrationServiceGrpc.RegistrationServiceBlockingStub>>
+      registeredWorkers = new ArrayList<>();
 
   /** The shared stand-in WorkerService. */
   private final class Answering extends WorkerServiceGrpc.WorkerServiceImplBase {
@@ -98,6 +102,7 @@ final class SimulatedWorkers implements AutoCloseable {
                       .setMaxConcurrentTasks(10)
                       .addExecutors("command")
                       .build());
+      registeredWorkers.add(Map.entry(id, stub));
       long interval = Math.max(1, registered.getHeartbeatIntervalSeconds()) * 1000L;
       // Spread over the interval, as independently started workers would be.
       heartbeats.scheduleAtFixedRate(
@@ -118,6 +123,23 @@ final class SimulatedWorkers implements AutoCloseable {
   @Override
   public void close() {
     heartbeats.shutdownNow();
+    // As real workers leave: the master forgets them at once instead of after their heartbeats'
+    // timeout, and sends them no job meanwhile.
+    for (Map.Entry<String, RegistrationServiceGrpc.RegistrationServiceBlockingStub> worker :
+        registeredWorkers) {
+      try {
+        worker
+            .getValue()
+            .withDeadlineAfter(5, TimeUnit.SECONDS)
+            .deregister(
+                DeregisterRequest.newBuilder()
+                    .setWorkerId(worker.getKey())
+                    .setReason("bench: shutdown")
+                    .build());
+      } catch (RuntimeException e) {
+        // the master forgets it after the heartbeat timeout instead
+      }
+    }
     masterChannels.forEach(ManagedChannel::shutdownNow);
     channels.close();
     endpoint.close();

@@ -24,8 +24,10 @@ import io.distexec.master.jobs.JobService;
 import io.distexec.master.jobs.JobStore;
 import io.distexec.master.jobs.JobValidator;
 import io.distexec.master.jobs.PublishingJobStore;
+import io.distexec.master.kubernetes.KubernetesLeases;
 import io.distexec.master.leadership.ClusterWorkers;
 import io.distexec.master.leadership.Election;
+import io.distexec.master.leadership.LeaseStore;
 import io.distexec.master.leadership.SwitchingIntake;
 import io.distexec.master.registry.NodeRegistry;
 import io.distexec.master.registry.WorkerNode;
@@ -174,7 +176,12 @@ public class MasterBeans {
         Duration.ofSeconds(
             config
                 .getOptionalValue("LEADER_LEASE_SECONDS", Integer.class)
-                .orElse(LeaderSettings.DEFAULT_LEASE_SECONDS)));
+                .orElse(LeaderSettings.DEFAULT_LEASE_SECONDS)),
+        LeaderSettings.Mechanism.parse(
+            config.getOptionalValue("LEADER_ELECTION", String.class).orElse("auto")),
+        config
+            .getOptionalValue("LEADER_LEASE_NAME", String.class)
+            .orElse(LeaderSettings.DEFAULT_LEASE_NAME));
   }
 
   private static String hostName() {
@@ -201,8 +208,12 @@ public class MasterBeans {
         leader.clusterAdvertiseAddress().isBlank()
             ? advertised(cluster.bind())
             : leader.clusterAdvertiseAddress();
+    LeaseStore leases =
+        leader.kubernetes(opened.shared(), KubernetesLeases.inPod())
+            ? KubernetesLeases.open(leader, opened.leases(), clock)
+            : opened.leases();
     return new Election(
-        opened.leases(),
+        leases,
         leader.name(),
         leader.incarnation(),
         advertised(new HostPort(config.grpcHost(), config.grpcPort())),

@@ -21,14 +21,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** distctl as a real process, server-sent events and the Java client, against a real cluster. */
+@ExtendWith(SharedCluster.class)
 class CliAndStreamingIT {
 
   private static final Path DISTCTL = Clusters.ROOT.resolve("bin/distctl");
@@ -36,16 +36,9 @@ class CliAndStreamingIT {
   private static Rest rest;
 
   @BeforeAll
-  static void startCluster() throws Exception {
-    cluster = Clusters.start("cli-streaming-it", 2, Map.of());
+  static void useTheSharedCluster(LocalCluster shared) {
+    cluster = shared;
     rest = new Rest(cluster);
-  }
-
-  @AfterAll
-  static void stopCluster() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   private record Ran(int exit, String stdout, String stderr) {}

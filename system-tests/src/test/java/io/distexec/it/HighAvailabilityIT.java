@@ -71,7 +71,7 @@ class HighAvailabilityIT {
     int kills = Integer.getInteger("ha.kills", 1);
     Path effects = Files.createTempFile("distexec-ha", ".txt");
     List<Duration> takeovers = new ArrayList<>();
-    try (SubmitLoad load = new SubmitLoad(effects, 1000 * kills)) {
+    try (SubmitLoad load = new SubmitLoad(effects, 1000 * kills, Duration.ZERO)) {
       for (int k = 0; k < kills; k++) {
         // A thousand jobs per kill, the leader killed 300 into them.
         load.allow((k + 1) * 1000);
@@ -107,17 +107,22 @@ class HighAvailabilityIT {
   @Order(2)
   void aLeaderPausedPastItsLeaseIsFencedWhenItWakesAndStepsDown() throws Exception {
     Path effects = Files.createTempFile("distexec-ha-pause", ".txt");
-    try (SubmitLoad load = new SubmitLoad(effects, 400)) {
+    try (SubmitLoad load = new SubmitLoad(effects, 400, Duration.ZERO)) {
       load.awaitAccepted(150);
       String paused = leader();
       String other = other(paused);
       long term = cluster(other).getJsonObject("leader").getJsonNumber("term").longValue();
       cluster.signal(paused, "STOP");
+      Instant pausedAt = Instant.now();
       try {
         await().atMost(Duration.ofSeconds(30)).until(() -> other.equals(leaderSeenBy(other)));
         assertThat(cluster(other).getJsonObject("leader").getJsonNumber("term").longValue())
             .isGreaterThan(term);
-        Thread.sleep(2_000); // the new leader dispatches and follows the running tasks meanwhile
+        // The new leader dispatches (and follows the running tasks) while the old one sleeps.
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> firstDispatchAfter(pausedAt) != null);
       } finally {
         cluster.signal(paused, "CONT");
       }
@@ -155,7 +160,9 @@ class HighAvailabilityIT {
   @Order(3)
   void aRollingRestartOfBothMastersFailsNoSubmitAndLosesNoJob() throws Exception {
     Path effects = Files.createTempFile("distexec-ha-rolling", ".txt");
-    try (SubmitLoad load = new SubmitLoad(effects, 100_000)) {
+    // Paced at 20 submits a second: enough to see every moment of the rollout, without flooding two
+    // cores with thousands of jobs that slow the masters' restarts (141 s at full speed in CI).
+    try (SubmitLoad load = new SubmitLoad(effects, 100_000, Duration.ofMillis(50))) {
       load.awaitAccepted(50);
       for (String master : List.of(other(leader()), leader())) { // the standby first, as a rollout
         cluster.stop(master);
@@ -277,10 +284,13 @@ class HighAvailabilityIT {
     private volatile Instant lastAccepted = Instant.now();
     private volatile Duration longestGap = Duration.ZERO;
     private volatile int allowed;
+    private final Duration pace;
 
-    SubmitLoad(Path effects, int total) {
+    /** {@code pace}: the least time from one accepted submit to the next submit. */
+    SubmitLoad(Path effects, int total, Duration pace) {
       this.effects = effects;
       this.total = total;
+      this.pace = pace;
       this.allowed = total;
       this.thread = new Thread(this::run, "submit-load");
       thread.start();
@@ -338,6 +348,13 @@ class HighAvailabilityIT {
             lastAccepted = now;
             i++;
             m++; // spread the load over both masters
+            if (!pace.isZero()) {
+              try {
+                Thread.sleep(pace.toMillis());
+              } catch (InterruptedException e) {
+                return;
+              }
+            }
             continue;
           }
         } catch (java.net.ConnectException | HttpConnectTimeoutException e) {

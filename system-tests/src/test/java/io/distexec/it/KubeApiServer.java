@@ -72,6 +72,28 @@ final class KubeApiServer implements AutoCloseable {
     return server;
   }
 
+  /**
+   * A kubeconfig whose current context is the distexec master's service account (in namespace
+   * distexec), written to {@code file}: what a master outside the cluster is given.
+   */
+  Path kubeconfigAsMaster(Path file) throws IOException, InterruptedException {
+    Files.copy(kubeconfig, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Result used =
+        exec(
+            List.of(
+                CACHE.resolve("bin/kubectl").toString(),
+                "--kubeconfig=" + file,
+                "config",
+                "use-context",
+                "master-sa"),
+            List.of(),
+            1);
+    if (!used.ok()) {
+      throw new IllegalStateException("kubectl config use-context failed: " + used.err());
+    }
+    return file;
+  }
+
   /** kubectl as the cluster's admin. */
   Result kubectl(String... args) throws IOException, InterruptedException {
     return kubectlWithInput(null, args);

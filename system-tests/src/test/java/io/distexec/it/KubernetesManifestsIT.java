@@ -261,6 +261,7 @@ class KubernetesManifestsIT {
       Map<String, String> env =
           environment(getJson("--namespace=distexec", "get", "pod", name, "-o", "json"));
       assertThat(env.get("MASTER_ID")).isEqualTo(name);
+      assertThat(env.get("POD_NAMESPACE")).isEqualTo("distexec"); // where its Lease is
       assertThat(HostPort.parse("CLUSTER_ADVERTISE_ADDRESS", env.get("CLUSTER_ADVERTISE_ADDRESS")))
           .isEqualTo(new HostPort(ip, 50050));
     }
@@ -273,6 +274,7 @@ class KubernetesManifestsIT {
             .orElseThrow();
     Map<?, ?> spec = (Map<?, ?>) deployment.get("spec");
     assertThat(spec.get("replicas")).isEqualTo(2);
+    assertThat(spec.toString()).contains("{name=LEADER_ELECTION, value=kubernetes}");
     assertThat(spec.get("strategy").toString()).contains("RollingUpdate", "maxUnavailable=0");
   }
 
@@ -291,6 +293,7 @@ class KubernetesManifestsIT {
         value =
             switch (path) {
               case "metadata.name" -> pod.getJsonObject("metadata").getString("name");
+              case "metadata.namespace" -> pod.getJsonObject("metadata").getString("namespace");
               case "status.podIP" -> pod.getJsonObject("status").getString("podIP");
               default -> throw new AssertionError("unexpected field " + path);
             };

@@ -29,31 +29,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A master and two workers as real Liberty servers; commands run through REST and gRPC. */
+@ExtendWith(SharedCluster.class)
 class LocalClusterIT {
 
   private static LocalCluster cluster;
   private static Rest rest;
 
   @BeforeAll
-  static void startCluster() throws Exception {
-    cluster = Clusters.start("local-cluster-it", 2, Map.of("LOAD_BALANCER", "round-robin"));
+  static void useTheSharedCluster(LocalCluster shared) {
+    cluster = shared;
     rest = new Rest(cluster);
-  }
-
-  @AfterAll
-  static void stopCluster() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test

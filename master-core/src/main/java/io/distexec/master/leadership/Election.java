@@ -180,10 +180,6 @@ public final class Election {
         : Optional.ofNullable(lease.clusterAddress());
   }
 
-  public Duration duration() {
-    return duration;
-  }
-
   /** The masters seen within three lease periods. */
   public java.util.List<LeaseStore.Member> members() {
     return store.members(clock.instant().minus(duration.multipliedBy(3)));

@@ -2,6 +2,7 @@ package io.distexec.master.grpc;
 
 import io.distexec.common.ClusterTls;
 import io.distexec.common.HostPort;
+import io.distexec.common.LeaderTrailer;
 import io.distexec.master.config.MasterConfig;
 import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.leadership.Election;
@@ -36,10 +37,6 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
   private final Dispatcher dispatcher;
   private final Election election;
 
-  /** The trailer in which a standby names the leader's cluster address to a worker. */
-  public static final Metadata.Key<String> LEADER =
-      Metadata.Key.of("distexec-leader", Metadata.ASCII_STRING_MARSHALLER);
-
   @Inject
   public RegistrationGrpcService(
       NodeRegistry registry, MasterConfig config, Dispatcher dispatcher, Election election) {
@@ -51,8 +48,8 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
 
   /**
    * Only the leader takes workers in, once it has read the jobs they may report on. A standby names
-   * the leader (FAILED_PRECONDITION with the {@link #LEADER} trailer) and the worker goes there;
-   * without a leader, or during a takeover, UNAVAILABLE: try again shortly.
+   * the leader (FAILED_PRECONDITION with the {@link LeaderTrailer} trailer) and the worker goes
+   * there; without a leader, or during a takeover, UNAVAILABLE: try again shortly.
    */
   private boolean notHere(StreamObserver<?> response) {
     if (election.leading() && dispatcher.acceptsWorkers()) {
@@ -74,7 +71,7 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
       return true;
     }
     Metadata trailers = new Metadata();
-    trailers.put(LEADER, leader.get());
+    trailers.put(LeaderTrailer.KEY, leader.get());
     response.onError(
         Status.FAILED_PRECONDITION
             .withDescription(

@@ -137,6 +137,43 @@ public final class JdbcLeaseStore implements LeaseStore {
         });
   }
 
+  /** The fence's term: the store refuses the writes of every older term. */
+  public long fence() {
+    return Transactions.run(
+        dataSource,
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement("SELECT term FROM leader_fence WHERE id = 1")) {
+            ResultSet rs = s.executeQuery();
+            return rs.next() ? rs.getLong(1) : 0L;
+          }
+        });
+  }
+
+  /**
+   * Raises the fence to {@code term}, never lowers it: for a lease kept elsewhere (Kubernetes).
+   * Waits for the writes of older terms under way, and makes every later one fail.
+   */
+  public void raiseFence(long term) {
+    Transactions.run(
+        dataSource,
+        c -> {
+          if (postgres) {
+            try (PreparedStatement s =
+                c.prepareStatement("SET LOCAL lock_timeout = '" + LOCK_WAIT + "'")) {
+              s.execute();
+            }
+          }
+          try (PreparedStatement s =
+              c.prepareStatement("UPDATE leader_fence SET term = ? WHERE id = 1 AND term < ?")) {
+            s.setLong(1, term);
+            s.setLong(2, term);
+            s.executeUpdate();
+          }
+          return null;
+        });
+  }
+
   @Override
   public void checkIn(Member me) {
     Transactions.run(

@@ -42,10 +42,18 @@ public final class JobAnnouncements implements AutoCloseable {
   private final String origin;
   private volatile boolean running = true;
   private volatile Connection listening;
+  private volatile boolean subscribed;
 
   public JobAnnouncements(StoreSettings settings, String origin) {
     this.settings = settings;
     this.origin = origin;
+  }
+
+  /**
+   * Whether {@link #listen} has subscribed to the channels (announcements from now on reach it).
+   */
+  public boolean subscribed() {
+    return subscribed;
   }
 
   /**
@@ -61,6 +69,7 @@ public final class JobAnnouncements implements AutoCloseable {
           s.execute("LISTEN " + JdbcJobStore.CHANNEL);
           s.execute("LISTEN " + OutputRelay.CHANNEL);
         }
+        subscribed = true;
         if (!first) {
           LOG.info("listening for announcements again");
           onReconnect.run();

@@ -223,7 +223,7 @@ class RegistrationGrpcServiceTest {
       org.assertj.core.api.Assertions.assertThat(refused.getStatus().getCode())
           .isEqualTo(io.grpc.Status.Code.FAILED_PRECONDITION);
       org.assertj.core.api.Assertions.assertThat(
-              refused.getTrailers().get(RegistrationGrpcService.LEADER))
+              refused.getTrailers().get(io.distexec.common.LeaderTrailer.KEY))
           .isEqualTo("10.0.0.1:50050");
       org.assertj.core.api.Assertions.assertThat(registry.find("w1")).isEmpty();
     } finally {

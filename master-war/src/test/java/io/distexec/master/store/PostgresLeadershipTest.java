@@ -101,7 +101,7 @@ class PostgresLeadershipTest {
     ExecutorService thread = Executors.newSingleThreadExecutor();
     try (JobAnnouncements listening = new JobAnnouncements(settings, "a")) {
       thread.execute(() -> listening.listen(heard::add, () -> {}));
-      Thread.sleep(500); // LISTEN issued
+      await().atMost(Duration.ofSeconds(10)).until(listening::subscribed);
       a.store()
           .insert(
               Job.queued(

@@ -1,5 +1,6 @@
 package io.distexec.worker.registration;
 
+import io.distexec.common.LeaderTrailer;
 import io.distexec.proto.v1.DeregisterRequest;
 import io.distexec.proto.v1.HeartbeatRequest;
 import io.distexec.proto.v1.HeartbeatResponse;
@@ -8,7 +9,6 @@ import io.distexec.proto.v1.RegisterResponse;
 import io.distexec.proto.v1.RegistrationServiceGrpc;
 import io.distexec.worker.config.WorkerConfig;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -59,10 +59,6 @@ public final class MasterConnection {
   private volatile Duration heartbeatInterval;
   private ScheduledFuture<?> scheduled;
 
-  /** The trailer in which a standby master names the leader's address. */
-  static final Metadata.Key<String> LEADER =
-      Metadata.Key.of("distexec-leader", Metadata.ASCII_STRING_MARSHALLER);
-
   /**
    * @param taskIds tasks running here or ended recently, reported at each registration so that a
    *     master that restarted can reconcile its jobs
@@ -103,11 +99,6 @@ public final class MasterConnection {
     address = to;
     channel = open.computeIfAbsent(to, channels);
     stub = RegistrationServiceGrpc.newBlockingStub(channel);
-  }
-
-  /** The master this worker talks to now. */
-  public String masterAddress() {
-    return address;
   }
 
   /** The next address of MASTER_ADDRESS, round and round. */
@@ -160,7 +151,7 @@ public final class MasterConnection {
                   + " s");
       scheduleNext(this::heartbeat, heartbeatInterval);
     } catch (StatusRuntimeException e) {
-      String leader = e.getTrailers() == null ? null : e.getTrailers().get(LEADER);
+      String leader = e.getTrailers() == null ? null : e.getTrailers().get(LeaderTrailer.KEY);
       if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION && leader != null) {
         boolean moved = !leader.equals(address);
         LOG.info(() -> "master " + address + " stands by; going to the leader at " + leader);

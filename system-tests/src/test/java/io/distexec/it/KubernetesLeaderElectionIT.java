@@ -1,0 +1,197 @@
+package io.distexec.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.distexec.testing.LocalCluster;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two masters on one PostgreSQL elect their leader with a Kubernetes Lease (LEADER_ELECTION=
+ * kubernetes) on a real kube-apiserver, as the master's service account with the Role shipped in
+ * deploy/: the Lease names the leader and its term, a killed leader's Lease is taken by the other,
+ * and a leader paused past its Lease is fenced when it wakes and steps down. HighAvailabilityIT
+ * runs the same failures under load with the database's lease.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KubernetesLeaderElectionIT {
+
+  /** The API server's files (etcd's data among them), new for each run. */
+  @TempDir static Path run;
+
+  private static KubeApiServer kube;
+  private static LocalCluster cluster;
+  private static Rest admin;
+
+  @BeforeAll
+  static void start() throws Exception {
+    kube = KubeApiServer.start(run.resolve("apiserver"));
+    assertThat(kube.kubectl("create", "namespace", "distexec").exit()).isZero();
+    // The master's Role and RoleBinding as shipped (kustomize gives the subject its namespace).
+    String rbac =
+        Files.readString(Clusters.ROOT.resolve("deploy/kubernetes/base/master-rbac.yaml"))
+            + "    namespace: distexec\n";
+    KubeApiServer.Result applied =
+        kube.kubectlWithInput(rbac, "--namespace=distexec", "apply", "-f", "-");
+    assertThat(applied.exit()).as(applied.err()).isZero();
+    Path kubeconfig = kube.kubeconfigAsMaster(run.resolve("master.kubeconfig"));
+    cluster =
+        Clusters.start(
+            "kubernetes-leader-election-it",
+            1,
+            Map.of(
+                "MASTERS", "2",
+                "LEADER_ELECTION", "kubernetes",
+                "KUBECONFIG", kubeconfig.toString(),
+                "POD_NAMESPACE", "distexec",
+                "LEADER_LEASE_SECONDS", "3",
+                "HEARTBEAT_INTERVAL_SECONDS", "1",
+                "HEARTBEAT_TIMEOUT_SECONDS", "5"));
+    admin = new Rest(cluster);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    try {
+      if (cluster != null) {
+        cluster.close();
+      }
+    } finally {
+      if (kube != null) {
+        kube.close();
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theLeaseNamesTheLeaderItsTermAndWhereWorkersReachIt() throws Exception {
+    String leader = awaitLeader(cluster.masters());
+    JsonObject cluster = clusterView(leader).getJsonObject("leader");
+    JsonObject lease = lease();
+    JsonObject spec = lease.getJsonObject("spec");
+    assertThat(spec.getString("holderIdentity")).isEqualTo(leader);
+    assertThat(spec.getInt("leaseTransitions")).isEqualTo(cluster.getJsonNumber("term").intValue());
+    assertThat(spec.getInt("leaseDurationSeconds")).isEqualTo(3);
+    assertThat(lease.getJsonObject("metadata").getJsonObject("annotations"))
+        .containsKeys("distexec.io/incarnation", "distexec.io/cluster-address");
+    assertThat(Files.readString(KubernetesLeaderElectionIT.cluster.log(leader)))
+        .contains("leader election: Kubernetes Lease distexec/distexec-master");
+    assertJobRuns(leader);
+    assertJobRuns(other(leader)); // a standby takes the submit; the leader runs it
+  }
+
+  @Test
+  @Order(2)
+  void aKilledLeadersLeaseIsTakenByTheOtherWithTheNextTerm() throws Exception {
+    String leader = awaitLeader(cluster.masters());
+    int term = lease().getJsonObject("spec").getInt("leaseTransitions");
+    String survivor = other(leader);
+    cluster.kill(leader);
+    long killedAt = System.nanoTime();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> survivor.equals(lease().getJsonObject("spec").getString("holderIdentity")));
+    System.out.printf(
+        "KubernetesLeaderElectionIT: the Lease was the survivor's %d ms after the kill (lease 3 s)%n",
+        (System.nanoTime() - killedAt) / 1_000_000);
+    assertThat(lease().getJsonObject("spec").getInt("leaseTransitions")).isGreaterThan(term);
+    await().atMost(Duration.ofSeconds(10)).until(() -> survivor.equals(leaderSeenBy(survivor)));
+    assertJobRuns(survivor);
+    cluster.restart(leader); // back as a standby: the Lease is the survivor's
+    assertThat(leaderSeenBy(leader)).isEqualTo(survivor);
+    assertJobRuns(leader);
+  }
+
+  @Test
+  @Order(3)
+  void aLeaderPausedPastItsLeaseIsFencedWhenItWakesAndStepsDown() throws Exception {
+    String paused = awaitLeader(cluster.masters());
+    String other = other(paused);
+    int term = lease().getJsonObject("spec").getInt("leaseTransitions");
+    cluster.signal(paused, "STOP");
+    try {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> other.equals(lease().getJsonObject("spec").getString("holderIdentity")));
+      assertThat(lease().getJsonObject("spec").getInt("leaseTransitions")).isGreaterThan(term);
+      assertJobRuns(other);
+    } finally {
+      cluster.signal(paused, "CONT");
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> Files.readString(cluster.log(paused)).contains("stops leading: master " + other));
+    assertThat(leaderSeenBy(paused)).isEqualTo(other);
+    assertThat(lease().getJsonObject("spec").getString("holderIdentity")).isEqualTo(other);
+    assertJobRuns(paused);
+  }
+
+  private static void assertJobRuns(String master) throws Exception {
+    Rest rest = admin.at(cluster.masterUrl(master));
+    String id = rest.submit("{\"command\":\"echo\",\"args\":[\"via " + master + "\"]}");
+    assertThat(rest.awaitEnd(id, Duration.ofSeconds(30)).getString("status"))
+        .as("a job submitted to " + master)
+        .isEqualTo("SUCCEEDED");
+  }
+
+  private static JsonObject lease() throws Exception {
+    KubeApiServer.Result got =
+        kube.kubectl("--namespace=distexec", "get", "lease", "distexec-master", "-o", "json");
+    assertThat(got.exit()).as(got.err()).isZero();
+    return (JsonObject) Rest.parse(got.out());
+  }
+
+  private static String awaitLeader(List<String> masters) {
+    List<String> seen = new ArrayList<>();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              seen.clear();
+              for (String m : masters) {
+                try {
+                  String leader = leaderSeenBy(m);
+                  if (leader != null) {
+                    seen.add(leader);
+                  }
+                } catch (Exception e) {
+                  // that master is not up (yet)
+                }
+              }
+              return !seen.isEmpty() && seen.stream().distinct().count() == 1;
+            });
+    return seen.get(0);
+  }
+
+  private static String leaderSeenBy(String master) throws Exception {
+    JsonValue leader = clusterView(master).get("leader");
+    return leader == null || leader == JsonValue.NULL
+        ? null
+        : ((JsonObject) leader).getString("name");
+  }
+
+  private static JsonObject clusterView(String master) throws Exception {
+    return admin.at(cluster.masterUrl(master)).get("/api/v1/cluster").json();
+  }
+
+  private static String other(String master) {
+    return cluster.masters().stream().filter(m -> !m.equals(master)).findFirst().orElseThrow();
+  }
+}
