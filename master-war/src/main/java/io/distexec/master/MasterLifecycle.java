@@ -4,7 +4,6 @@ import io.distexec.common.ClusterTls;
 import io.distexec.common.GrpcEndpoint;
 import io.distexec.common.GrpcLimits;
 import io.distexec.common.HostPort;
-import io.distexec.executor.StdStream;
 import io.distexec.master.auth.Audit;
 import io.distexec.master.auth.Authenticator;
 import io.distexec.master.auth.GrpcAuth;
@@ -17,12 +16,10 @@ import io.distexec.master.grpc.RegistrationGrpcService;
 import io.distexec.master.grpc.StatusMappingInterceptor;
 import io.distexec.master.jobs.JobEvents;
 import io.distexec.master.jobs.JobService;
-import io.distexec.master.jobs.JobStore;
 import io.distexec.master.leadership.ClusterWorkers;
 import io.distexec.master.leadership.Election;
 import io.distexec.master.leadership.Lease;
 import io.distexec.master.registry.NodeRegistry;
-import io.distexec.master.scheduling.JobQueue;
 import io.distexec.master.store.JobAnnouncements;
 import io.distexec.master.store.OutputRelay;
 import io.grpc.ServerInterceptors;
@@ -82,7 +79,7 @@ public class MasterLifecycle {
   private final Optional<JobAnnouncements> announcements;
   private final Optional<OutputRelay> relay;
   private final ClusterWorkers workers;
-  private final JobStore store;
+  private final AnnouncementHandler handler;
   private final JobEvents events;
 
   private volatile GrpcEndpoint endpoint;
@@ -110,7 +107,7 @@ public class MasterLifecycle {
       Optional<JobAnnouncements> announcements,
       Optional<OutputRelay> relay,
       ClusterWorkers workers,
-      JobStore store,
+      AnnouncementHandler handler,
       JobEvents events) {
     this.config = config;
     this.dispatcher = dispatcher;
@@ -125,7 +122,7 @@ public class MasterLifecycle {
     this.announcements = announcements;
     this.relay = relay;
     this.workers = workers;
-    this.store = store;
+    this.handler = handler;
     this.events = events;
     this.auth =
         authenticator == null
@@ -201,7 +198,8 @@ public class MasterLifecycle {
             dispatcher.stopLeading();
           }
         });
-    announcements.ifPresent(a -> executor.execute(() -> a.listen(this::heard, this::relisten)));
+    announcements.ifPresent(
+        a -> executor.execute(() -> a.listen(handler::handle, handler::relisten)));
     relay.ifPresent(
         r -> {
           executor.execute(r::send);
@@ -266,67 +264,6 @@ public class MasterLifecycle {
       election.tick();
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "leader election failed; trying again", e);
-    }
-  }
-
-  /** What another master announced through the store. */
-  private void heard(JobAnnouncements.Announcement a) {
-    List<String> words = a.words();
-    if (words.isEmpty()) {
-      return;
-    }
-    String jobId = words.get(0);
-    switch (a.kind()) {
-      case "q" ->
-          dispatcher.queuedElsewhere(
-              jobId, words.size() > 1 ? words.get(1) : JobQueue.UNKNOWN_TYPE);
-      case "s" -> {
-        if (election.leading()) {
-          dispatcher.changedElsewhere(jobId);
-        } else if (events.watched(jobId)) {
-          store.find(jobId).ifPresent(events::endedElsewhere); // the watchers of a standby
-        }
-      }
-      case "w" -> {
-        if (election.leading() && relay.isPresent() && relay.get().wanted(jobId)) {
-          // A standby's first word: what this master holds so far, then each piece as it comes.
-          events
-              .output(jobId)
-              .ifPresent(
-                  o -> {
-                    relay.get().output(jobId, StdStream.STDOUT, o.stdout(), 0);
-                    relay.get().output(jobId, StdStream.STDERR, o.stderr(), 0);
-                  });
-        }
-      }
-      case "o" -> {
-        if (!election.leading()) {
-          OutputRelay.Chunk chunk = OutputRelay.chunk(words);
-          events.relayed(chunk.jobId(), chunk.stream(), chunk.data(), chunk.offset());
-        }
-      }
-      case "d" -> {
-        if (election.leading()) {
-          registry.drain(jobId); // a worker's id, asked of a standby
-        }
-      }
-      case "c" -> {
-        if (election.leading()) {
-          dispatcher.cancel(
-              jobId,
-              words.size() > 1
-                  ? String.join(" ", words.subList(1, words.size()))
-                  : "cancelled by user");
-        }
-      }
-      default -> LOG.fine(() -> "unknown announcement " + a);
-    }
-  }
-
-  /** Announcements may have been missed while the connection was down. */
-  private void relisten() {
-    if (election.leading()) {
-      dispatcher.adoptQueued();
     }
   }
 

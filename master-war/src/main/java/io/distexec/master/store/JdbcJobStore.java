@@ -133,16 +133,16 @@ public final class JdbcJobStore implements JobStore {
   }
 
   /**
-   * Tells the other masters, when this transaction commits: {@code q ORIGIN ID TYPE} for a new job
-   * (the leader queues it), {@code s ORIGIN ID} for a change of state (standbys update watchers).
+   * Tells the other masters, when this transaction commits, of a new job (the leader queues it) or
+   * a change of state (standbys update their watchers).
    */
-  private void announce(Connection c, String... words) throws SQLException {
+  private void announce(Connection c, Announcement announcement) throws SQLException {
     if (!sharing.shared()) {
       return;
     }
     try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
       s.setString(1, CHANNEL);
-      s.setString(2, String.join(" ", words));
+      s.setString(2, announcement.payload());
       s.executeQuery().close();
     }
   }
@@ -190,7 +190,7 @@ public final class JdbcJobStore implements JobStore {
             }
             insertRow(c, job, key);
             addTransition(c, job.id(), 1, Transition.of(job, clock.instant()));
-            announce(c, "q", sharing.origin(), job.id(), job.spec().type());
+            announce(c, new Announcement.Queued(sharing.origin(), job.id(), job.spec().type()));
             return job;
           });
     } catch (StoreException e) {
@@ -316,7 +316,7 @@ public final class JdbcJobStore implements JobStore {
           }
           if (next.status() != current.status()) {
             addTransition(c, id, nextTransition(c, id), Transition.of(next, clock.instant()));
-            announce(c, "s", sharing.origin(), id);
+            announce(c, new Announcement.Changed(sharing.origin(), id));
           }
           return Optional.of(next);
         });
@@ -480,7 +480,7 @@ public final class JdbcJobStore implements JobStore {
               id,
               nextTransition(c, id),
               new Transition(now, JobStatus.FAILED, worker, attempt, reason, OptionalInt.empty()));
-          announce(c, "s", sharing.origin(), id);
+          announce(c, new Announcement.Changed(sharing.origin(), id));
           return true;
         });
   }

@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -25,18 +24,6 @@ public final class JobAnnouncements implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(JobAnnouncements.class.getName());
   private static final Duration POLL = Duration.ofMillis(500);
   private static final Duration RETRY = Duration.ofSeconds(1);
-
-  /** One announcement: its kind (q, s, c), the master that sent it, and its words. */
-  public record Announcement(String kind, String origin, List<String> words) {
-
-    static Announcement parse(String payload) {
-      String[] parts = payload.split(" ", 3);
-      if (parts.length < 3) {
-        return new Announcement("?", "", List.of());
-      }
-      return new Announcement(parts[0], parts[1], List.of(parts[2].split(" ")));
-    }
-  }
 
   private final StoreSettings settings;
   private final String origin;
@@ -82,8 +69,10 @@ public final class JobAnnouncements implements AutoCloseable {
             continue;
           }
           for (PGNotification note : notes) {
-            Announcement a = Announcement.parse(note.getParameter());
-            if (!a.origin().equals(origin)) {
+            Announcement a = Announcement.parse(note.getParameter()).orElse(null);
+            if (a == null) {
+              LOG.fine(() -> "an announcement this master does not read: " + note.getParameter());
+            } else if (!a.origin().equals(origin)) {
               try {
                 handler.accept(a);
               } catch (RuntimeException e) {
@@ -116,19 +105,19 @@ public final class JobAnnouncements implements AutoCloseable {
 
   /** Asks the leader to cancel a job on its worker (this master does not lead). */
   public void cancel(String jobId, String reason) {
-    tell("c " + origin + " " + jobId + " " + reason.replace('\n', ' '));
+    tell(new Announcement.Cancel(origin, jobId, reason));
   }
 
   /** Asks the leader to drain a worker (this master does not lead). */
   public void drain(String workerId) {
-    tell("d " + origin + " " + workerId);
+    tell(new Announcement.Drain(origin, workerId));
   }
 
-  private void tell(String payload) {
+  private void tell(Announcement announcement) {
     try (Connection c = connect(settings);
         PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
       s.setString(1, JdbcJobStore.CHANNEL);
-      s.setString(2, payload);
+      s.setString(2, announcement.payload());
       s.executeQuery().close();
     } catch (SQLException e) {
       throw new StoreException(e);

@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -57,7 +56,7 @@ public final class OutputRelay implements AutoCloseable {
 
   /** Standby: its clients watch this job. */
   public void want(String jobId) {
-    offer(new Note(JdbcJobStore.CHANNEL, "w " + origin + " " + jobId));
+    offer(new Note(JdbcJobStore.CHANNEL, new Announcement.Watching(origin, jobId).payload()));
   }
 
   /**
@@ -85,29 +84,9 @@ public final class OutputRelay implements AutoCloseable {
       offer(
           new Note(
               CHANNEL,
-              "o "
-                  + origin
-                  + " "
-                  + jobId
-                  + " "
-                  + stream.ordinal()
-                  + " "
-                  + (offset + from)
-                  + " "
-                  + Base64.getEncoder().encodeToString(part)));
+              new Announcement.Output(origin, jobId, stream, offset + from, part).payload()));
     }
   }
-
-  /** Standby: a chunk from the leader's announcement. */
-  public static Chunk chunk(java.util.List<String> words) {
-    return new Chunk(
-        words.get(0),
-        StdStream.values()[Integer.parseInt(words.get(1))],
-        Long.parseLong(words.get(2)),
-        Base64.getDecoder().decode(words.get(3)));
-  }
-
-  public record Chunk(String jobId, StdStream stream, long offset, byte[] data) {}
 
   private void offer(Note note) {
     if (!outbox.offer(note)) {

@@ -97,7 +97,7 @@ class PostgresLeadershipTest {
 
   @Test
   void theLeaderHearsOfJobsStoredByAStandbyWhenTheyCommit() throws Exception {
-    List<JobAnnouncements.Announcement> heard = new CopyOnWriteArrayList<>();
+    List<Announcement> heard = new CopyOnWriteArrayList<>();
     ExecutorService thread = Executors.newSingleThreadExecutor();
     try (JobAnnouncements listening = new JobAnnouncements(settings, "a")) {
       thread.execute(() -> listening.listen(heard::add, () -> {}));
@@ -124,9 +124,9 @@ class PostgresLeadershipTest {
           .untilAsserted(
               () ->
                   assertThat(heard)
-                      .extracting(
-                          n -> n.kind() + " " + n.origin() + " " + String.join(" ", n.words()))
-                      .containsExactly("q b theirs command", "c b theirs cancelled by carol"));
+                      .containsExactly(
+                          new Announcement.Queued("b", "theirs", "command"),
+                          new Announcement.Cancel("b", "theirs", "cancelled by carol")));
     } finally {
       thread.shutdownNow();
     }
