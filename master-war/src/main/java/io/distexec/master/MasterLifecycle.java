@@ -57,6 +57,12 @@ public class MasterLifecycle {
   /** How often jobs past JOB_RETENTION_HOURS are forgotten. */
   static final Duration RETENTION_INTERVAL = Duration.ofMinutes(1);
 
+  /**
+   * A worker's failover after its leader goes: a heartbeat left unanswered until its deadline (at
+   * most 5 s) and a registration tried at a master that is not the leader (2 s).
+   */
+  static final Duration WORKER_FAILOVER = Duration.ofSeconds(7);
+
   /** How long calls in progress get to finish when the master stops. */
   static final Duration GRPC_SHUTDOWN_GRACE = Duration.ofSeconds(2);
 
@@ -188,9 +194,12 @@ public class MasterLifecycle {
           public void elected(Lease lease) {
             // First the jobs of the previous leader, which workers may report on; workers are let
             // in once they are read. They come over within a heartbeat interval of noticing the
-            // change; those that do not within the heartbeat timeout are as dead as if they had
-            // stopped heartbeating.
-            dispatcher.lead(executor, config.heartbeatTimeout().plus(config.heartbeatInterval()));
+            // change, plus the time a worker may spend on a heartbeat the old leader never answers
+            // and on a registration tried at another master first; those that do not are as dead
+            // as if they had stopped heartbeating.
+            dispatcher.lead(
+                executor,
+                config.heartbeatTimeout().plus(config.heartbeatInterval()).plus(WORKER_FAILOVER));
           }
 
           @Override

@@ -38,6 +38,14 @@ public final class MasterConnection {
   private static final Logger LOG = Logger.getLogger(MasterConnection.class.getName());
   static final Duration CALL_DEADLINE = Duration.ofSeconds(5);
 
+  /**
+   * How long a registration may wait for its master's connection to be ready. It waits (rather than
+   * failing at once) because a channel kept from before may still be backing off from a master that
+   * was down: a master that is up again is then reached; one that is dead or paused costs this long
+   * before the next address is tried.
+   */
+  static final Duration REGISTER_DEADLINE = Duration.ofSeconds(2);
+
   private final WorkerConfig config;
   private final Set<String> executors;
   private final IntSupplier activeTasks;
@@ -120,7 +128,8 @@ public final class MasterConnection {
     try {
       reconnectNow();
       RegisterResponse response =
-          stub.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+          stub.withWaitForReady()
+              .withDeadlineAfter(REGISTER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
               .register(
                   RegisterRequest.newBuilder()
                       .setWorkerId(config.workerId())
@@ -230,7 +239,7 @@ public final class MasterConnection {
 
   private void sendHeartbeat() {
     HeartbeatResponse response =
-        stub.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+        stub.withDeadlineAfter(heartbeatDeadline().toMillis(), TimeUnit.MILLISECONDS)
             .heartbeat(
                 HeartbeatRequest.newBuilder()
                     .setWorkerId(config.workerId())
@@ -249,6 +258,17 @@ public final class MasterConnection {
    * meanwhile. A master back from a restart then heard from its workers only after that wait, too
    * late for the restart's reconciliation window, and their running jobs were taken for lost.
    */
+  /**
+   * A heartbeat unanswered for two intervals (1 to 5 s) means a master that is paused or cut off:
+   * the worker looks for the leader then, soon enough for the new leader's wait for its workers.
+   */
+  private Duration heartbeatDeadline() {
+    Duration two = heartbeatInterval.multipliedBy(2);
+    return two.compareTo(Duration.ofSeconds(1)) < 0
+        ? Duration.ofSeconds(1)
+        : two.compareTo(CALL_DEADLINE) > 0 ? CALL_DEADLINE : two;
+  }
+
   private void reconnectNow() {
     channel.resetConnectBackoff(); // does nothing unless the channel is waiting to reconnect
   }
