@@ -27,6 +27,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
@@ -37,6 +38,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -67,6 +70,16 @@ public class MasterLifecycle {
   static final Duration GRPC_SHUTDOWN_GRACE = Duration.ofSeconds(2);
 
   @Resource ManagedExecutorService executor;
+
+  /**
+   * For the election's own thread: its turns must not queue behind the long tasks of the shared
+   * pool (the dispatch loop, a takeover's wait for workers, the announcement listener and relay),
+   * which on two cores fill Liberty's four starting threads. A leader whose renewals waited there
+   * lost its lease to a healthy standby (KubernetesLeaderElectionIT).
+   */
+  @Resource ManagedThreadFactory threadFactory;
+
+  private volatile ScheduledExecutorService electionThread;
 
   @Resource ManagedScheduledExecutorService scheduler;
 
@@ -232,8 +245,9 @@ public class MasterLifecycle {
     // One turn now: a master alone leads before it reports ready.
     election.tick();
     elected = true;
+    electionThread = Executors.newSingleThreadScheduledExecutor(threadFactory);
     electing =
-        scheduler.scheduleAtFixedRate(
+        electionThread.scheduleWithFixedDelay(
             this::elect, Election.TICK.toMillis(), Election.TICK.toMillis(), TimeUnit.MILLISECONDS);
     sweep =
         scheduler.scheduleAtFixedRate(
@@ -344,6 +358,9 @@ public class MasterLifecycle {
       wanting.cancel(false);
     }
     relay.ifPresent(OutputRelay::close);
+    if (electionThread != null) {
+      electionThread.shutdownNow();
+    }
     // Another master takes over at once instead of waiting for the lease to run out.
     election.resign();
     announcements.ifPresent(JobAnnouncements::close);

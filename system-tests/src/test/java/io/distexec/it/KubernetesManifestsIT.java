@@ -22,12 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -40,6 +40,7 @@ import org.yaml.snakeyaml.Yaml;
  * address a worker reads. Objects of API versions 1.20 does not serve (policy/v1, autoscaling/v2)
  * are checked by strict parsing with the official client's model classes instead.
  */
+@ExtendWith(SharedKubeApiServer.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubernetesManifestsIT {
 
@@ -50,17 +51,10 @@ class KubernetesManifestsIT {
   private static KubeApiServer kube;
 
   @BeforeAll
-  static void start() throws Exception {
-    kube = KubeApiServer.start(run);
+  static void start(KubeApiServer shared) throws Exception {
+    kube = shared;
     // A dry run does not create the namespace the other objects of the dry run go into.
     assertThat(kube.kubectl("create", "namespace", "distexec").ok()).isTrue();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (kube != null) {
-      kube.close();
-    }
   }
 
   private static String render(String overlay) throws Exception {

@@ -211,6 +211,12 @@ class LocalClusterIT {
   }
 
   @Test
+  void restartWithoutANameSaysWhichServersThereAre() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> cluster.script("restart"))
+        .hasMessageContaining("restart which server? one of: master worker-1 worker-2");
+  }
+
+  @Test
   void everyServerAnswersItsProbes() throws Exception {
     for (String base :
         List.of(cluster.masterManagementUrl(), cluster.workerUrl(1), cluster.workerUrl(2))) {
