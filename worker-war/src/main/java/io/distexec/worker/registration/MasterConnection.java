@@ -41,10 +41,16 @@ public final class MasterConnection {
   /**
    * How long a registration may wait for its master's connection to be ready. It waits (rather than
    * failing at once) because a channel kept from before may still be backing off from a master that
-   * was down: a master that is up again is then reached; one that is dead or paused costs this long
-   * before the next address is tried.
+   * was down: a master that is up again is then reached. A master this worker saw fail in the last
+   * {@link #FAILED_RECENTLY} is not waited for: a dead one costs nothing.
    */
-  static final Duration REGISTER_DEADLINE = Duration.ofSeconds(2);
+  static final Duration REGISTER_DEADLINE = Duration.ofSeconds(1);
+
+  /**
+   * How long a master this worker saw fail is tried without waiting for its connection: a standby
+   * names the old leader until its lease runs out, and a dead one should cost nothing.
+   */
+  static final Duration FAILED_RECENTLY = Duration.ofSeconds(10);
 
   private final WorkerConfig config;
   private final Set<String> executors;
@@ -58,6 +64,8 @@ public final class MasterConnection {
   private int next;
   private volatile String address;
   private volatile ManagedChannel channel;
+  private volatile String failed;
+  private volatile long failedAtNanos;
   private volatile RegistrationServiceGrpc.RegistrationServiceBlockingStub stub;
   private final ScheduledExecutorService scheduler;
   private final Backoff backoff;
@@ -127,9 +135,10 @@ public final class MasterConnection {
     }
     try {
       reconnectNow();
+      RegistrationServiceGrpc.RegistrationServiceBlockingStub call =
+          failedRecently(address) ? stub : stub.withWaitForReady();
       RegisterResponse response =
-          stub.withWaitForReady()
-              .withDeadlineAfter(REGISTER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+          call.withDeadlineAfter(REGISTER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
               .register(
                   RegisterRequest.newBuilder()
                       .setWorkerId(config.workerId())
@@ -170,6 +179,7 @@ public final class MasterConnection {
         return;
       }
       if (leader == null && e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
+        failed(address);
         dialNextAddress(); // this one does not answer (or not yet): try another master
       }
       Duration wait = backoff.next();
@@ -213,6 +223,7 @@ public final class MasterConnection {
         // A leader that is dead, paused or deposed: register anew, which finds the new leader
         // through the addresses given and a standby's answer.
         registered = false;
+        failed(address);
         LOG.warning(
             () ->
                 "heartbeat to "
@@ -258,6 +269,15 @@ public final class MasterConnection {
    * meanwhile. A master back from a restart then heard from its workers only after that wait, too
    * late for the restart's reconciliation window, and their running jobs were taken for lost.
    */
+  private void failed(String at) {
+    failed = at;
+    failedAtNanos = System.nanoTime();
+  }
+
+  private boolean failedRecently(String at) {
+    return at.equals(failed) && System.nanoTime() - failedAtNanos < FAILED_RECENTLY.toNanos();
+  }
+
   /**
    * A heartbeat unanswered for two intervals (1 to 5 s) means a master that is paused or cut off:
    * the worker looks for the leader then, soon enough for the new leader's wait for its workers.
