@@ -74,8 +74,8 @@ public class MasterLifecycle {
   /**
    * For the election's own thread: its turns must not queue behind the long tasks of the shared
    * pool (the dispatch loop, a takeover's wait for workers, the announcement listener and relay),
-   * which on two cores fill Liberty's four starting threads. A leader whose renewals waited there
-   * lost its lease to a healthy standby (KubernetesLeaderElectionIT).
+   * which on two cores fill Liberty's four starting threads. A leader whose renewals wait there for
+   * longer than its lease loses it to a standby.
    */
   @Resource ManagedThreadFactory threadFactory;
 
