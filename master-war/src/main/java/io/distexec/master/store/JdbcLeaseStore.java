@@ -91,14 +91,19 @@ public final class JdbcLeaseStore implements LeaseStore {
         });
   }
 
-  /** The lease, locked, with the database's time once the lock is held. */
-  private Lease read(Connection c) throws SQLException {
+  /** In this transaction, a lock is waited for at most {@link #LOCK_WAIT} (PostgreSQL). */
+  private void waitForLocksAtMostLockWait(Connection c) throws SQLException {
     if (postgres) {
       try (PreparedStatement s =
           c.prepareStatement("SET LOCAL lock_timeout = '" + LOCK_WAIT + "'")) {
         s.execute();
       }
     }
+  }
+
+  /** The lease, locked, with the database's time once the lock is held. */
+  private Lease read(Connection c) throws SQLException {
+    waitForLocksAtMostLockWait(c);
     try (PreparedStatement s =
         c.prepareStatement(
             "SELECT holder, incarnation, term, cluster_address, since, expires_at, "
@@ -158,12 +163,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     Transactions.run(
         dataSource,
         c -> {
-          if (postgres) {
-            try (PreparedStatement s =
-                c.prepareStatement("SET LOCAL lock_timeout = '" + LOCK_WAIT + "'")) {
-              s.execute();
-            }
-          }
+          waitForLocksAtMostLockWait(c);
           try (PreparedStatement s =
               c.prepareStatement("UPDATE leader_fence SET term = ? WHERE id = 1 AND term < ?")) {
             s.setLong(1, term);
