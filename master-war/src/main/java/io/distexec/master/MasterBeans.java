@@ -517,8 +517,7 @@ public class MasterBeans {
     }
     return Optional.of(
         election
-            .lease()
-            .filter(l -> l.holder() != null && !l.expired())
+            .leaderLease()
             .map(l -> "queued; master " + l.holder() + " (the leader) places it")
             .orElse("queued; no master leads at this moment, one takes over within seconds"));
   }

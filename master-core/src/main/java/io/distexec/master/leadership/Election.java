@@ -167,17 +167,14 @@ public final class Election {
     return name;
   }
 
-  /** The lease as last read; empty before the first tick. */
-  public Optional<Lease> lease() {
-    return Optional.ofNullable(lastSeen);
+  /** The leader's lease as last read; empty when nobody holds a live lease (or before a tick). */
+  public Optional<Lease> leaderLease() {
+    return Optional.ofNullable(lastSeen).filter(l -> l.holder() != null && !l.expired());
   }
 
   /** Where workers reach the leader, as far as this master knows. */
   public Optional<String> leaderClusterAddress() {
-    Lease lease = lastSeen;
-    return lease == null || lease.holder() == null || lease.expired()
-        ? Optional.empty()
-        : Optional.ofNullable(lease.clusterAddress());
+    return leaderLease().map(Lease::clusterAddress);
   }
 
   /** The masters seen within three lease periods. */

@@ -1,7 +1,6 @@
 package io.distexec.master.api;
 
 import io.distexec.master.leadership.Election;
-import io.distexec.master.leadership.Lease;
 import io.distexec.master.leadership.LeaseStore;
 import java.time.Instant;
 import java.util.List;
@@ -24,11 +23,11 @@ public record ClusterView(String self, Leader leader, List<Master> masters) {
       Instant lastSeenAt) {}
 
   public static ClusterView of(Election election) {
-    Lease lease = election.lease().orElse(null);
     Leader leader =
-        lease == null || lease.holder() == null || lease.expired()
-            ? null
-            : new Leader(lease.holder(), lease.term(), lease.since(), lease.clusterAddress());
+        election
+            .leaderLease()
+            .map(l -> new Leader(l.holder(), l.term(), l.since(), l.clusterAddress()))
+            .orElse(null);
     List<Master> masters =
         election.members().stream()
             .map(
