@@ -458,7 +458,7 @@ public class MasterBeans {
         queue,
         registry,
         new Scheduler(balancer),
-        new GrpcWorkerPort(channels),
+        new GrpcWorkerPort(channels, election::term),
         events,
         clock);
   }

@@ -77,8 +77,10 @@ class HighAvailabilityIT {
         load.allow((k + 1) * 1000);
         load.awaitAccepted(k * 1000 + 300);
         String leader = leader();
-        cluster.kill(leader); // returns once the process is gone
+        // Before the kill: SIGKILL is delivered at once, but the JDK notices that a process not its
+        // child has gone only by polling, so kill() returns up to a second or two later.
         Instant killedAt = Instant.now();
+        cluster.kill(leader);
         String survivor = other(leader);
         // The first dispatch after the kill: only a leader dispatches, so it is the new one's.
         await()

@@ -110,7 +110,7 @@ public class WorkerLifecycle {
             config,
             executors.names(),
             runner::active,
-            workerService::taskIds,
+            workerService.report(),
             runner::draining,
             () -> scheduler.execute(this::drainAndLeave),
             channels::open,

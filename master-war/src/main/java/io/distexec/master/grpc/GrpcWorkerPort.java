@@ -20,6 +20,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -35,9 +36,15 @@ public final class GrpcWorkerPort implements WorkerPort {
   static final long CANCEL_DEADLINE_SECONDS = 5;
 
   private final WorkerChannels channels;
+  private final LongSupplier term;
 
-  public GrpcWorkerPort(WorkerChannels channels) {
+  /**
+   * @param term this master's leadership term, sent with every call: a worker that follows a newer
+   *     leader refuses the calls of an older one (a leader paused past its lease and woken)
+   */
+  public GrpcWorkerPort(WorkerChannels channels, LongSupplier term) {
     this.channels = channels;
+    this.term = term;
   }
 
   @Override
@@ -53,6 +60,7 @@ public final class GrpcWorkerPort implements WorkerPort {
             .setJobId(request.jobId())
             .setAttempt(request.attempt())
             .setSpec(ProtoMapper.toProto(request.spec()))
+            .setTerm(term.getAsLong())
             .build();
     EventTranslator<ExecuteTaskRequest> events = new EventTranslator<>(listener);
     stub.executeTask(message, events);
@@ -69,7 +77,12 @@ public final class GrpcWorkerPort implements WorkerPort {
         .run(
             () ->
                 WorkerServiceGrpc.newStub(channels.channelFor(worker))
-                    .attachTask(AttachTaskRequest.newBuilder().setTaskId(taskId).build(), events));
+                    .attachTask(
+                        AttachTaskRequest.newBuilder()
+                            .setTaskId(taskId)
+                            .setTerm(term.getAsLong())
+                            .build(),
+                        events));
     return events;
   }
 
@@ -85,7 +98,11 @@ public final class GrpcWorkerPort implements WorkerPort {
                 WorkerServiceGrpc.newStub(channels.channelFor(worker))
                     .withDeadlineAfter(CANCEL_DEADLINE_SECONDS, TimeUnit.SECONDS)
                     .cancelTask(
-                        CancelTaskRequest.newBuilder().setTaskId(taskId).setReason(reason).build(),
+                        CancelTaskRequest.newBuilder()
+                            .setTaskId(taskId)
+                            .setReason(reason)
+                            .setTerm(term.getAsLong())
+                            .build(),
                         new StreamObserver<CancelTaskResponse>() {
                           @Override
                           public void onNext(CancelTaskResponse response) {}
@@ -194,7 +211,9 @@ public final class GrpcWorkerPort implements WorkerPort {
 
     private static AttemptEvent.Failure kind(Status.Code code) {
       return switch (code) {
-        case RESOURCE_EXHAUSTED, UNAVAILABLE -> AttemptEvent.Failure.REFUSED;
+        // FAILED_PRECONDITION: the worker follows a newer leader; whatever this master decides
+        // about the job is refused by the store (fencing).
+        case RESOURCE_EXHAUSTED, UNAVAILABLE, FAILED_PRECONDITION -> AttemptEvent.Failure.REFUSED;
         case INVALID_ARGUMENT -> AttemptEvent.Failure.INVALID;
         default -> AttemptEvent.Failure.BROKEN;
       };

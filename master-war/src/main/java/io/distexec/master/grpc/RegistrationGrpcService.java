@@ -135,6 +135,7 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
         RegisterResponse.newBuilder()
             .setHeartbeatIntervalSeconds((int) config.heartbeatInterval().toSeconds())
             .setHeartbeatTimeoutSeconds((int) config.heartbeatTimeout().toSeconds())
+            .setTerm(election.term())
             .build());
     response.onCompleted();
   }

@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Logger;
 
 /**
  * The lease as a Kubernetes {@code coordination.k8s.io/v1} Lease, the object Kubernetes' own
@@ -31,6 +32,8 @@ import java.util.Map;
  * holder's {@code renewTime}, so clocks that disagree cannot make two leaders.
  */
 public final class KubernetesLeaseStore implements LeaseStore {
+
+  private static final Logger LOG = Logger.getLogger(KubernetesLeaseStore.class.getName());
 
   static final String INCARNATION = "distexec.io/incarnation";
   static final String CLUSTER_ADDRESS = "distexec.io/cluster-address";
@@ -69,7 +72,21 @@ public final class KubernetesLeaseStore implements LeaseStore {
             null, Lease.none(clock.instant()), master, incarnation, clusterAddress, duration);
       }
       Lease lease = view(current);
-      return switch (LeaseRules.decide(lease, master, incarnation)) {
+      LeaseRules.Claim claim = LeaseRules.decide(lease, master, incarnation);
+      LOG.fine(
+          () ->
+              claim
+                  + ": "
+                  + lease.holder()
+                  + " term "
+                  + lease.term()
+                  + ", version "
+                  + current.getMetadata().getResourceVersion()
+                  + " seen since "
+                  + seen.at()
+                  + ", expires "
+                  + lease.expiresAt());
+      return switch (claim) {
         case WAIT -> lease;
         case RENEW -> {
           Lease renewed = lease.renewed(clusterAddress, duration);

@@ -74,7 +74,7 @@ class DispatcherOverGrpcTest {
           queue,
           registry,
           new Scheduler(new LeastConnectionsBalancer()),
-          new GrpcWorkerPort(channels),
+          new GrpcWorkerPort(channels, () -> 1),
           events,
           clock);
   private final JobService jobs =

@@ -94,7 +94,8 @@ class MasterGrpcServiceTest {
                 new WorkerChannels(
                     a -> {
                       throw new IllegalStateException("no workers in this test");
-                    })),
+                    }),
+                () -> 1),
             events,
             clock);
     JobService jobs =

@@ -53,7 +53,8 @@ class RegistrationGrpcServiceTest {
               new WorkerChannels(
                   a -> {
                     throw new UnsupportedOperationException();
-                  })),
+                  }),
+              () -> 1),
           new JobEvents(1024, new MutableClock()),
           new MutableClock());
   private final io.distexec.master.leadership.InMemoryLeaseStore leases =

@@ -52,25 +52,72 @@ final class TaskBook {
   private final Clock clock;
   private long keptBytes;
 
+  /**
+   * The newest leadership term this worker has seen: a call of an older term comes from a deposed
+   * leader (one paused past its lease, say) whose jobs the new leader has taken over, and must not
+   * start or touch a task.
+   */
+  private long term;
+
+  /**
+   * True from the moment the task ids are read for a registration until the master answers: a task
+   * of the known term started then would be missing from the list the new master reconciles with,
+   * and it would run the job again elsewhere.
+   */
+  private boolean reporting;
+
   TaskBook(Clock clock) {
     this.clock = clock;
   }
 
   /**
    * Reserves a task id for a task about to start; its events go to {@code stream}. A task id this
-   * worker knows (running, or ended and kept) is refused, and the known task is not touched.
+   * worker knows (running, or ended and kept) is refused, and the known task is not touched; so is
+   * a call of a deposed leader's term, and one of the known term while this worker registers.
    *
-   * @return the reservation, to hand back to {@link #refused} if the task does not start; empty
-   *     when the id is known
+   * @param term the leadership term of the master that sends the task
+   * @return the reservation, to hand back to {@link #refused} if the task does not start
    */
-  synchronized Optional<Object> accepted(String taskId, EventStream stream) {
-    if (tasks.containsKey(taskId)) {
-      return Optional.empty();
+  synchronized Object accepted(String taskId, EventStream stream, long term)
+      throws TaskRejectedException {
+    refuseIfDeposed(term);
+    if (reporting && term == this.term) {
+      throw new TaskRejectedException(
+          TaskRejectedException.Reason.REGISTERING,
+          "this worker is registering with a master; the task was not started");
     }
+    if (tasks.containsKey(taskId)) {
+      throw new TaskRejectedException(
+          TaskRejectedException.Reason.DUPLICATE,
+          "task " + taskId + " runs or ran here already; follow it with AttachTask instead");
+    }
+    this.term = term;
     Entry entry = new Entry();
     entry.stream = stream;
     tasks.put(taskId, entry);
-    return Optional.of(entry);
+    return entry;
+  }
+
+  /**
+   * Refuses a call of a term older than the newest seen, and remembers a newer one.
+   *
+   * @param term the leadership term of the master that calls
+   */
+  synchronized void obey(long term) throws TaskRejectedException {
+    refuseIfDeposed(term);
+    this.term = term;
+  }
+
+  private void refuseIfDeposed(long term) throws TaskRejectedException {
+    if (term < this.term) {
+      throw new TaskRejectedException(
+          TaskRejectedException.Reason.DEPOSED,
+          "this worker follows the leader of term "
+              + this.term
+              + "; a call of term "
+              + term
+              + " comes from a master that no longer leads");
+    }
   }
 
   /** The task was refused after all: forget its reservation (and nothing else). */
@@ -145,10 +192,45 @@ final class TaskBook {
     return true;
   }
 
-  /** Ids of the tasks running now and of those whose results are kept. */
-  synchronized List<String> taskIds() {
+  /**
+   * Ids of the tasks running now and of those whose results are kept, for a registration: until
+   * {@link #registered} or {@link #unreported}, no task of the known term starts (see {@link
+   * #reporting}).
+   */
+  synchronized List<String> report() {
+    reporting = true;
     evict();
     return new ArrayList<>(tasks.keySet());
+  }
+
+  /**
+   * A master took the registration, leading with {@code term}.
+   *
+   * @return false when this worker knows a newer term: the master that answered no longer leads
+   */
+  synchronized boolean registered(long term) {
+    reporting = false;
+    if (term < this.term) {
+      return false;
+    }
+    this.term = term;
+    return true;
+  }
+
+  /** The registration failed: tasks may start again. */
+  synchronized void unreported() {
+    reporting = false;
+  }
+
+  /** Follows {@code term} from now on, though older than the one known (see {@link TaskReport}). */
+  synchronized void termReset(long term) {
+    reporting = false;
+    this.term = term;
+  }
+
+  /** The newest leadership term seen. */
+  synchronized long term() {
+    return term;
   }
 
   private void evict() {

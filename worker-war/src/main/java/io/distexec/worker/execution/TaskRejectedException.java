@@ -14,7 +14,11 @@ public final class TaskRejectedException extends Exception {
     /** A task with this id is running. */
     DUPLICATE,
     /** No executor has the task's type, or the executor rejected the task. */
-    INVALID
+    INVALID,
+    /** The call comes from a master that no longer leads (an older term than the worker knows). */
+    DEPOSED,
+    /** The worker is registering with a master (see {@code TaskBook#report}). */
+    REGISTERING
   }
 
   private final Reason reason;

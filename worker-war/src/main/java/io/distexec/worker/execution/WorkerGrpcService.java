@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * The master's way into the worker: run a task and stream its events back, or cancel it.
@@ -32,6 +33,8 @@ import java.util.Optional;
  */
 @Dependent
 public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
+
+  private static final Logger LOG = Logger.getLogger(WorkerGrpcService.class.getName());
 
   private final TaskRunner runner;
   private final TaskBook book = new TaskBook(Clock.systemUTC());
@@ -42,10 +45,31 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
   }
 
   /**
-   * Tasks running here and those ended recently, for the master's reconciliation at registration.
+   * What this worker tells a master as it registers: the tasks running here and those ended
+   * recently, for the master's reconciliation, and the leader's term from the answer.
    */
-  public List<String> taskIds() {
-    return book.taskIds();
+  public TaskReport report() {
+    return new TaskReport() {
+      @Override
+      public List<String> taskIds() {
+        return book.report();
+      }
+
+      @Override
+      public boolean registered(long term) {
+        return book.registered(term);
+      }
+
+      @Override
+      public void unreported() {
+        book.unreported();
+      }
+
+      @Override
+      public void termReset(long term) {
+        book.termReset(term);
+      }
+    };
   }
 
   @Override
@@ -58,40 +82,46 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
       return;
     }
     Task task = toTask(request.getTaskId(), request.getSpec());
-    Optional<Object> reservation = book.accepted(task.id(), new EventStream(events, task.id()));
-    if (reservation.isEmpty()) {
-      // A repeat of a task this worker runs or ran: the task is not touched; its events go to
-      // whoever follows it (AttachTask).
-      events.onError(
-          Status.ALREADY_EXISTS
-              .withDescription(
-                  "task "
-                      + task.id()
-                      + " runs or ran here already; follow it with AttachTask instead")
-              .asRuntimeException());
-      return;
-    }
+    Object reservation = null;
     try {
+      // A repeat of a task this worker runs or ran is refused, and the task is not touched: its
+      // events go to whoever follows it (AttachTask).
+      reservation = book.accepted(task.id(), new EventStream(events, task.id()), request.getTerm());
       runner.start(
           task,
           new ChunkSender(book, task.id()),
           startedAt -> book.started(task.id(), startedAt),
           result -> book.ended(task.id(), toProto(result)));
     } catch (TaskRejectedException e) {
-      book.refused(task.id(), reservation.get());
-      Status status =
-          switch (e.reason()) {
-            case BUSY -> Status.RESOURCE_EXHAUSTED;
-            case DRAINING -> Status.UNAVAILABLE;
-            case DUPLICATE -> Status.ALREADY_EXISTS;
-            case INVALID -> Status.INVALID_ARGUMENT;
-          };
-      events.onError(status.withDescription(e.getMessage()).asRuntimeException());
+      if (reservation != null) {
+        book.refused(task.id(), reservation);
+      }
+      events.onError(status(e).withDescription(e.getMessage()).asRuntimeException());
     }
+  }
+
+  private static Status status(TaskRejectedException e) {
+    if (e.reason() == TaskRejectedException.Reason.DEPOSED) {
+      // Rare and worth seeing: a leader that woke from a pause (or a partition) still calling.
+      LOG.info(() -> "refused a call: " + e.getMessage());
+    }
+    return switch (e.reason()) {
+      case BUSY -> Status.RESOURCE_EXHAUSTED;
+      case DRAINING, REGISTERING -> Status.UNAVAILABLE;
+      case DUPLICATE -> Status.ALREADY_EXISTS;
+      case INVALID -> Status.INVALID_ARGUMENT;
+      case DEPOSED -> Status.FAILED_PRECONDITION;
+    };
   }
 
   @Override
   public void cancelTask(CancelTaskRequest request, StreamObserver<CancelTaskResponse> response) {
+    try {
+      book.obey(request.getTerm());
+    } catch (TaskRejectedException e) {
+      response.onError(status(e).withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
     if (runner.cancel(
         request.getTaskId(), request.getReason().isBlank() ? "cancelled" : request.getReason())) {
       response.onNext(CancelTaskResponse.getDefaultInstance());
@@ -106,6 +136,12 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
 
   @Override
   public void attachTask(AttachTaskRequest request, StreamObserver<TaskEvent> events) {
+    try {
+      book.obey(request.getTerm());
+    } catch (TaskRejectedException e) {
+      events.onError(status(e).withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
     if (!book.attach(request.getTaskId(), new EventStream(events, request.getTaskId()))) {
       events.onError(
           Status.NOT_FOUND

@@ -8,6 +8,7 @@ import io.distexec.proto.v1.RegisterRequest;
 import io.distexec.proto.v1.RegisterResponse;
 import io.distexec.proto.v1.RegistrationServiceGrpc;
 import io.distexec.worker.config.WorkerConfig;
+import io.distexec.worker.execution.TaskReport;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -22,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -52,10 +52,20 @@ public final class MasterConnection {
    */
   static final Duration FAILED_RECENTLY = Duration.ofSeconds(10);
 
+  /** How soon the masters are asked again while the leader that failed is still named. */
+  static final Duration FAILOVER_RETRY = Duration.ofMillis(250);
+
+  /**
+   * How long masters may answer with an older term than this worker knows before it believes them.
+   * A deposed leader steps down within a second of waking; answers that old for this long mean the
+   * masters' store was replaced (restored from a backup, or new), and their terms began again.
+   */
+  static final Duration TERM_RESET_PATIENCE = Duration.ofSeconds(30);
+
   private final WorkerConfig config;
   private final Set<String> executors;
   private final IntSupplier activeTasks;
-  private final Supplier<List<String>> taskIds;
+  private final TaskReport tasks;
   private final BooleanSupplier draining;
   private final Runnable onDrainRequested;
   private final Function<String, ManagedChannel> channels;
@@ -66,33 +76,60 @@ public final class MasterConnection {
   private volatile ManagedChannel channel;
   private volatile String failed;
   private volatile long failedAtNanos;
+  private volatile long standbyAnsweredAtNanos = System.nanoTime() - FAILED_RECENTLY.toNanos();
   private volatile RegistrationServiceGrpc.RegistrationServiceBlockingStub stub;
   private final ScheduledExecutorService scheduler;
   private final Backoff backoff;
 
+  private final Duration termResetPatience;
+  private long olderTermSinceNanos;
+  private boolean olderTermSeen;
   private volatile boolean registered;
   private volatile boolean stopped;
   private volatile Duration heartbeatInterval;
   private ScheduledFuture<?> scheduled;
 
   /**
-   * @param taskIds tasks running here or ended recently, reported at each registration so that a
-   *     master that restarted can reconcile its jobs
+   * @param tasks tasks running here or ended recently, reported at each registration so that a
+   *     master that restarted (or took over) can reconcile its jobs
    * @param onDrainRequested called (once) when the master asks this worker to drain
    */
   public MasterConnection(
       WorkerConfig config,
       Set<String> executors,
       IntSupplier activeTasks,
-      Supplier<List<String>> taskIds,
+      TaskReport tasks,
       BooleanSupplier draining,
       Runnable onDrainRequested,
       Function<String, ManagedChannel> channels,
       ScheduledExecutorService scheduler) {
+    this(
+        config,
+        executors,
+        activeTasks,
+        tasks,
+        draining,
+        onDrainRequested,
+        channels,
+        scheduler,
+        TERM_RESET_PATIENCE);
+  }
+
+  MasterConnection(
+      WorkerConfig config,
+      Set<String> executors,
+      IntSupplier activeTasks,
+      TaskReport tasks,
+      BooleanSupplier draining,
+      Runnable onDrainRequested,
+      Function<String, ManagedChannel> channels,
+      ScheduledExecutorService scheduler,
+      Duration termResetPatience) {
+    this.termResetPatience = termResetPatience;
     this.config = config;
     this.executors = Set.copyOf(executors);
     this.activeTasks = activeTasks;
-    this.taskIds = taskIds;
+    this.tasks = tasks;
     this.draining = draining;
     this.onDrainRequested = onDrainRequested;
     this.channels = channels;
@@ -137,17 +174,38 @@ public final class MasterConnection {
       reconnectNow();
       RegistrationServiceGrpc.RegistrationServiceBlockingStub call =
           failedRecently(address) ? stub : stub.withWaitForReady();
-      RegisterResponse response =
-          call.withDeadlineAfter(REGISTER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-              .register(
-                  RegisterRequest.newBuilder()
-                      .setWorkerId(config.workerId())
-                      .setAddress(config.advertisedAddress())
-                      .setMaxConcurrentTasks(config.maxConcurrentTasks())
-                      .addAllExecutors(executors)
-                      .setHttpUrl(config.httpUrl())
-                      .addAllTaskIds(taskIds.get())
-                      .build());
+      RegisterResponse response;
+      try {
+        response =
+            call.withDeadlineAfter(REGISTER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                .register(
+                    RegisterRequest.newBuilder()
+                        .setWorkerId(config.workerId())
+                        .setAddress(config.advertisedAddress())
+                        .setMaxConcurrentTasks(config.maxConcurrentTasks())
+                        .addAllExecutors(executors)
+                        .setHttpUrl(config.httpUrl())
+                        .addAllTaskIds(tasks.taskIds())
+                        .build());
+      } catch (RuntimeException e) {
+        tasks.unreported();
+        throw e;
+      }
+      if (!tasks.registered(response.getTerm()) && !believeOlderTerm(response.getTerm())) {
+        // It woke from a pause still thinking it leads; it steps down at its next turn.
+        LOG.info(
+            () ->
+                "master "
+                    + address
+                    + " answered with term "
+                    + response.getTerm()
+                    + ", older than this worker knows; looking for the leader");
+        failed(address);
+        dialNextAddress();
+        scheduleNext(this::register, backoff.next());
+        return;
+      }
+      olderTermSeen = false;
       if (response.getHeartbeatIntervalSeconds() > 0) {
         heartbeatInterval = Duration.ofSeconds(response.getHeartbeatIntervalSeconds());
       }
@@ -171,6 +229,7 @@ public final class MasterConnection {
     } catch (StatusRuntimeException e) {
       String leader = e.getTrailers() == null ? null : e.getTrailers().get(LeaderTrailer.KEY);
       if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION && leader != null) {
+        standbyAnsweredAtNanos = System.nanoTime();
         boolean moved = !leader.equals(address);
         LOG.info(() -> "master " + address + " stands by; going to the leader at " + leader);
         dial(leader);
@@ -178,11 +237,17 @@ public final class MasterConnection {
         scheduleNext(this::register, moved ? Duration.ZERO : backoff.next());
         return;
       }
+      // A master that failed a moment ago, named again by a standby whose lease has not run out
+      // yet: ask the others again shortly, not after a growing backoff, to be there at the
+      // takeover.
+      boolean failover =
+          failedRecently(address)
+              && System.nanoTime() - standbyAnsweredAtNanos < FAILED_RECENTLY.toNanos();
       if (leader == null && e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
         failed(address);
         dialNextAddress(); // this one does not answer (or not yet): try another master
       }
-      Duration wait = backoff.next();
+      Duration wait = failover ? FAILOVER_RETRY : backoff.next();
       Level level =
           backoff.attempts() == 1 || backoff.attempts() % 10 == 0 ? Level.INFO : Level.FINE;
       LOG.log(
@@ -203,6 +268,27 @@ public final class MasterConnection {
       LOG.log(Level.SEVERE, "registration failed unexpectedly; retrying", e);
       scheduleNext(this::register, backoff.next());
     }
+  }
+
+  /** True once masters have answered with older terms for longer than the patience allows. */
+  private boolean believeOlderTerm(long term) {
+    long now = System.nanoTime();
+    if (!olderTermSeen) {
+      olderTermSeen = true;
+      olderTermSinceNanos = now;
+    }
+    if (now - olderTermSinceNanos < termResetPatience.toNanos()) {
+      return false;
+    }
+    LOG.warning(
+        () ->
+            "the masters have answered with older terms than this worker knows for "
+                + termResetPatience.toSeconds()
+                + " s: their store must be new; following term "
+                + term
+                + " from now on");
+    tasks.termReset(term);
+    return true;
   }
 
   private void heartbeat() {

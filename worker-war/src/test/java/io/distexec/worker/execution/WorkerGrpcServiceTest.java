@@ -80,6 +80,74 @@ class WorkerGrpcServiceTest {
         .build();
   }
 
+  /** The task ids a registration would report (and the registration given up). */
+  private List<String> reported() {
+    var report = service.report();
+    List<String> ids = report.taskIds();
+    report.unreported();
+    return ids;
+  }
+
+  private static ExecuteTaskRequest ofTerm(long term, String id) {
+    return task(id, "true").toBuilder().setTerm(term).build();
+  }
+
+  /**
+   * A leader paused past its lease may send a task when it wakes, after the new leader took the job
+   * over: once the worker registered with the new leader, the old term is refused (and so are its
+   * cancels and attaches), and while it registers no task of the known term starts (it would be
+   * missing from the list the new leader reconciles with).
+   */
+  @Test
+  void obeysNoDeposedLeaderAndStartsNothingUnreportedWhileItRegisters() {
+    var report = service.report();
+    assertThat(report.taskIds()).isEmpty(); // registering with a master from now on
+    assertThatThrownBy(() -> stub.executeTask(ofTerm(0, "during")).next())
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+              assertThat(e.getStatus().getDescription()).contains("registering");
+            });
+    assertThat(report.registered(3)).isTrue();
+
+    assertThatThrownBy(() -> stub.executeTask(ofTerm(2, "stale")).next())
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(e.getStatus().getDescription())
+                  .isEqualTo(
+                      "this worker follows the leader of term 3; a call of term 2 comes from a"
+                          + " master that no longer leads");
+            });
+    assertThatThrownBy(
+            () ->
+                stub.cancelTask(
+                    CancelTaskRequest.newBuilder().setTaskId("stale").setTerm(2).build()))
+        .hasMessageContaining("FAILED_PRECONDITION");
+    assertThatThrownBy(
+            () ->
+                stub.attachTask(AttachTaskRequest.newBuilder().setTaskId("x").setTerm(2).build())
+                    .next())
+        .hasMessageContaining("FAILED_PRECONDITION");
+    List<TaskEvent> events = new ArrayList<>();
+    stub.executeTask(ofTerm(3, "current")).forEachRemaining(events::add);
+    assertThat(events).last().matches(TaskEvent::hasResult);
+
+    // Registering again: the known term waits, a newer leader's task starts (it knows it sent it),
+    // and from then on the older term is refused, and a late answer of that older term too.
+    assertThat(report.taskIds()).containsExactly("current");
+    assertThatThrownBy(() -> stub.executeTask(ofTerm(3, "same-term")).next())
+        .hasMessageContaining("UNAVAILABLE");
+    stub.executeTask(ofTerm(4, "newer")).forEachRemaining(e -> {});
+    assertThat(report.registered(3)).isFalse();
+    assertThatThrownBy(() -> stub.executeTask(ofTerm(3, "after")).next())
+        .hasMessageContaining("FAILED_PRECONDITION");
+    report.unreported();
+    assertThat(report.taskIds()).containsExactly("current", "newer");
+  }
+
   @Test
   void streamsStartedThenOutputThenTheResult() {
     List<TaskEvent> events = new ArrayList<>();
@@ -117,7 +185,7 @@ class WorkerGrpcServiceTest {
       }
     }
     assertThat(result.getStdout().toString(UTF_8)).isEqualTo("done\n");
-    assertThat(service.taskIds()).containsExactly("same");
+    assertThat(reported()).containsExactly("same");
   }
 
   @Test
@@ -208,7 +276,7 @@ class WorkerGrpcServiceTest {
         call.call(() -> stub.executeTask(task("t#1", "sh", "-c", "sleep 1; echo done")));
     assertThat(call.call(first::next).hasStarted()).isTrue();
     call.cancel(null); // the master died
-    assertThat(service.taskIds()).containsExactly("t#1");
+    assertThat(reported()).containsExactly("t#1");
 
     Iterator<TaskEvent> attached =
         stub.attachTask(AttachTaskRequest.newBuilder().setTaskId("t#1").build());
@@ -220,7 +288,7 @@ class WorkerGrpcServiceTest {
     assertThat(last.getResult().getOutcome()).isEqualTo(TaskOutcome.TASK_OUTCOME_SUCCEEDED);
     assertThat(last.getResult().getStdout().toString(UTF_8)).isEqualTo("done\n");
     assertThat(attached.hasNext()).isFalse();
-    assertThat(service.taskIds()).containsExactly("t#1");
+    assertThat(reported()).containsExactly("t#1");
 
     // Ended: attaching again gets the kept result at once.
     Iterator<TaskEvent> again =

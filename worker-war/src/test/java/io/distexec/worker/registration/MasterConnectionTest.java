@@ -15,6 +15,7 @@ import io.distexec.proto.v1.RegisterRequest;
 import io.distexec.proto.v1.RegisterResponse;
 import io.distexec.proto.v1.RegistrationServiceGrpc;
 import io.distexec.worker.config.WorkerConfig;
+import io.distexec.worker.execution.TaskReport;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -29,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +48,7 @@ class MasterConnectionTest {
     final List<String> calls = new CopyOnWriteArrayList<>();
     final AtomicBoolean knowsWorker = new AtomicBoolean();
     final AtomicBoolean drain = new AtomicBoolean();
+    final AtomicLong term = new AtomicLong(1);
 
     @Override
     public void register(RegisterRequest request, StreamObserver<RegisterResponse> response) {
@@ -59,7 +62,8 @@ class MasterConnectionTest {
               + " tasks="
               + request.getTaskIdsList());
       knowsWorker.set(true);
-      response.onNext(RegisterResponse.newBuilder().setHeartbeatIntervalSeconds(1).build());
+      response.onNext(
+          RegisterResponse.newBuilder().setHeartbeatIntervalSeconds(1).setTerm(term.get()).build());
       response.onCompleted();
     }
 
@@ -83,7 +87,36 @@ class MasterConnectionTest {
     }
   }
 
+  /** The worker's tasks as a list, and the newest term it has seen. */
+  static final class ReportedTasks implements TaskReport {
+    final List<String> ids;
+    final AtomicLong known = new AtomicLong();
+
+    ReportedTasks(String... ids) {
+      this.ids = List.of(ids);
+    }
+
+    @Override
+    public List<String> taskIds() {
+      return ids;
+    }
+
+    @Override
+    public boolean registered(long term) {
+      return known.accumulateAndGet(term, Math::max) == term;
+    }
+
+    @Override
+    public void unreported() {}
+
+    @Override
+    public void termReset(long term) {
+      known.set(term);
+    }
+  }
+
   private final String name = InProcessServerBuilder.generateName();
+  private final ReportedTasks tasks = new ReportedTasks("t#1");
   private final RecordingMaster master = new RecordingMaster();
   private final ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
@@ -110,11 +143,12 @@ class MasterConnectionTest {
           config,
           Set.of("command"),
           () -> 2,
-          () -> List.of("t#1"),
+          tasks,
           draining::get,
           () -> drainRequests.incrementAndGet(),
           address -> channel,
-          scheduler);
+          scheduler,
+          Duration.ofSeconds(3));
   private Server server;
 
   @AfterEach
@@ -159,6 +193,42 @@ class MasterConnectionTest {
         .until(() -> master.calls.stream().anyMatch(c -> c.startsWith("register")));
   }
 
+  /**
+   * A master that answers with an older term than the worker knows woke from a pause thinking it
+   * leads: the worker does not stay with it.
+   */
+  @Test
+  void doesNotStayWithAMasterOfAnOlderTermThanItKnows() throws Exception {
+    tasks.known.set(5);
+    master.term.set(4);
+    startMaster();
+    connection.start();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> master.calls.stream().filter(c -> c.startsWith("register")).count() >= 2);
+    assertThat(connection.registered()).isFalse();
+    assertThat(master.calls).noneMatch(c -> c.startsWith("heartbeat"));
+    master.term.set(6); // the new leader
+    await().atMost(Duration.ofSeconds(10)).until(connection::registered);
+  }
+
+  /**
+   * Masters that answer with an older term for longer than the patience (3 s here, 30 s in
+   * production) have a new store whose terms began again: the worker follows them rather than stay
+   * out of the cluster for good.
+   */
+  @Test
+  void followsMastersWhoseTermsBeganAgainAfterThePatience() throws Exception {
+    tasks.known.set(7);
+    master.term.set(2);
+    startMaster();
+    long start = System.nanoTime();
+    connection.start();
+    await().atMost(Duration.ofSeconds(15)).until(connection::registered);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofSeconds(3));
+    assertThat(tasks.known.get()).isEqualTo(2);
+  }
+
   @Test
   void passesOnTheMastersRequestToDrain() throws Exception {
     startMaster();
@@ -198,7 +268,7 @@ class MasterConnectionTest {
               config,
               Set.of("command"),
               () -> 0,
-              List::of,
+              new ReportedTasks(),
               () -> false,
               () -> {},
               address -> tcp,
