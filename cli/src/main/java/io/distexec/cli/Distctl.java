@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
       CancelCommand.class,
       WorkersCommand.class,
       ClusterCommand.class,
+      ScalerCommand.class,
       DrainCommand.class,
       TokenCommand.class,
       AuditCommand.class,

@@ -53,6 +53,7 @@ class DistctlTest {
             "cancel",
             "workers",
             "cluster",
+            "scaler",
             "drain",
             "generate-completion",
             "124 timed out");
@@ -171,6 +172,18 @@ class DistctlTest {
         .contains("leader: master-1, term 7")
         .containsPattern("master-1 +LEADER +10.0.0.1:50051 +10.0.0.1:50050")
         .containsPattern("master-2 \\* +STANDBY");
+  }
+
+  @Test
+  void showsTheScalersLastDecisionsAndExitsWithOneOnARefusal() {
+    assertThat(run("scaler")).isEqualTo(1);
+    assertThat(out.toString())
+        .contains(
+            "autoscaler: Deployment distexec/distexec-worker; turns on the leader, master-1",
+            "replicas: 4 (2 starting)",
+            ": Hold: 3 queued fit in 2 free slots and those of 2 starting",
+            "problem: Deployment distexec/distexec-worker: the Kubernetes API refused (403)")
+        .containsPattern("0s +ScaleOut +9 queued, 0 free slots: 2 -> 4");
   }
 
   @Test

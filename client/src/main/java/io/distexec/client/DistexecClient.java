@@ -301,6 +301,14 @@ public final class DistexecClient implements AutoCloseable {
                 stub().getCluster(io.distexec.proto.v1.GetClusterRequest.getDefaultInstance())));
   }
 
+  /** The worker autoscaler's state and recent decisions. */
+  public Scaler scaler() {
+    return call(
+        () ->
+            Scaler.of(
+                stub().getScaler(io.distexec.proto.v1.GetScalerRequest.getDefaultInstance())));
+  }
+
   /** Drains a worker: no new work; it finishes what runs, then deregisters. */
   public Worker drain(String workerId) {
     return call(

@@ -186,6 +186,39 @@ public final class ScriptedMaster extends MasterServiceGrpc.MasterServiceImplBas
   }
 
   @Override
+  public void getScaler(
+      io.distexec.proto.v1.GetScalerRequest request,
+      StreamObserver<io.distexec.proto.v1.Scaler> response) {
+    if (!failed(response)) {
+      com.google.protobuf.Timestamp now =
+          io.distexec.common.ProtoTime.timestamp(java.time.Instant.now());
+      response.onNext(
+          io.distexec.proto.v1.Scaler.newBuilder()
+              .setEnabled(true)
+              .setLeading(true)
+              .setLeader("master-1")
+              .setPool("Deployment distexec/distexec-worker")
+              .setReplicas(4)
+              .setStarting(2)
+              .setLast(
+                  io.distexec.proto.v1.ScalerDecision.newBuilder()
+                      .setAt(now)
+                      .setKind("Hold")
+                      .setReason("3 queued fit in 2 free slots and those of 2 starting"))
+              .addRecent(
+                  io.distexec.proto.v1.ScalerDecision.newBuilder()
+                      .setAt(now)
+                      .setKind("ScaleOut")
+                      .setReason("9 queued, 0 free slots: 2 -> 4"))
+              .setProblem(
+                  "Deployment distexec/distexec-worker: the Kubernetes API refused (403):"
+                      + " forbidden")
+              .build());
+      response.onCompleted();
+    }
+  }
+
+  @Override
   public void listWorkers(
       ListWorkersRequest request, StreamObserver<ListWorkersResponse> response) {
     if (!failed(response)) {

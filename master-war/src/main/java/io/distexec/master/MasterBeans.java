@@ -15,6 +15,7 @@ import io.distexec.master.config.ApiSettings;
 import io.distexec.master.config.ClusterSettings;
 import io.distexec.master.config.LeaderSettings;
 import io.distexec.master.config.MasterConfig;
+import io.distexec.master.config.ScalerConfig;
 import io.distexec.master.dispatch.Dispatcher;
 import io.distexec.master.grpc.GrpcWorkerPort;
 import io.distexec.master.grpc.WorkerChannels;
@@ -24,13 +25,17 @@ import io.distexec.master.jobs.JobService;
 import io.distexec.master.jobs.JobStore;
 import io.distexec.master.jobs.JobValidator;
 import io.distexec.master.jobs.PublishingJobStore;
+import io.distexec.master.kubernetes.KubernetesApi;
 import io.distexec.master.kubernetes.KubernetesLeases;
+import io.distexec.master.kubernetes.KubernetesPool;
 import io.distexec.master.leadership.ClusterWorkers;
 import io.distexec.master.leadership.Election;
 import io.distexec.master.leadership.LeaseStore;
 import io.distexec.master.leadership.SwitchingIntake;
 import io.distexec.master.registry.NodeRegistry;
 import io.distexec.master.registry.WorkerNode;
+import io.distexec.master.scaling.RegistryWorkers;
+import io.distexec.master.scaling.Scaler;
 import io.distexec.master.scheduling.JobQueue;
 import io.distexec.master.scheduling.Scheduler;
 import io.distexec.master.store.JobAnnouncements;
@@ -67,6 +72,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public class MasterBeans {
 
   private static final Logger LOG = Logger.getLogger(MasterBeans.class.getName());
+
+  /** A scaler turn must not hang on a slow API server: it is tried again at the next turn. */
+  private static final int SCALER_API_TIMEOUT_MILLIS = 5_000;
 
   @Resource ManagedExecutorService managedExecutor;
 
@@ -209,7 +217,7 @@ public class MasterBeans {
             ? advertised(cluster.bind())
             : leader.clusterAdvertiseAddress();
     LeaseStore leases =
-        leader.kubernetes(opened.shared(), KubernetesLeases.inPod())
+        leader.kubernetes(opened.shared(), KubernetesApi.inPod())
             ? KubernetesLeases.open(leader, opened.leases(), clock)
             : opened.leases();
     return new Election(
@@ -478,7 +486,8 @@ public class MasterBeans {
       Clock clock,
       MasterConfig config,
       Election election,
-      Optional<JobAnnouncements> announcements) {
+      Optional<JobAnnouncements> announcements,
+      Optional<Scaler> scaler) {
     JobValidator validator =
         new JobValidator(
             () -> {
@@ -506,7 +515,43 @@ public class MasterBeans {
         canceller,
         events,
         clock,
-        job -> election.leading() ? dispatcher.waiting(job) : standbyWaiting(job, election));
+        job ->
+            election.leading()
+                ? dispatcher
+                    .waiting(job)
+                    .map(why -> scaler.map(s -> s.explainWait(why)).orElse(why))
+                : standbyWaiting(job, election));
+  }
+
+  /** SCALER and SCALER_*: see {@link ScalerConfig}. */
+  @Produces
+  @Singleton
+  ScalerConfig scalerConfig() {
+    Config config = ConfigProvider.getConfig();
+    return ScalerConfig.read(name -> config.getOptionalValue(name, String.class).orElse(null));
+  }
+
+  /**
+   * The autoscaler, when SCALER=kubernetes: the workers' Deployment in this master's namespace,
+   * reached as the pod's service account (or as KUBECONFIG says outside a pod). Its turns run on
+   * the leader only (see {@code MasterLifecycle}).
+   */
+  @Produces
+  @Singleton
+  Optional<Scaler> scaler(
+      ScalerConfig settings, NodeRegistry registry, Dispatcher dispatcher, Clock clock) {
+    if (!settings.enabled()) {
+      return Optional.empty();
+    }
+    KubernetesPool pool =
+        new KubernetesPool(
+            KubernetesApi.client("SCALER=kubernetes", SCALER_API_TIMEOUT_MILLIS),
+            KubernetesApi.namespace(),
+            settings.deployment());
+    LOG.info(() -> "autoscaler: " + pool.describe() + ", " + settings.rules());
+    return Optional.of(
+        new Scaler(
+            settings.rules(), pool, new RegistryWorkers(registry, dispatcher::inFlight), clock));
   }
 
   /** Why a job waits, as a standby can tell: the leader knows the queue and the workers. */

@@ -94,6 +94,15 @@ final class KubeApiServer implements AutoCloseable {
     return file;
   }
 
+  /** client-java as the cluster's admin (the test playing the kubelet). */
+  io.kubernetes.client.openapi.ApiClient adminClient() throws IOException {
+    try (java.io.Reader reader = Files.newBufferedReader(kubeconfig)) {
+      return io.kubernetes.client.util.ClientBuilder.kubeconfig(
+              io.kubernetes.client.util.KubeConfig.loadKubeConfig(reader))
+          .build();
+    }
+  }
+
   /** kubectl as the cluster's admin. */
   Result kubectl(String... args) throws IOException, InterruptedException {
     return kubectlWithInput(null, args);

@@ -54,6 +54,11 @@ class KubernetesLeaderElectionIT {
     KubeApiServer.Result applied =
         kube.kubectlWithInput(rbac, "--namespace=" + NS, "apply", "-f", "-");
     assertThat(applied.exit()).as(applied.err()).isZero();
+    // The workers' Deployment the masters' autoscaler scales (its pods never run: no kubelet).
+    KubeApiServer.Result deployment =
+        kube.kubectlWithInput(
+            KubernetesScalerIT.DEPLOYMENT, "--namespace=" + NS, "apply", "-f", "-");
+    assertThat(deployment.exit()).as(deployment.err()).isZero();
     Path kubeconfig = kube.kubeconfigAsMaster(run.resolve("master.kubeconfig"));
     cluster =
         Clusters.start(
@@ -66,7 +71,9 @@ class KubernetesLeaderElectionIT {
                 "POD_NAMESPACE", NS,
                 "LEADER_LEASE_SECONDS", "3",
                 "HEARTBEAT_INTERVAL_SECONDS", "1",
-                "HEARTBEAT_TIMEOUT_SECONDS", "5"));
+                "HEARTBEAT_TIMEOUT_SECONDS", "5",
+                "SCALER", "kubernetes",
+                "SCALER_INTERVAL_SECONDS", "1"));
     admin = new Rest(cluster);
   }
 
@@ -93,6 +100,25 @@ class KubernetesLeaderElectionIT {
         .contains("leader election: Kubernetes Lease " + NS + "/distexec-master");
     assertJobRuns(leader);
     assertJobRuns(other(leader)); // a standby takes the submit; the leader runs it
+    // One autoscaler turns, the leader's; the standby's has never taken a turn.
+    await().atMost(Duration.ofSeconds(10)).until(() -> lastTurn(leader) != null);
+    JsonObject standby = scaler(other(leader));
+    assertThat(standby.getBoolean("leading")).isFalse();
+    assertThat(standby.getString("leader")).isEqualTo(leader);
+    assertThat(lastTurn(other(leader))).isNull();
+    assertThat(scaler(leader).getString("pool")).isEqualTo("Deployment " + NS + "/distexec-worker");
+  }
+
+  private static JsonObject scaler(String master) throws Exception {
+    return admin.at(cluster.masterUrl(master)).get("/api/v1/scaler").json();
+  }
+
+  /** When the master's autoscaler last took a turn; null when it never did. */
+  private static java.time.Instant lastTurn(String master) throws Exception {
+    JsonObject last = scaler(master).getJsonObject("last");
+    return last == null || !last.containsKey("at") || last.isNull("at")
+        ? null
+        : java.time.Instant.parse(last.getString("at"));
   }
 
   @Test
@@ -107,9 +133,20 @@ class KubernetesLeaderElectionIT {
         .atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(100))
         .until(() -> survivor.equals(lease().getJsonObject("spec").getString("holderIdentity")));
+    long leaseMillis = (System.nanoTime() - killedAt) / 1_000_000;
+    java.time.Instant killed = java.time.Instant.now().minusMillis(leaseMillis);
+    // The survivor's autoscaler takes its turns from now on.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> lastTurn(survivor) != null && lastTurn(survivor).isAfter(killed));
+    long scalerMillis = Duration.between(killed, lastTurn(survivor)).toMillis();
     System.out.printf(
-        "KubernetesLeaderElectionIT: the Lease was the survivor's %d ms after the kill (lease 3 s)%n",
-        (System.nanoTime() - killedAt) / 1_000_000);
+        "KubernetesLeaderElectionIT: the Lease was the survivor's %d ms after the kill (lease 3 s);"
+            + " its autoscaler's first turn %d ms after%n",
+        leaseMillis, scalerMillis);
+    // The Lease, an election tick and a turn; loose, for a loaded machine (the figure is printed).
+    assertThat(scalerMillis).isLessThan(3_000 + 5_000);
     assertThat(lease().getJsonObject("spec").getInt("leaseTransitions")).isGreaterThan(term);
     await().atMost(Duration.ofSeconds(10)).until(() -> survivor.equals(leaderSeenBy(survivor)));
     assertJobRuns(survivor);

@@ -269,6 +269,7 @@ class KubernetesManifestsIT {
     Map<?, ?> spec = (Map<?, ?>) deployment.get("spec");
     assertThat(spec.get("replicas")).isEqualTo(2);
     assertThat(spec.toString()).contains("{name=LEADER_ELECTION, value=kubernetes}");
+    assertThat(spec.toString()).contains("{name=SCALER, value=kubernetes}");
     assertThat(spec.get("strategy").toString()).contains("RollingUpdate", "maxUnavailable=0");
   }
 

@@ -33,7 +33,7 @@ class MasterRestartIT {
 
   @Test
   void aKilledMasterOnTheEmbeddedStoreLosesNoAcceptedJobAndRunsNoneTwice() throws Exception {
-    killMasterWithJobsAndRestart("master-restart-it", FAST, 500);
+    killMasterWithJobsAndRestart("master-restart-it", FAST, 250);
   }
 
   private static void killMasterWithJobsAndRestart(

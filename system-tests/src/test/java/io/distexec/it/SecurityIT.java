@@ -128,6 +128,7 @@ class SecurityIT {
             Set.of("submitter", "operator", "admin")),
         new Call("GET", "/api/v1/workers", null, Set.of("viewer", "operator", "admin")),
         new Call("GET", "/api/v1/cluster", null, Set.of("viewer", "operator", "admin")),
+        new Call("GET", "/api/v1/scaler", null, Set.of("viewer", "operator", "admin")),
         new Call("POST", "/api/v1/workers/nope/drain", "", Set.of("operator", "admin")),
         new Call("POST", "/api/v1/tokens", "{\"name\":\"\",\"roles\":[]}", Set.of("admin")),
         new Call("GET", "/api/v1/tokens", null, Set.of("admin")),

@@ -10,6 +10,7 @@ import io.distexec.worker.config.WorkerTls;
 import io.distexec.worker.execution.TaskRunner;
 import io.distexec.worker.execution.WorkerGrpcService;
 import io.distexec.worker.registration.MasterConnection;
+import io.distexec.worker.registration.MasterRequests;
 import io.grpc.ServerInterceptors;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -52,6 +53,7 @@ public class WorkerLifecycle {
   private volatile GrpcEndpoint endpoint;
   private volatile GrpcChannels channels;
   private volatile MasterConnection master;
+  private volatile boolean stopping;
   private volatile ScheduledExecutorService membership;
 
   @Inject
@@ -112,7 +114,24 @@ public class WorkerLifecycle {
             runner::active,
             workerService.report(),
             runner::draining,
-            () -> scheduler.execute(this::drainAndLeave),
+            new MasterRequests() {
+              @Override
+              public void drain() {
+                scheduler.execute(WorkerLifecycle.this::drainAndLeave);
+              }
+
+              @Override
+              public void hold() {
+                runner.drain();
+              }
+
+              @Override
+              public void release() {
+                if (!stopping) {
+                  runner.undrain();
+                }
+              }
+            },
             channels::open,
             membership);
     master.start();
@@ -173,12 +192,14 @@ public class WorkerLifecycle {
    * then the worker deregisters. The server keeps running, idle, until it is stopped.
    */
   void drainAndLeave() {
+    stopping = true; // no release takes it back
     finishRunningTasks();
     master.deregister("drained");
   }
 
   @PreDestroy
   void stop() {
+    stopping = true;
     finishRunningTasks();
     if (master != null) {
       master.deregister("shutdown");

@@ -99,7 +99,9 @@ public final class JobValidator {
       }
     } else {
       Set<String> known = knownTypes.get();
-      if (!known.contains(spec.type())) {
+      // With no worker registered (an autoscaler at zero, workers restarting) nothing is known:
+      // the job waits for workers, whose executors decide.
+      if (!known.isEmpty() && !known.contains(spec.type())) {
         violations.add(
             new Violation(
                 "type",

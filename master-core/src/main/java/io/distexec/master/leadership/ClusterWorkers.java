@@ -76,7 +76,8 @@ public final class ClusterWorkers {
         w.reportedActiveTasks(),
         w.draining(),
         true,
-        w.unreachable());
+        w.unreachable(),
+        false);
   }
 
   /** Leader: publishes its registry for the standbys. */

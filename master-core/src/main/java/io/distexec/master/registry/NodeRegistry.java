@@ -59,6 +59,7 @@ public final class NodeRegistry {
             0,
             false,
             false,
+            false,
             false);
     WorkerNode previous = workers.put(node.id(), node);
     if (previous != null && !previous.address().equals(node.address())) {
@@ -115,9 +116,30 @@ public final class NodeRegistry {
   public Optional<WorkerNode> drain(String workerId) {
     Optional<WorkerNode> drained =
         Optional.ofNullable(
-            workers.computeIfPresent(workerId, (id, node) -> node.withDrainRequested()));
+            workers.computeIfPresent(workerId, (id, node) -> node.withDrainRequested(false)));
     drained.ifPresent(node -> LOG.info(() -> "worker " + workerId + " drained by request"));
     return drained;
+  }
+
+  /**
+   * Holds a worker for the autoscaler's scale-in: no new work, and its next heartbeat answer tells
+   * it to report not ready while it stays registered, so that Kubernetes removes its pod first. A
+   * worker an operator drained stays drained.
+   *
+   * @return false when no such worker is registered
+   */
+  public boolean hold(String workerId) {
+    return workers.computeIfPresent(
+            workerId, (id, node) -> node.drainRequested() ? node : node.withDrainRequested(true))
+        != null;
+  }
+
+  /** Takes a held worker back into service (an operator's drain stays). */
+  public void release(String workerId) {
+    WorkerNode node = workers.computeIfPresent(workerId, (id, n) -> n.held() ? n.released() : n);
+    if (node != null) {
+      listeners.forEach(l -> l.workerAvailable(node));
+    }
   }
 
   /**

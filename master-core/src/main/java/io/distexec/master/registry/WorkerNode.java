@@ -22,6 +22,8 @@ import java.util.Set;
  *     heartbeat answers
  * @param unreachable true after it refused a task or its connection failed, until its next
  *     heartbeat shows it is back: no work is sent to it meanwhile
+ * @param held true while the autoscaler holds it for removal: with {@code drainRequested}, but it
+ *     stays registered, idle and not ready, until released or removed
  */
 public record WorkerNode(
     String id,
@@ -35,7 +37,8 @@ public record WorkerNode(
     int reportedActiveTasks,
     boolean draining,
     boolean drainRequested,
-    boolean unreachable) {
+    boolean unreachable,
+    boolean held) {
 
   public WorkerNode {
     Objects.requireNonNull(id, "id");
@@ -46,38 +49,33 @@ public record WorkerNode(
   }
 
   WorkerNode heartbeat(Instant at, int activeTasks, boolean isDraining) {
-    return new WorkerNode(
-        id,
-        address,
-        httpUrl,
-        maxConcurrentTasks,
-        executors,
-        labels,
-        registeredAt,
-        at,
-        activeTasks,
-        isDraining,
-        drainRequested,
-        false);
+    return with(at, activeTasks, isDraining, drainRequested, false, held);
   }
 
-  WorkerNode withDrainRequested() {
-    return new WorkerNode(
-        id,
-        address,
-        httpUrl,
-        maxConcurrentTasks,
-        executors,
-        labels,
-        registeredAt,
-        lastHeartbeatAt,
-        reportedActiveTasks,
-        draining,
-        true,
-        unreachable);
+  /**
+   * Drained by an operator ({@code hold} false: finish and deregister) or held by the autoscaler.
+   */
+  WorkerNode withDrainRequested(boolean hold) {
+    return with(lastHeartbeatAt, reportedActiveTasks, draining, true, unreachable, hold);
+  }
+
+  /** Released from the autoscaler's hold: takes work again. */
+  WorkerNode released() {
+    return with(lastHeartbeatAt, reportedActiveTasks, draining, false, unreachable, false);
   }
 
   WorkerNode asUnreachable() {
+    return with(lastHeartbeatAt, reportedActiveTasks, draining, drainRequested, true, held);
+  }
+
+  /** This worker with its changing parts replaced; what it registered with stays. */
+  private WorkerNode with(
+      Instant heardAt,
+      int activeTasks,
+      boolean isDraining,
+      boolean drainAsked,
+      boolean isUnreachable,
+      boolean isHeld) {
     return new WorkerNode(
         id,
         address,
@@ -86,11 +84,12 @@ public record WorkerNode(
         executors,
         labels,
         registeredAt,
-        lastHeartbeatAt,
-        reportedActiveTasks,
-        draining,
-        drainRequested,
-        true);
+        heardAt,
+        activeTasks,
+        isDraining,
+        drainAsked,
+        isUnreachable,
+        isHeld);
   }
 
   /** Takes no new work: draining on its own or at an operator's request. */

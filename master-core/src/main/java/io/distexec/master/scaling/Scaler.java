@@ -35,6 +35,11 @@ public final class Scaler {
 
     /** Marks pods so that {@code removeFirst} go before the others when the replicas go down. */
     void removeFirst(List<String> removeFirst, Set<String> others);
+
+    /** What the pool is, for people (e.g. "Deployment default/distexec-worker"). */
+    default String describe() {
+      return "the worker pool";
+    }
   }
 
   /** The master's side: the registered workers, and drains. */
@@ -54,9 +59,24 @@ public final class Scaler {
   /** A decision taken, and when. */
   public record Entry(Instant at, Decision decision) {}
 
-  /** What {@code GET /api/v1/scaler} shows. */
+  /**
+   * What {@code GET /api/v1/scaler} shows.
+   *
+   * @param replicas the replicas asked for at the last turn (-1 before the first)
+   * @param starting pods asked for that have not registered yet
+   * @param problem the API server's last refusal, until a turn succeeds
+   * @param decisions how many decisions of each kind (ScaleOut, Drain, ScaleIn, CallOff)
+   */
   public record Status(
-      int replicas, Decision last, String problem, List<Entry> recent, ScalerSettings settings) {}
+      String pool,
+      int replicas,
+      int starting,
+      Decision last,
+      Instant lastAt,
+      String problem,
+      List<Entry> recent,
+      Map<String, Long> decisions,
+      ScalerSettings settings) {}
 
   private final ScalerSettings settings;
   private final Pool pool;
@@ -66,8 +86,11 @@ public final class Scaler {
   private final Deque<Entry> recent = new ArrayDeque<>();
   private ScalerMemory memory = ScalerMemory.START;
   private Decision last = new Decision.Hold("not run yet");
+  private Instant lastAt;
   private String problem;
   private int replicas = -1;
+  private int starting;
+  private final Map<String, Long> decisions = new java.util.TreeMap<>();
 
   public Scaler(ScalerSettings settings, Pool pool, Workers workers, Clock clock) {
     this.settings = settings;
@@ -82,7 +105,11 @@ public final class Scaler {
     try {
       int asked = pool.replicas();
       Map<String, Boolean> ready = pool.podsReady();
-      List<Registered> registered = workers.registered();
+      // Only the pool's own workers: one registered from elsewhere (another Deployment, a
+      // machine) is not the scaler's to count or remove, and a worker it drains must be a pod
+      // whose readiness the ReplicaSet controller sees.
+      List<Registered> registered =
+          workers.registered().stream().filter(w -> ready.containsKey(w.id())).toList();
       idleSince.keySet().retainAll(registered.stream().map(Registered::id).toList());
       List<Fleet.Worker> fleet =
           registered.stream()
@@ -102,11 +129,12 @@ public final class Scaler {
                         idle);
                   })
               .toList();
-      ScalingRules.Turn turn =
-          ScalingRules.decide(new Fleet(now, asked, queued, fleet), memory, settings);
+      Fleet seen = new Fleet(now, asked, queued, fleet);
+      ScalingRules.Turn turn = ScalingRules.decide(seen, memory, settings);
       carryOut(turn.decision(), ready.keySet());
       memory = turn.memory();
       replicas = asked;
+      starting = seen.starting();
       problem = null;
       remember(now, turn.decision());
       return turn.decision();
@@ -136,7 +164,9 @@ public final class Scaler {
 
   private void remember(Instant now, Decision decision) {
     last = decision;
+    lastAt = now;
     if (!(decision instanceof Decision.Hold)) {
+      decisions.merge(decision.getClass().getSimpleName(), 1L, Long::sum);
       LOG.info(() -> "scaler: " + decision.reason());
       recent.addFirst(new Entry(now, decision));
       while (recent.size() > RECENT) {
@@ -146,6 +176,45 @@ public final class Scaler {
   }
 
   public synchronized Status status() {
-    return new Status(replicas, last, problem, List.copyOf(recent), settings);
+    return new Status(
+        pool.describe(),
+        replicas,
+        starting,
+        last,
+        lastAt,
+        problem,
+        List.copyOf(recent),
+        Map.copyOf(decisions),
+        settings);
+  }
+
+  /** The replicas the scaler wants now: those it set at its last turn, else those it found. */
+  public synchronized int desired() {
+    if (last instanceof Decision.ScaleOut out) {
+      return out.replicas();
+    }
+    if (last instanceof Decision.ScaleIn in) {
+      return in.replicas();
+    }
+    return Math.max(replicas, 0);
+  }
+
+  /**
+   * Why a queued job waits, with the scaler's part: workers on their way, or none yet (the next
+   * turn adds one).
+   *
+   * @param reason the dispatcher's words (see {@code scheduling.WaitReason})
+   */
+  public synchronized String explainWait(String reason) {
+    if (problem != null) {
+      return reason + "; the autoscaler cannot change the pool: " + problem;
+    }
+    if (starting > 0) {
+      return "scaling up (" + starting + " worker(s) starting): " + reason;
+    }
+    if (last instanceof Decision.ScaleOut || reason.startsWith("no worker is registered")) {
+      return "scaling up: " + reason;
+    }
+    return reason;
   }
 }

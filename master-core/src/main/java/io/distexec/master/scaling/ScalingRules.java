@@ -70,6 +70,18 @@ public final class ScalingRules {
                   + " took work before the drain: the scale-in is called off"),
           calledOff);
     }
+    // A chosen worker that no longer drains (it registered again, and the master's hold went with
+    // it) would never report not ready: the step could wait forever.
+    List<String> takenBack =
+        fleet.workers().stream()
+            .filter(w -> chosen.contains(w.id()) && !w.draining())
+            .map(Fleet.Worker::id)
+            .toList();
+    if (!takenBack.isEmpty()) {
+      return new Turn(
+          new CallOff(chosen, names(takenBack) + " takes work again: the scale-in is called off"),
+          calledOff);
+    }
     List<String> stillReady =
         fleet.workers().stream()
             .filter(w -> chosen.contains(w.id()) && w.ready())

@@ -69,6 +69,13 @@ class JobServiceTest {
         .hasMessageContaining("type: no registered worker has an executor named 'docker'");
   }
 
+  /** No worker registered (an autoscaler at zero): the job waits for workers, who decide. */
+  @Test
+  void acceptsAnyTypeWhileNoWorkerIsRegistered() throws Exception {
+    JobSpec spec = new JobSpec("docker", "x", List.of(), Map.of(), null, null, 0, Map.of(), false);
+    new JobValidator(Set::of).validate(spec);
+  }
+
   @Test
   void refusesJobsBeyondMaxConcurrentJobsWithoutStoringThem() throws Exception {
     service.submit(JobSpec.command("true"));

@@ -93,6 +93,32 @@ class NodeRegistryTest {
   }
 
   @Test
+  void holdsAWorkerForTheAutoscalerAndReleasesIt_butAnOperatorsDrainStays() {
+    registry.register(worker("w1"));
+    registry.register(worker("w2"));
+    assertThat(registry.hold("w1")).isTrue();
+    assertThat(registry.hold("nobody")).isFalse();
+    WorkerNode held = registry.find("w1").orElseThrow();
+    assertThat(held.held()).isTrue();
+    assertThat(held.drainRequested()).isTrue();
+    assertThat(held.takesNoWork()).isTrue();
+    registry.release("w1");
+    assertThat(registry.find("w1").orElseThrow().takesNoWork()).isFalse();
+    assertThat(events).last().isEqualTo("available w1");
+
+    registry.drain("w2");
+    registry.hold("w2");
+    registry.release("w2");
+    WorkerNode drained = registry.find("w2").orElseThrow();
+    assertThat(drained.held()).isFalse();
+    assertThat(drained.drainRequested()).isTrue();
+    // An operator's drain of a held worker turns the hold into a drain.
+    registry.hold("w1");
+    registry.drain("w1");
+    assertThat(registry.find("w1").orElseThrow().held()).isFalse();
+  }
+
+  @Test
   void deregistersWorkersThatLeave() {
     registry.register(worker("w1"));
     registry.deregister("w1", "shutdown");

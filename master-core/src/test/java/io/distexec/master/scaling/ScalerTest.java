@@ -133,6 +133,50 @@ class ScalerTest {
   }
 
   @Test
+  void queuedJobsSayTheyWaitForScalingUpAndTheMetricsFollowTheDecisions() {
+    FakePool pool = new FakePool();
+    FakeWorkers workers = new FakeWorkers();
+    Scaler scaler = new Scaler(SETTINGS, pool, workers, new Ticking());
+    // Before the first turn, no worker at all: the next turn adds one.
+    assertThat(scaler.explainWait("no worker is registered"))
+        .isEqualTo("scaling up: no worker is registered");
+    assertThat(scaler.explainWait("all 2 workers busy (20 of 20 slots)"))
+        .isEqualTo("all 2 workers busy (20 of 20 slots)");
+    scaler.turn(25);
+    assertThat(scaler.desired()).isEqualTo(3);
+    scaler.turn(25); // three pods asked for, none registered yet
+    assertThat(scaler.explainWait("no worker is registered"))
+        .isEqualTo("scaling up (3 worker(s) starting): no worker is registered");
+    assertThat(scaler.status().decisions()).containsEntry("ScaleOut", 1L);
+    assertThat(scaler.status().starting()).isEqualTo(3);
+    pool.refuse = new IllegalStateException("the Kubernetes API did not answer");
+    scaler.turn(25);
+    assertThat(scaler.explainWait("no worker is registered"))
+        .isEqualTo(
+            "no worker is registered; the autoscaler cannot change the pool: the Kubernetes API"
+                + " did not answer");
+  }
+
+  @Test
+  void aWorkerOutsideThePoolIsNeitherCountedNorDrained() {
+    FakePool pool = new FakePool();
+    FakeWorkers workers = new FakeWorkers();
+    Ticking clock = new Ticking();
+    Scaler scaler = new Scaler(SETTINGS, pool, workers, clock);
+    pool.replicas = 1;
+    pool.pods.put("p1", true);
+    workers.workers.put("p1", new Scaler.Registered("p1", 10, 0, false));
+    workers.workers.put("laptop", new Scaler.Registered("laptop", 10, 0, false));
+    scaler.turn(0);
+    clock.now = clock.now.plusSeconds(61);
+    assertThat(scaler.turn(0))
+        .isEqualTo(
+            new Decision.Drain(
+                List.of("p1"), "nothing queued; p1 idle for 60 s or more: draining to remove"));
+    assertThat(workers.calls).containsExactly("drain p1");
+  }
+
+  @Test
   void aRefusalFromTheApiServerIsShownAndTheTurnIsTriedAgain() {
     FakePool pool = new FakePool();
     Scaler scaler = new Scaler(SETTINGS, pool, new FakeWorkers(), new Ticking());

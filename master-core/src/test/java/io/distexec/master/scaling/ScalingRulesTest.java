@@ -144,6 +144,17 @@ class ScalingRulesTest {
   }
 
   @Test
+  void aScaleInIsCalledOffWhenAChosenWorkerNoLongerDrains() {
+    // It registered again, and the master's hold went with its old registration.
+    ScalerMemory draining = new ScalerMemory(null, at(0), List.of("a", "b"));
+    Worker aBack = new Worker("a", 10, 0, false, true, at(10));
+    Worker b = new Worker("b", 10, 0, true, false, at(10));
+    assertThat(decide(new Fleet(at(1000), 2, 0, List.of(aBack, b)), draining).decision())
+        .isEqualTo(
+            new CallOff(List.of("a", "b"), "a takes work again: the scale-in is called off"));
+  }
+
+  @Test
   void noScaleInWithinTheWindowAfterAChangeNorBelowTheFewest() {
     Fleet idleFleet = new Fleet(at(1000), 2, 0, List.of(idle("a", 0), idle("b", 0)));
     assertThat(decide(idleFleet, new ScalerMemory(null, at(950), List.of())).decision())

@@ -16,7 +16,19 @@ class SchedulerTest {
   private static WorkerNode worker(String id, int slots, boolean draining, String... executors) {
     Instant t = Instant.EPOCH;
     return new WorkerNode(
-        id, "127.0.0.1:1", "", slots, Set.of(executors), Map.of(), t, t, 0, draining, false, false);
+        id,
+        "127.0.0.1:1",
+        "",
+        slots,
+        Set.of(executors),
+        Map.of(),
+        t,
+        t,
+        0,
+        draining,
+        false,
+        false,
+        false);
   }
 
   private final Scheduler scheduler = new Scheduler(new LeastConnectionsBalancer());
@@ -57,7 +69,19 @@ class SchedulerTest {
     Instant t = Instant.EPOCH;
     WorkerNode unreachable =
         new WorkerNode(
-            "gone", "127.0.0.1:1", "", 4, Set.of("command"), Map.of(), t, t, 0, false, false, true);
+            "gone",
+            "127.0.0.1:1",
+            "",
+            4,
+            Set.of("command"),
+            Map.of(),
+            t,
+            t,
+            0,
+            false,
+            false,
+            true,
+            false);
     Placement placement =
         scheduler.place(
             "command", List.of(unreachable, worker("ok", 4, false, "command")), Map.of());

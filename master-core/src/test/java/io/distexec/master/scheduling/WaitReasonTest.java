@@ -16,7 +16,7 @@ class WaitReasonTest {
 
   private static WorkerNode worker(String id, int slots, Set<String> executors, boolean draining) {
     return new WorkerNode(
-        id, "addr", "", slots, executors, Map.of(), T0, T0, 0, draining, false, false);
+        id, "addr", "", slots, executors, Map.of(), T0, T0, 0, draining, false, false, false);
   }
 
   @Test

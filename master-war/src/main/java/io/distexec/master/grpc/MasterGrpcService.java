@@ -11,6 +11,7 @@ import io.distexec.master.access.Role;
 import io.distexec.master.access.TokenException;
 import io.distexec.master.access.Tokens;
 import io.distexec.master.api.ClusterView;
+import io.distexec.master.api.ScalerReport;
 import io.distexec.master.auth.Audit;
 import io.distexec.master.auth.GrpcAuth;
 import io.distexec.master.jobs.IdempotencyConflictException;
@@ -35,6 +36,7 @@ import io.distexec.proto.v1.CreateTokenResponse;
 import io.distexec.proto.v1.DrainWorkerRequest;
 import io.distexec.proto.v1.GetClusterRequest;
 import io.distexec.proto.v1.GetJobRequest;
+import io.distexec.proto.v1.GetScalerRequest;
 import io.distexec.proto.v1.JobEvent;
 import io.distexec.proto.v1.JobStatus;
 import io.distexec.proto.v1.ListAuditRequest;
@@ -84,6 +86,7 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
           Map.entry("WatchJob", Action.READ_JOBS),
           Map.entry("ListWorkers", Action.READ_WORKERS),
           Map.entry("GetCluster", Action.READ_WORKERS),
+          Map.entry("GetScaler", Action.READ_WORKERS),
           Map.entry("DrainWorker", Action.DRAIN_WORKER),
           Map.entry("CreateToken", Action.MANAGE_TOKENS),
           Map.entry("ListTokens", Action.MANAGE_TOKENS),
@@ -98,6 +101,7 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
   private final Executor executor;
   private final Tokens tokens;
   private final Audit audit;
+  private final ScalerReport scaler;
 
   /**
    * @param executor sends watchers their events
@@ -110,7 +114,9 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
       Tokens tokens,
       Audit audit,
       Election election,
-      ClusterWorkers workers) {
+      ClusterWorkers workers,
+      ScalerReport scaler) {
+    this.scaler = scaler;
     this.election = election;
     this.workers = workers;
     this.jobs = jobs;
@@ -275,6 +281,13 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
                         .setStartedAt(ProtoTime.timestamp(m.startedAt()))
                         .setLastSeenAt(ProtoTime.timestamp(m.lastSeenAt()))));
     response.onNext(cluster.build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void getScaler(
+      GetScalerRequest request, StreamObserver<io.distexec.proto.v1.Scaler> response) {
+    response.onNext(ProtoMapper.toProto(scaler.view()));
     response.onCompleted();
   }
 

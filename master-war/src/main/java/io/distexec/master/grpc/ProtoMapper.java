@@ -7,6 +7,7 @@ import io.distexec.executor.StdStream;
 import io.distexec.master.access.ApiToken;
 import io.distexec.master.access.AuditEntry;
 import io.distexec.master.access.Role;
+import io.distexec.master.api.ScalerView;
 import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobEvents;
 import io.distexec.master.jobs.JobOutcome;
@@ -17,6 +18,8 @@ import io.distexec.proto.v1.JobEvent;
 import io.distexec.proto.v1.JobStateChange;
 import io.distexec.proto.v1.OutputChunk;
 import io.distexec.proto.v1.OutputStream;
+import io.distexec.proto.v1.ScalerDecision;
+import io.distexec.proto.v1.ScalerSettings;
 import io.distexec.proto.v1.TaskOutcome;
 import io.distexec.proto.v1.TaskResult;
 import io.distexec.proto.v1.TaskSpec;
@@ -233,5 +236,43 @@ public final class ProtoMapper {
         .setPrevHash(e.prevHash())
         .setHash(e.hash())
         .build();
+  }
+
+  /** The autoscaler's state, as {@code GET /api/v1/scaler} shows it. */
+  static io.distexec.proto.v1.Scaler toProto(ScalerView view) {
+    io.distexec.proto.v1.Scaler.Builder b =
+        io.distexec.proto.v1.Scaler.newBuilder()
+            .setEnabled(view.enabled())
+            .setLeading(view.leading())
+            .setReplicas(view.replicas() == null ? -1 : view.replicas())
+            .setStarting(view.starting() == null ? 0 : view.starting())
+            .putAllDecisions(view.decisions());
+    Optional.ofNullable(view.leader()).ifPresent(b::setLeader);
+    Optional.ofNullable(view.pool()).ifPresent(b::setPool);
+    Optional.ofNullable(view.problem()).ifPresent(b::setProblem);
+    Optional.ofNullable(view.last()).map(ProtoMapper::toProto).ifPresent(b::setLast);
+    view.recent().forEach(d -> b.addRecent(toProto(d)));
+    ScalerView.Settings s = view.settings();
+    b.setSettings(
+        ScalerSettings.newBuilder()
+            .setDeployment(s.deployment())
+            .setIntervalSeconds(s.intervalSeconds())
+            .setMinWorkers(s.minWorkers())
+            .setMaxWorkers(s.maxWorkers())
+            .setMaxStepOut(s.maxStepOut())
+            .setMaxStepIn(s.maxStepIn())
+            .setOutWindowSeconds(s.outWindowSeconds())
+            .setInWindowSeconds(s.inWindowSeconds())
+            .setIdleSeconds(s.idleSeconds())
+            .setSlotsPerWorker(s.slotsPerWorker()));
+    return b.build();
+  }
+
+  private static ScalerDecision toProto(ScalerView.DecisionView d) {
+    ScalerDecision.Builder b = ScalerDecision.newBuilder().setKind(d.kind()).setReason(d.reason());
+    if (d.at() != null) {
+      b.setAt(ProtoTime.timestamp(d.at()));
+    }
+    return b.build();
   }
 }

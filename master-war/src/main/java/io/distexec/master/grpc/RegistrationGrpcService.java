@@ -149,7 +149,11 @@ public class RegistrationGrpcService extends RegistrationServiceGrpc.Registratio
       var node =
           registry.heartbeat(
               request.getWorkerId(), request.getActiveTasks(), request.getDraining());
-      response.onNext(HeartbeatResponse.newBuilder().setDrain(node.drainRequested()).build());
+      response.onNext(
+          HeartbeatResponse.newBuilder()
+              .setDrain(node.drainRequested())
+              .setHold(node.held())
+              .build());
       response.onCompleted();
     } catch (UnknownWorkerException e) {
       response.onError(GrpcStatuses.exception(e));

@@ -113,7 +113,8 @@ public final class JdbcWorkerBoard implements WorkerBoard {
                           rs.getInt(9),
                           rs.getBoolean(11),
                           rs.getBoolean(12),
-                          rs.getBoolean(13)),
+                          rs.getBoolean(13),
+                          false), // the autoscaler's hold is the leader's alone
                       rs.getInt(10)));
             }
             return entries;

@@ -81,6 +81,8 @@ class MasterGrpcAuthTest {
         "GetCluster",
         s -> s.getCluster(io.distexec.proto.v1.GetClusterRequest.getDefaultInstance()));
     calls.put(
+        "GetScaler", s -> s.getScaler(io.distexec.proto.v1.GetScalerRequest.getDefaultInstance()));
+    calls.put(
         "DrainWorker",
         s -> s.drainWorker(DrainWorkerRequest.newBuilder().setWorkerId("nope").build()));
     calls.put(

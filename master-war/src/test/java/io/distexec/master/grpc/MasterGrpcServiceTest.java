@@ -125,7 +125,11 @@ class MasterGrpcServiceTest {
                 registry,
                 dispatcher::inFlight,
                 io.distexec.master.leadership.WorkerBoard.NONE,
-                id -> {}));
+                id -> {}),
+            new io.distexec.master.api.ScalerReport(
+                java.util.Optional.empty(),
+                io.distexec.master.config.ScalerConfig.read(setting -> null),
+                election(clock)));
     server =
         InProcessServerBuilder.forName(name)
             .directExecutor()
@@ -168,6 +172,15 @@ class MasterGrpcServiceTest {
     return SubmitRequest.newBuilder()
         .setSpec(TaskSpec.newBuilder().setCommand("echo").addArgs("hi").putEnv("TOKEN", "s3cret"))
         .build();
+  }
+
+  @Test
+  void getScalerSaysWhenTheAutoscalerIsOffAndWithWhichSettings() {
+    var scaler = stub.getScaler(io.distexec.proto.v1.GetScalerRequest.getDefaultInstance());
+    assertThat(scaler.getEnabled()).isFalse();
+    assertThat(scaler.getProblem()).isEqualTo("the autoscaler is off (set SCALER=kubernetes)");
+    assertThat(scaler.getSettings().getDeployment()).isEqualTo("distexec-worker");
+    assertThat(scaler.getSettings().getMaxWorkers()).isEqualTo(10);
   }
 
   @Test

@@ -151,6 +151,11 @@ public final class TaskRunner {
     draining = true;
   }
 
+  /** Takes tasks again (the master released a hold). */
+  public void undrain() {
+    draining = false;
+  }
+
   public boolean draining() {
     return draining;
   }

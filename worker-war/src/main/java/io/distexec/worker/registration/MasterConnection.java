@@ -67,7 +67,7 @@ public final class MasterConnection {
   private final IntSupplier activeTasks;
   private final TaskReport tasks;
   private final BooleanSupplier draining;
-  private final Runnable onDrainRequested;
+  private final MasterRequests requests;
   private final Function<String, ManagedChannel> channels;
   private final Map<String, ManagedChannel> open = new ConcurrentHashMap<>();
   private final List<String> addresses;
@@ -85,6 +85,8 @@ public final class MasterConnection {
   private long olderTermSinceNanos;
   private boolean olderTermSeen;
   private volatile boolean registered;
+  private volatile boolean leaving;
+  private volatile boolean held;
   private volatile boolean stopped;
   private volatile Duration heartbeatInterval;
   private ScheduledFuture<?> scheduled;
@@ -92,7 +94,7 @@ public final class MasterConnection {
   /**
    * @param tasks tasks running here or ended recently, reported at each registration so that a
    *     master that restarted (or took over) can reconcile its jobs
-   * @param onDrainRequested called (once) when the master asks this worker to drain
+   * @param requests what the master asks in heartbeat answers: drain, hold, release
    */
   public MasterConnection(
       WorkerConfig config,
@@ -100,7 +102,7 @@ public final class MasterConnection {
       IntSupplier activeTasks,
       TaskReport tasks,
       BooleanSupplier draining,
-      Runnable onDrainRequested,
+      MasterRequests requests,
       Function<String, ManagedChannel> channels,
       ScheduledExecutorService scheduler) {
     this(
@@ -109,7 +111,7 @@ public final class MasterConnection {
         activeTasks,
         tasks,
         draining,
-        onDrainRequested,
+        requests,
         channels,
         scheduler,
         TERM_RESET_PATIENCE);
@@ -121,7 +123,7 @@ public final class MasterConnection {
       IntSupplier activeTasks,
       TaskReport tasks,
       BooleanSupplier draining,
-      Runnable onDrainRequested,
+      MasterRequests requests,
       Function<String, ManagedChannel> channels,
       ScheduledExecutorService scheduler,
       Duration termResetPatience) {
@@ -131,7 +133,7 @@ public final class MasterConnection {
     this.activeTasks = activeTasks;
     this.tasks = tasks;
     this.draining = draining;
-    this.onDrainRequested = onDrainRequested;
+    this.requests = requests;
     this.channels = channels;
     this.addresses = config.masterAddresses();
     // Among several masters a takeover lasts seconds: look again often.
@@ -343,9 +345,24 @@ public final class MasterConnection {
                     .setActiveTasks(activeTasks.getAsInt())
                     .setDraining(draining.getAsBoolean())
                     .build());
-    if (response.getDrain() && !draining.getAsBoolean()) {
-      LOG.info("the master asks this worker to drain");
-      onDrainRequested.run();
+    if (response.getDrain() && response.getHold()) {
+      if (!held && !leaving) {
+        held = true;
+        LOG.info("the master holds this worker for removal: no new work, not ready");
+        requests.hold();
+      }
+    } else if (response.getDrain()) {
+      if (!leaving && (held || !draining.getAsBoolean())) {
+        leaving = true;
+        held = false;
+        LOG.info("the master asks this worker to drain");
+        requests.drain();
+      }
+    } else if (held) {
+      // Also when a new leader, which knows nothing of the hold, answers: it decides afresh.
+      held = false;
+      LOG.info("the master takes this worker back into service");
+      requests.release();
     }
   }
 

@@ -29,7 +29,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +47,7 @@ class MasterConnectionTest {
     final List<String> calls = new CopyOnWriteArrayList<>();
     final AtomicBoolean knowsWorker = new AtomicBoolean();
     final AtomicBoolean drain = new AtomicBoolean();
+    final AtomicBoolean hold = new AtomicBoolean();
     final AtomicLong term = new AtomicLong(1);
 
     @Override
@@ -75,7 +75,8 @@ class MasterConnectionTest {
       }
       calls.add(
           "heartbeat active=" + request.getActiveTasks() + " draining=" + request.getDraining());
-      response.onNext(HeartbeatResponse.newBuilder().setDrain(drain.get()).build());
+      response.onNext(
+          HeartbeatResponse.newBuilder().setDrain(drain.get()).setHold(hold.get()).build());
       response.onCompleted();
     }
 
@@ -121,7 +122,24 @@ class MasterConnectionTest {
   private final ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
   private final AtomicBoolean draining = new AtomicBoolean();
-  private final AtomicInteger drainRequests = new AtomicInteger();
+  private final List<String> requested = new CopyOnWriteArrayList<>();
+  private final MasterRequests requests =
+      new MasterRequests() {
+        @Override
+        public void drain() {
+          requested.add("drain");
+        }
+
+        @Override
+        public void hold() {
+          requested.add("hold");
+        }
+
+        @Override
+        public void release() {
+          requested.add("release");
+        }
+      };
   private final WorkerConfig config =
       new WorkerConfig(
           "w1",
@@ -145,7 +163,7 @@ class MasterConnectionTest {
           () -> 2,
           tasks,
           draining::get,
-          () -> drainRequests.incrementAndGet(),
+          requests,
           address -> channel,
           scheduler,
           Duration.ofSeconds(3));
@@ -235,7 +253,29 @@ class MasterConnectionTest {
     connection.start();
     await().atMost(Duration.ofSeconds(5)).until(connection::registered);
     master.drain.set(true);
-    await().atMost(Duration.ofSeconds(5)).until(() -> drainRequests.get() > 0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> requested.contains("drain"));
+    Thread.sleep(1500); // more answers that say drain: asked once
+    assertThat(requested).containsExactly("drain");
+  }
+
+  /** The autoscaler's hold: asked once, then released when an answer no longer says drain. */
+  @Test
+  void holdsAndReleasesAtTheMastersRequest() throws Exception {
+    startMaster();
+    connection.start();
+    await().atMost(Duration.ofSeconds(5)).until(connection::registered);
+    master.hold.set(true);
+    master.drain.set(true);
+    await().atMost(Duration.ofSeconds(5)).until(() -> requested.contains("hold"));
+    master.drain.set(false);
+    await().atMost(Duration.ofSeconds(5)).until(() -> requested.contains("release"));
+    // An operator's drain of a held worker: it leaves.
+    master.hold.set(true);
+    master.drain.set(true);
+    await().atMost(Duration.ofSeconds(5)).until(() -> requested.size() == 3);
+    master.hold.set(false);
+    await().atMost(Duration.ofSeconds(5)).until(() -> requested.contains("drain"));
+    assertThat(requested).containsExactly("hold", "release", "hold", "drain");
   }
 
   @Test
@@ -270,7 +310,7 @@ class MasterConnectionTest {
               () -> 0,
               new ReportedTasks(),
               () -> false,
-              () -> {},
+              requests,
               address -> tcp,
               scheduler);
       GrpcEndpoint second = null;
