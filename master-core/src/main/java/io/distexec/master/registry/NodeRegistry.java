@@ -43,9 +43,16 @@ public final class NodeRegistry {
     return heartbeatTimeout;
   }
 
-  /** Adds the worker, or refreshes it when its id is known (a restarted worker re-registers). */
+  /**
+   * Adds the worker, or refreshes it when its id is known (a restarted worker re-registers). A
+   * drain or hold asked of a worker still registered stays: registering again after a missed
+   * heartbeat must not put a drained worker back to work.
+   */
   public WorkerNode register(Registration r) {
     Instant now = clock.instant();
+    WorkerNode known = workers.get(r.workerId());
+    boolean drainAsked = known != null && known.drainRequested();
+    boolean held = known != null && known.held();
     WorkerNode node =
         new WorkerNode(
             r.workerId(),
@@ -58,9 +65,9 @@ public final class NodeRegistry {
             now,
             0,
             false,
+            drainAsked,
             false,
-            false,
-            false);
+            held);
     WorkerNode previous = workers.put(node.id(), node);
     if (previous != null && !previous.address().equals(node.address())) {
       LOG.info(() -> "worker " + node.id() + " re-registered at a new address " + node.address());
@@ -74,7 +81,8 @@ public final class NodeRegistry {
                   + " with "
                   + node.maxConcurrentTasks()
                   + " slots, executors "
-                  + node.executors());
+                  + node.executors()
+                  + (drainAsked ? " (still asked to drain)" : ""));
     }
     listeners.forEach(l -> l.workerAvailable(node));
     return node;

@@ -119,6 +119,21 @@ class NodeRegistryTest {
   }
 
   @Test
+  void aDrainOrHoldSurvivesRegisteringAgainButNotLeaving() {
+    registry.register(worker("w1"));
+    registry.register(worker("w2"));
+    registry.drain("w1");
+    registry.hold("w2");
+    registry.register(worker("w1")); // a missed heartbeat: it registers again
+    registry.register(worker("w2"));
+    assertThat(registry.find("w1").orElseThrow().drainRequested()).isTrue();
+    assertThat(registry.find("w2").orElseThrow().held()).isTrue();
+    registry.deregister("w1", "drained");
+    registry.register(worker("w1")); // a new process under the same name
+    assertThat(registry.find("w1").orElseThrow().takesNoWork()).isFalse();
+  }
+
+  @Test
   void deregistersWorkersThatLeave() {
     registry.register(worker("w1"));
     registry.deregister("w1", "shutdown");
