@@ -534,7 +534,7 @@ public class MasterBeans {
   /**
    * The autoscaler, when SCALER=kubernetes: the workers' Deployment in this master's namespace,
    * reached as the pod's service account (or as KUBECONFIG says outside a pod). Its turns run on
-   * the leader only (see {@code MasterLifecycle}).
+   * the leader only (see {@link ScalerTurns}).
    */
   @Produces
   @Singleton

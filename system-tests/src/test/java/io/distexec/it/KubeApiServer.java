@@ -103,6 +103,20 @@ final class KubeApiServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Applies the master's Role and RoleBinding as shipped in deploy/ to {@code namespace}; the
+   * subject is the master's service account of this API server's tokens, in namespace distexec.
+   */
+  void applyMasterRbac(String namespace) throws IOException, InterruptedException {
+    String rbac =
+        Files.readString(Clusters.ROOT.resolve("deploy/kubernetes/base/master-rbac.yaml"))
+            + "    namespace: distexec\n";
+    Result applied = kubectlWithInput(rbac, "--namespace=" + namespace, "apply", "-f", "-");
+    if (!applied.ok()) {
+      throw new IllegalStateException("applying the master's RBAC failed: " + applied.err());
+    }
+  }
+
   /** kubectl as the cluster's admin. */
   Result kubectl(String... args) throws IOException, InterruptedException {
     return kubectlWithInput(null, args);

@@ -46,14 +46,8 @@ class KubernetesLeaderElectionIT {
     kube = shared;
     assertThat(kube.kubectl("create", "namespace", NS).exit()).isZero();
     // The master's Role and RoleBinding as shipped, in a namespace of this test's (the API server
-    // is shared with KubernetesManifestsIT); the subject is the master's service account of the
-    // test API server's tokens, in namespace distexec.
-    String rbac =
-        Files.readString(Clusters.ROOT.resolve("deploy/kubernetes/base/master-rbac.yaml"))
-            + "    namespace: distexec\n";
-    KubeApiServer.Result applied =
-        kube.kubectlWithInput(rbac, "--namespace=" + NS, "apply", "-f", "-");
-    assertThat(applied.exit()).as(applied.err()).isZero();
+    // is shared with KubernetesManifestsIT).
+    kube.applyMasterRbac(NS);
     // The workers' Deployment the masters' autoscaler scales (its pods never run: no kubelet).
     KubeApiServer.Result deployment =
         kube.kubectlWithInput(

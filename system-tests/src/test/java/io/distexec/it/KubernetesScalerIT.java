@@ -77,7 +77,7 @@ class KubernetesScalerIT {
   static void start(KubeApiServer shared) throws Exception {
     kube = shared;
     assertThat(kube.kubectl("create", "namespace", NS).exit()).isZero();
-    applyRbac();
+    kube.applyMasterRbac(NS);
     KubeApiServer.Result created = kube.kubectlWithInput(DEPLOYMENT, "-n", NS, "apply", "-f", "-");
     assertThat(created.exit()).as(created.err()).isZero();
     var kubeconfig =
@@ -116,16 +116,6 @@ class KubernetesScalerIT {
     if (cluster != null) {
       cluster.close();
     }
-  }
-
-  private static void applyRbac() throws Exception {
-    // The master's Role and RoleBinding as shipped; the subject is the test API server's master
-    // service account, in namespace distexec.
-    String rbac =
-        Files.readString(Clusters.ROOT.resolve("deploy/kubernetes/base/master-rbac.yaml"))
-            + "    namespace: distexec\n";
-    KubeApiServer.Result applied = kube.kubectlWithInput(rbac, "-n", NS, "apply", "-f", "-");
-    assertThat(applied.exit()).as(applied.err()).isZero();
   }
 
   private static int replicas() throws ApiException {
@@ -260,11 +250,12 @@ class KubernetesScalerIT {
     await().atMost(Duration.ofSeconds(20)).until(() -> replicas() == 4);
     kubelet.workers().values().forEach(StandInWorker::finishAll);
     List<Integer> seen = new CopyOnWriteArrayList<>();
-    Instant until = Instant.now().plusSeconds(12);
-    while (Instant.now().isBefore(until)) {
-      seen.add(replicas());
-      Thread.sleep(200);
-    }
+    // The replicas, five times a second for 12 s.
+    await()
+        .during(Duration.ofSeconds(12))
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> seen.add(replicas()));
     for (String id : burst) {
       assertThat(rest.awaitEnd(id, Duration.ofSeconds(30)).getString("status"))
           .isEqualTo("SUCCEEDED");
@@ -317,7 +308,7 @@ class KubernetesScalerIT {
           .contains("problem: ")
           .contains("forbidden");
     } finally {
-      applyRbac();
+      kube.applyMasterRbac(NS);
     }
     await()
         .atMost(Duration.ofSeconds(20))

@@ -144,8 +144,15 @@ public final class NodeRegistry {
 
   /** Takes a held worker back into service (an operator's drain stays). */
   public void release(String workerId) {
-    WorkerNode node = workers.computeIfPresent(workerId, (id, n) -> n.held() ? n.released() : n);
-    if (node != null) {
+    boolean[] wasHeld = new boolean[1];
+    WorkerNode node =
+        workers.computeIfPresent(
+            workerId,
+            (id, n) -> {
+              wasHeld[0] = n.held();
+              return n.held() ? n.released() : n;
+            });
+    if (wasHeld[0]) {
       listeners.forEach(l -> l.workerAvailable(node));
     }
   }

@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The scaler's view of the workers from the leader's registry: tasks running as the dispatcher
- * counts them (exact, not a heartbeat old), and the scaler's drain as the registry's hold, which
- * keeps the worker registered so that it can be taken back.
+ * The scaler's view of the workers from the leader's registry: tasks running as the larger of the
+ * dispatcher's count and the worker's last heartbeat (a worker is never taken for idle before both
+ * say so), and the scaler's drain as the registry's hold, which keeps the worker registered so that
+ * it can be taken back.
  */
 public final class RegistryWorkers implements Scaler.Workers {
 

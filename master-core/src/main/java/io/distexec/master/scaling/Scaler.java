@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.logging.Logger;
 
 /**
@@ -90,7 +91,7 @@ public final class Scaler {
   private String problem;
   private int replicas = -1;
   private int starting;
-  private final Map<String, Long> decisions = new java.util.TreeMap<>();
+  private final Map<String, Long> decisions = new TreeMap<>();
 
   public Scaler(ScalerSettings settings, Pool pool, Workers workers, Clock clock) {
     this.settings = settings;

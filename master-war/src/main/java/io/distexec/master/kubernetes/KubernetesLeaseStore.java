@@ -242,7 +242,7 @@ public final class KubernetesLeaseStore implements LeaseStore {
   }
 
   private String describe(ApiException e) {
-    String reason = e.getCode() == 0 ? String.valueOf(e.getMessage()) : "HTTP " + e.getCode();
+    String reason = KubernetesApi.describe(e);
     if (e.getCode() == 403) {
       reason += " (the master's service account needs get, create and update on Leases)";
     }

@@ -21,7 +21,7 @@ import java.util.Optional;
  * each task again with {@link #attach}, so a task that ran or ended while the master was away still
  * reaches the master with its result.
  */
-final class TaskBook {
+final class TaskBook implements TaskReport {
 
   /** How long a result is kept after the task ended. */
   static final Duration KEEP = Duration.ofMinutes(10);
@@ -197,7 +197,8 @@ final class TaskBook {
    * {@link #registered} or {@link #unreported}, no task of the known term starts (see {@link
    * #reporting}).
    */
-  synchronized List<String> report() {
+  @Override
+  public synchronized List<String> taskIds() {
     reporting = true;
     evict();
     return new ArrayList<>(tasks.keySet());
@@ -208,7 +209,8 @@ final class TaskBook {
    *
    * @return false when this worker knows a newer term: the master that answered no longer leads
    */
-  synchronized boolean registered(long term) {
+  @Override
+  public synchronized boolean registered(long term) {
     reporting = false;
     if (term < this.term) {
       return false;
@@ -218,19 +220,16 @@ final class TaskBook {
   }
 
   /** The registration failed: tasks may start again. */
-  synchronized void unreported() {
+  @Override
+  public synchronized void unreported() {
     reporting = false;
   }
 
   /** Follows {@code term} from now on, though older than the one known (see {@link TaskReport}). */
-  synchronized void termReset(long term) {
+  @Override
+  public synchronized void termReset(long term) {
     reporting = false;
     this.term = term;
-  }
-
-  /** The newest leadership term seen. */
-  synchronized long term() {
-    return term;
   }
 
   private void evict() {

@@ -17,7 +17,7 @@ public final class TaskRejectedException extends Exception {
     INVALID,
     /** The call comes from a master that no longer leads (an older term than the worker knows). */
     DEPOSED,
-    /** The worker is registering with a master (see {@code TaskBook#report}). */
+    /** The worker is registering with a master (see {@code TaskBook#taskIds}). */
     REGISTERING
   }
 

@@ -23,7 +23,6 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -49,27 +48,7 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
    * recently, for the master's reconciliation, and the leader's term from the answer.
    */
   public TaskReport report() {
-    return new TaskReport() {
-      @Override
-      public List<String> taskIds() {
-        return book.report();
-      }
-
-      @Override
-      public boolean registered(long term) {
-        return book.registered(term);
-      }
-
-      @Override
-      public void unreported() {
-        book.unreported();
-      }
-
-      @Override
-      public void termReset(long term) {
-        book.termReset(term);
-      }
-    };
+    return book;
   }
 
   @Override
@@ -114,12 +93,20 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
     };
   }
 
+  /** Whether a call of the leader's {@code term} may go on; refuses it on {@code call} if not. */
+  private boolean obeyed(long term, StreamObserver<?> call) {
+    try {
+      book.obey(term);
+      return true;
+    } catch (TaskRejectedException e) {
+      call.onError(status(e).withDescription(e.getMessage()).asRuntimeException());
+      return false;
+    }
+  }
+
   @Override
   public void cancelTask(CancelTaskRequest request, StreamObserver<CancelTaskResponse> response) {
-    try {
-      book.obey(request.getTerm());
-    } catch (TaskRejectedException e) {
-      response.onError(status(e).withDescription(e.getMessage()).asRuntimeException());
+    if (!obeyed(request.getTerm(), response)) {
       return;
     }
     if (runner.cancel(
@@ -136,10 +123,7 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
 
   @Override
   public void attachTask(AttachTaskRequest request, StreamObserver<TaskEvent> events) {
-    try {
-      book.obey(request.getTerm());
-    } catch (TaskRejectedException e) {
-      events.onError(status(e).withDescription(e.getMessage()).asRuntimeException());
+    if (!obeyed(request.getTerm(), events)) {
       return;
     }
     if (!book.attach(request.getTaskId(), new EventStream(events, request.getTaskId()))) {
