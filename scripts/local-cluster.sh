@@ -372,6 +372,7 @@ Try it (every call needs a token; the admin token is in $ADMIN_TOKEN_FILE):
   bin/distctl run -- echo hello world
   curl -s$([ "${API_TLS:-0}" = 1 ] && echo " --cacert $HOME_DIR/api-ca.crt") -X POST $(api_url)/api/v1/jobs -H "Authorization: Bearer \$(cat $ADMIN_TOKEN_FILE)" \\
        -H 'Content-Type: application/json' -d '{"command":"echo","args":["hello","world"]}'
+Watch it in a browser: $(api_url)/console/ (sign in with the token in $ADMIN_TOKEN_FILE)
 Stop it:
   $0 down
 MSG

@@ -47,7 +47,11 @@ class BenchSmokeIT {
             "registry.master_rss_mib",
             "queue.submit_jobs_per_second",
             "queue.master_heap_mib",
-            "queue.restart_seconds");
+            "queue.restart_seconds",
+            "listing.newest_first_page_ms",
+            "listing.status_first_page_ms",
+            "listing.text_first_page_ms",
+            "listing.text_no_match_first_page_ms");
     // Each phase of a round trip is a real duration, and together they are the round trip.
     double phases = 0;
     for (String phase : Latency.PHASES) {

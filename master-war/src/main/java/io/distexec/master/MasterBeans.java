@@ -6,6 +6,7 @@ import io.distexec.common.GrpcLimits;
 import io.distexec.common.HostPort;
 import io.distexec.master.access.ApiToken;
 import io.distexec.master.access.Tokens;
+import io.distexec.master.activity.Activity;
 import io.distexec.master.auth.Audit;
 import io.distexec.master.auth.Authenticator;
 import io.distexec.master.auth.JwtCallers;
@@ -292,8 +293,17 @@ public class MasterBeans {
    */
   @Produces
   @Singleton
-  JobEvents events(MasterConfig config, Clock clock, OpenedStore opened) {
-    return new JobEvents(config.outputCapBytes(), clock, opened.store());
+  JobEvents events(MasterConfig config, Clock clock, OpenedStore opened, Activity activity) {
+    JobEvents events = new JobEvents(config.outputCapBytes(), clock, opened.store());
+    events.tapStates(activity::changed);
+    return events;
+  }
+
+  /** The last hour's jobs for the console, counted as their changes are recorded. */
+  @Produces
+  @Singleton
+  Activity activity(Clock clock) {
+    return new Activity(clock);
   }
 
   @Produces

@@ -16,36 +16,27 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command executor through the REST API of a real cluster: process-tree kills, huge output,
  * unicode and binary output, stdin, env and workdir, shell mode, the script plugin, the command
- * policy. The workers run with an allow-list of the system's program folders, as an operator might.
+ * policy. On the shared cluster, whose workers run with an allow-list of the system's program
+ * folders, as an operator might.
  */
+@ExtendWith(SharedCluster.class)
 class CommandExecutionIT {
 
   private static LocalCluster cluster;
   private static Rest rest;
 
   @BeforeAll
-  static void startCluster() throws Exception {
-    cluster =
-        Clusters.start(
-            "command-execution-it",
-            2,
-            Map.of("COMMAND_ALLOWLIST", "/usr/bin/*,/bin/*,/usr/local/bin/*"));
+  static void useCluster(LocalCluster shared) {
+    cluster = shared;
     rest = new Rest(cluster);
-  }
-
-  @AfterAll
-  static void stopCluster() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   private static JsonObject run(String json) throws Exception {

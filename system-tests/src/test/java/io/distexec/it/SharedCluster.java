@@ -7,13 +7,14 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * One cluster (a master, two round-robin workers of 10 slots, heartbeats every second and a worker
- * declared dead after 3 s without one, so that BusyWorkersIT's busy workers are tested against a
- * short timeout) for the test classes that only submit jobs and leave its servers as they found
- * them: a cluster start is the slowest step of a system test (30-45 s on two cores), and CI has a
- * time budget. Started by the first class that asks for a {@link LocalCluster} parameter in its
- * {@code @BeforeAll}, stopped after the last test of the run. A class that kills, pauses or
- * reconfigures servers starts its own with {@link Clusters}.
+ * One cluster (a master, two round-robin workers of 10 slots running programs of the system's
+ * folders only, heartbeats every second and a worker declared dead after 3 s without one, so that
+ * BusyWorkersIT's busy workers are tested against a short timeout) for the test classes that only
+ * submit jobs and leave its servers as they found them: a cluster start is the slowest step of a
+ * system test (30-45 s on two cores), and CI has a time budget. Started by the first class that
+ * asks for a {@link LocalCluster} parameter in its {@code @BeforeAll}, stopped after the last test
+ * of the run. A class that kills, pauses or reconfigures servers starts its own with {@link
+ * Clusters}.
  */
 final class SharedCluster implements ParameterResolver {
 
@@ -47,7 +48,9 @@ final class SharedCluster implements ParameterResolver {
                     "LOAD_BALANCER", "round-robin",
                     "HEARTBEAT_INTERVAL_SECONDS", "1",
                     "HEARTBEAT_TIMEOUT_SECONDS", "3",
-                    "MAX_CONCURRENT_TASKS", "10")));
+                    "MAX_CONCURRENT_TASKS", "10",
+                    // CommandExecutionIT tests the policy: the system's program folders only.
+                    "COMMAND_ALLOWLIST", "/usr/bin/*,/bin/*,/usr/local/bin/*")));
       } catch (Exception e) {
         throw new IllegalStateException("the shared cluster did not start", e);
       }

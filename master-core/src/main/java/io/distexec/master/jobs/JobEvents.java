@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -89,7 +90,7 @@ public final class JobEvents {
   public static final class TooManyWatchersException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    TooManyWatchersException(String message) {
+    public TooManyWatchersException(String message) {
       super(message);
     }
   }
@@ -177,6 +178,7 @@ public final class JobEvents {
    * it ends (a later watcher gets it rebuilt from the store).
    */
   public void state(Job job) {
+    stateTap.accept(job);
     if (records == null) {
       append(logs.computeIfAbsent(job.id(), id -> new Log()), job);
       return;
@@ -269,6 +271,13 @@ public final class JobEvents {
   }
 
   private volatile OutputTap tap = (jobId, stream, data, offset) -> {};
+
+  private volatile Consumer<Job> stateTap = job -> {};
+
+  /** Sees every state change recorded here (the console's activity); must not block. */
+  public void tapStates(Consumer<Job> tap) {
+    this.stateTap = tap;
+  }
 
   public void tap(OutputTap tap) {
     this.tap = tap;

@@ -206,9 +206,7 @@ public final class JobService {
    */
   public Page list(JobQuery query) {
     int limit = query.limit() <= 0 ? DEFAULT_LIST_LIMIT : Math.min(query.limit(), MAX_LIST_LIMIT);
-    return store.list(
-        new JobQuery(
-            query.status(), query.workerId(), query.since(), limit, query.cursor(), query.owner()));
+    return store.list(query.withLimit(limit));
   }
 
   /**

@@ -103,17 +103,37 @@ class JobServiceTest {
     assertThat(store.countUnfinished()).isEqualTo(1);
   }
 
+  /** A service that takes up to 100 unfinished jobs. */
+  private JobService roomy() {
+    return new JobService(
+        store,
+        new JobQueue(100),
+        new JobValidator(() -> Set.of("command")),
+        () -> {},
+        (id, reason) -> {},
+        events,
+        clock);
+  }
+
+  @Test
+  void passesEveryFilterToTheStoreTheTimeRangeAndTheTextToo() throws Exception {
+    JobService roomy = roomy();
+    Job other = roomy.submit(JobSpec.command("true"));
+    Job backup = roomy.submit(JobSpec.command("backup", "--all"));
+    assertThat(roomy.list(new JobQuery(null, null, null, null, "BACKUP --a", 0, null, null)).jobs())
+        .extracting(Job::id)
+        .containsExactly(backup.id());
+    assertThat(
+            roomy
+                .list(new JobQuery(null, null, null, backup.createdAt(), null, 0, null, null))
+                .jobs())
+        .extracting(Job::id)
+        .doesNotContain(backup.id(), other.id());
+  }
+
   @Test
   void pagesThroughJobsWithACursorAndFilters() throws Exception {
-    JobService roomy =
-        new JobService(
-            store,
-            new JobQueue(100),
-            new JobValidator(() -> Set.of("command")),
-            () -> {},
-            (id, reason) -> {},
-            events,
-            clock);
+    JobService roomy = roomy();
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       ids.add(roomy.submit(JobSpec.command("true")).id());

@@ -245,6 +245,17 @@ public class JobResource {
               example = "1h")
           @QueryParam("since")
           String since,
+      @Parameter(
+              description = "Only jobs created before: an ISO-8601 instant or an age such as 1h",
+              example = "2026-01-01T00:00:00Z")
+          @QueryParam("until")
+          String until,
+      @Parameter(
+              description =
+                  "Only jobs whose command line (command and arguments) holds this text, any case",
+              example = "backup")
+          @QueryParam("q")
+          String text,
       @Parameter(description = "Page size, 1-1000") @QueryParam("limit") @DefaultValue("100")
           String limit,
       @Parameter(description = "Where the previous page ended") @QueryParam("cursor") String cursor,
@@ -256,7 +267,9 @@ public class JobResource {
               new JobQuery(
                   parseStatus(status),
                   blankToNull(worker),
-                  parseSince(since),
+                  parseInstant("since", since),
+                  parseInstant("until", until),
+                  parseText(text),
                   parseLimit(limit),
                   blankToNull(cursor),
                   CallerContext.caller(security).listingOwner()));
@@ -267,6 +280,40 @@ public class JobResource {
       throw new BadRequestException(
           e.getMessage(), List.of(new FieldError("cursor", e.getMessage())));
     }
+  }
+
+  @POST
+  @Path("{id}/rerun")
+  @Requires(Action.SUBMIT_JOB)
+  @Operation(
+      summary = "Run a job again",
+      description =
+          "A new job with the same spec (environment and stdin included, which the API never"
+              + " shows) and retry policy, submitted by the caller; 202 with the new job.")
+  @APIResponse(responseCode = "202", description = "The new job, stored")
+  @APIResponse(responseCode = "404", description = "No such job")
+  @APIResponse(
+      responseCode = "429",
+      description = "MAX_CONCURRENT_JOBS jobs are unfinished; retry after Retry-After")
+  public Response rerun(
+      @PathParam("id") String id, @Context UriInfo uri, @Context SecurityContext security)
+      throws JobNotFoundException, InvalidJobException, QueueFullException {
+    Caller caller = CallerContext.caller(security);
+    String address = CallerContext.address(security);
+    Job job;
+    try {
+      Job original = visible(caller, id);
+      job = jobs.submit(original.spec(), original.retry(), null, caller.name()).job();
+    } catch (IdempotencyConflictException e) {
+      throw new IllegalStateException("a submit without an Idempotency-Key conflicted", e);
+    } catch (JobNotFoundException | InvalidJobException | QueueFullException e) {
+      audit.record(caller, "job.rerun", id, address, "refused: " + e.getMessage());
+      throw e;
+    }
+    audit.record(caller, "job.rerun", id, address, "ok: " + job.id());
+    return Response.accepted(JobView.of(job, jobs.waiting(job)))
+        .location(uri.getBaseUriBuilder().path("jobs").path(job.id()).build())
+        .build();
   }
 
   @POST
@@ -451,7 +498,17 @@ public class JobResource {
     }
   }
 
-  private Instant parseSince(String since) throws BadRequestException {
+  private static String parseText(String text) throws BadRequestException {
+    if (text != null && text.length() > JobQuery.MAX_TEXT_CHARS) {
+      String why = "at most " + JobQuery.MAX_TEXT_CHARS + " characters";
+      throw new BadRequestException(
+          "the text filter is too long", List.of(new FieldError("q", why)));
+    }
+    return text;
+  }
+
+  /** An instant or an age ({@code 30m}) before now, for the parameter {@code field}. */
+  private Instant parseInstant(String field, String since) throws BadRequestException {
     if (since == null || since.isBlank()) {
       return null;
     }
@@ -472,10 +529,10 @@ public class JobResource {
     } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
       // Unparseable, or an age so large it leaves the calendar (since=99999999999999999999d).
       throw new BadRequestException(
-          "invalid since '" + since + "'",
+          "invalid " + field + " '" + since + "'",
           List.of(
               new FieldError(
-                  "since",
+                  field,
                   "must be an ISO-8601 instant such as 2026-01-01T00:00:00Z or an age such as 30m,"
                       + " 2h, 1d, within the calendar")));
     }

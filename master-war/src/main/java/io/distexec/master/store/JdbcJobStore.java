@@ -226,8 +226,8 @@ public final class JdbcJobStore implements JobStore {
             "INSERT INTO jobs (id, status, spec_json, max_attempts,"
                 + " retry_exit_codes, worker_id, attempt, created_at, started_at, finished_at, exit_code, stdout, stderr,"
                 + " output_truncated, error, stdout_bytes, stderr_bytes, cpu_time_millis, peak_rss_bytes, processes_killed,"
-                + " wall_time_millis, idempotency_key, fingerprint, owner)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " wall_time_millis, idempotency_key, fingerprint, owner, command_line)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       s.setString(1, job.id());
       s.setString(2, job.status().name());
       s.setString(3, SpecFormat.write(job.spec()));
@@ -245,6 +245,7 @@ public final class JdbcJobStore implements JobStore {
       s.setString(22, key == null ? null : key.key());
       s.setString(23, key == null ? null : key.fingerprint());
       s.setString(24, job.owner());
+      s.setString(25, JobQuery.commandLine(job.spec()));
       s.executeUpdate();
     }
   }
@@ -412,6 +413,14 @@ public final class JdbcJobStore implements JobStore {
     if (query.since() != null) {
       sql.append(" AND created_at >= ?");
       params.add(time(query.since()));
+    }
+    if (query.until() != null) {
+      sql.append(" AND created_at < ?");
+      params.add(time(query.until()));
+    }
+    if (query.text() != null) {
+      sql.append(" AND command_line LIKE ? ESCAPE '\\'");
+      params.add("%" + query.text().replaceAll("[\\\\%_]", "\\\\$0") + "%");
     }
     if (query.owner() != null) {
       sql.append(" AND owner = ?");

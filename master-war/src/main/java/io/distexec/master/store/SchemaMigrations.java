@@ -20,7 +20,7 @@ import javax.sql.DataSource;
  * in order, in its own transaction, and recorded in {@code distexec_schema}. Masters that start
  * together are safe on PostgreSQL: each claims a version by inserting its row first, and the loser
  * of that race waits for the winner's commit and then skips the script. Plain JDBC rather than
- * Flyway: four steps do not need a library and its database modules.
+ * Flyway: a few steps do not need a library and its database modules.
  */
 public final class SchemaMigrations {
 
@@ -52,7 +52,9 @@ public final class SchemaMigrations {
           Migration.sql("V4__drop_protobuf_spec.sql"),
           Migration.sql("V5__callers_tokens_audit.sql"),
           Migration.sql("V6__token_expiry.sql"),
-          Migration.sql("V7__leadership.sql"));
+          Migration.sql("V7__leadership.sql"),
+          Migration.sql("V8__command_line.sql"),
+          new Migration(9, "V9__fill_command_line (Java)", new CommandLineMigration()));
 
   private static final String UNIQUE_VIOLATION = "23505";
 

@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.distexec.master.jobs.IdempotencyKey;
 import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobOutcome;
+import io.distexec.master.jobs.JobQuery;
 import io.distexec.master.jobs.JobSpec;
 import io.distexec.master.jobs.JobStatus;
 import io.distexec.master.jobs.JobStore;
@@ -83,6 +84,13 @@ abstract class JdbcJobStoreContract extends JobStoreContract {
                   false));
       assertThat(job.retry().retryOnExitCodes()).containsExactly(75);
       assertThat(upgraded.countUnfinished()).isEqualTo(1);
+      // Its command line was filled in for the text filter (V9), from the spec alone.
+      assertThat(
+              upgraded
+                  .list(new JobQuery(null, null, null, null, "SH -c echo", 10, null, null))
+                  .jobs())
+          .extracting(Job::id)
+          .containsExactly("old");
     }
   }
 

@@ -306,6 +306,46 @@ abstract class JobStoreContract {
   }
 
   @Test
+  void filtersByTimeRangeAndTextInTheCommandLineButNeverInTheEnvironment() {
+    Job backup =
+        Job.queued(
+            "job-backup",
+            new JobSpec(
+                null,
+                "/usr/bin/Backup",
+                List.of("--target", "50%_done"),
+                Map.of("SECRET", "hunter2"),
+                null,
+                null,
+                0,
+                null,
+                false),
+            T0);
+    Job echo = queued(T0.plusSeconds(10));
+    store.insert(backup);
+    store.insert(echo);
+
+    assertThat(list(new JobQuery(null, null, null, null, "BACKUP --tar", 10, null, null)))
+        .containsExactly(backup.id());
+    // LIKE's wildcards are matched as themselves
+    assertThat(list(new JobQuery(null, null, null, null, "50%_d", 10, null, null)))
+        .containsExactly(backup.id());
+    assertThat(list(new JobQuery(null, null, null, null, "5%d", 10, null, null))).isEmpty();
+    assertThat(list(new JobQuery(null, null, null, null, "hunter2", 10, null, null))).isEmpty();
+    assertThat(list(new JobQuery(null, null, null, T0.plusSeconds(10), null, 10, null, null)))
+        .containsExactly(backup.id());
+    assertThat(
+            list(
+                new JobQuery(
+                    null, null, T0.plusSeconds(1), T0.plusSeconds(11), "echo", 10, null, null)))
+        .containsExactly(echo.id());
+  }
+
+  private List<String> list(JobQuery query) {
+    return store.list(query).jobs().stream().map(Job::id).toList();
+  }
+
+  @Test
   void walksUnfinishedJobsOldestFirst() {
     Job a = queued(T0);
     Job b = queued(T0);
