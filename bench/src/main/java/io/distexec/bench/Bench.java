@@ -76,6 +76,13 @@ public final class Bench implements Callable<Integer> {
           "Serve the master's API (REST and gRPC) over TLS, as API_TLS=1 of the local cluster")
   boolean apiTls;
 
+  @Option(
+      names = "--fast-start",
+      description =
+          "Start the servers with FAST_START=1 (C1 only): quicker to start, slower to run; for"
+              + " smoke runs, not for figures")
+  boolean fastStart;
+
   @Option(names = "--out", description = "JSON file of all figures (default: ${DEFAULT-VALUE})")
   Path out = Path.of("target/bench/results.json");
 
@@ -127,40 +134,42 @@ public final class Bench implements Callable<Integer> {
                   cluster.apiTls() ? cluster.apiCa() : null)) {
         HttpClient http = HttpClient.newBuilder().sslContext(cluster.apiSslContext()).build();
         if (parts.contains(Part.latency)) {
-          Latency.Measured measured =
-              Latency.measure(http, cluster.masterUrl(), cluster.adminAuthorization(), latencyJobs);
-          Latency.Percentiles p = measured.total();
-          results.put("latency.p50_ms", p.p50(), "ms submit -> stored result (REST, Prefer: wait)");
-          results.put("latency.p95_ms", p.p95(), "ms");
-          results.put("latency.p99_ms", p.p99(), "ms");
-          results.put("latency.max_ms", p.max(), "ms");
-          measured
-              .phaseMedians()
-              .forEach(
-                  (phase, ms) -> results.put("latency.phase." + phase + "_ms", ms, "ms, median"));
+          String url = cluster.masterUrl();
+          String auth = cluster.adminAuthorization();
+          // REST first under the figures' old names (latency.p50_ms, ...), then gRPC beside it.
+          latency(
+              "latency.",
+              "REST",
+              Latency.measure(Latency.rest(http, url, auth), http, url, auth, latencyJobs));
+          latency(
+              "latency.grpc.",
+              "gRPC",
+              Latency.measure(Latency.grpc(client), http, url, auth, latencyJobs));
         }
         if (parts.contains(Part.throughput)) {
           long before = Throughput.count(client, JobStatus.SUCCEEDED);
-          double grpc = Throughput.jobsPerSecond(cluster, jobs, clients, Throughput.grpc(client));
+          Throughput.Run grpc = Throughput.run(cluster, jobs, clients, Throughput.grpc(client));
           results.put(
               "throughput.grpc.jobs_per_second",
-              grpc,
+              grpc.jobsPerSecond(),
               "jobs/s (" + jobs + " jobs, " + clients + " clients)");
-          double rest =
-              Throughput.jobsPerSecond(
+          results.timeline("gRPC", grpc.timeline());
+          Throughput.Run rest =
+              Throughput.run(
                   cluster,
                   jobs,
                   clients,
                   Throughput.rest(http, cluster.masterUrl(), cluster.adminAuthorization()));
           results.put(
               "throughput.rest.jobs_per_second",
-              rest,
+              rest.jobsPerSecond(),
               "jobs/s (" + jobs + " jobs, " + clients + " clients)");
+          results.timeline("REST", rest.timeline());
           long succeeded = Throughput.count(client, JobStatus.SUCCEEDED) - before;
           results.put("throughput.jobs_succeeded", succeeded, "of " + 2 * jobs);
           if (results.get("baseline.jobs_per_second") instanceof Double base) {
-            results.put("throughput.grpc.ratio_to_baseline", grpc / base, "");
-            results.put("throughput.rest.ratio_to_baseline", rest / base, "");
+            results.put("throughput.grpc.ratio_to_baseline", grpc.jobsPerSecond() / base, "");
+            results.put("throughput.rest.ratio_to_baseline", rest.jobsPerSecond() / base, "");
           }
         }
       }
@@ -181,8 +190,24 @@ public final class Bench implements Callable<Integer> {
       }
     }
     results.write(out);
-    System.out.println("figures written to " + out.toAbsolutePath());
+    Path report = out.resolveSibling("report.html");
+    Report.write(results, report);
+    System.out.println("figures written to " + out.toAbsolutePath() + ", the report to " + report);
     return 0;
+  }
+
+  /** A latency part's figures under {@code prefix}, and its round trips for the report. */
+  private void latency(String prefix, String api, Latency.Measured measured) {
+    Latency.Percentiles p = measured.total();
+    String how = api.equals("REST") ? "REST, Prefer: wait" : "gRPC: submit, watch, get";
+    results.put(prefix + "p50_ms", p.p50(), "ms submit -> stored result (" + how + ")");
+    results.put(prefix + "p95_ms", p.p95(), "ms");
+    results.put(prefix + "p99_ms", p.p99(), "ms");
+    results.put(prefix + "max_ms", p.max(), "ms");
+    measured
+        .phaseMedians()
+        .forEach((phase, ms) -> results.put(prefix + "phase." + phase + "_ms", ms, "ms, median"));
+    results.latencies(api, measured.samples());
   }
 
   private void registry(LocalCluster cluster) throws Exception {
@@ -284,12 +309,12 @@ public final class Bench implements Callable<Integer> {
 
   /**
    * A local cluster as users start it, with full JIT ({@code FAST_START=0}): the servers' peak
-   * speed, not their start time.
+   * speed, not their start time (unless {@code --fast-start}).
    */
   private LocalCluster cluster(Path home, int workers, Map<String, String> settings)
       throws Exception {
     Map<String, String> env = new HashMap<>(settings);
-    env.put("FAST_START", "0");
+    env.put("FAST_START", fastStart ? "1" : "0");
     return LocalCluster.start(root, home, workers, env);
   }
 }

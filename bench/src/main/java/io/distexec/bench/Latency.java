@@ -1,5 +1,9 @@
 package io.distexec.bench;
 
+import io.distexec.client.DistexecClient;
+import io.distexec.client.Job;
+import io.distexec.client.JobRequest;
+import io.distexec.client.JobStatus;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -16,16 +20,20 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Sequential round trips on an idle cluster: submit {@code echo hello} with {@code Prefer: wait}
- * (the answer comes once the job's result is stored) and time each. Each answer carries the job's
- * stored history and the worker's start and end times, which split the round trip into phases.
+ * Sequential round trips on an idle cluster: submit {@code echo hello} and wait for its stored
+ * result, through REST ({@code Prefer: wait}: the answer comes once the result is stored) or gRPC
+ * (SubmitJob, WatchJob to the end, GetJob: what {@code DistexecClient.run} does), and time each.
+ * Each job's stored history and the worker's start and end times split the round trip into phases.
  */
 final class Latency {
 
   record Percentiles(double p50, double p95, double p99, double max) {}
 
-  /** The round trips' percentiles, and the median of each phase in ms. */
-  record Measured(Percentiles total, Map<String, Double> phaseMedians) {}
+  /**
+   * The round trips' percentiles, the median of each phase in ms, and every round trip in ms,
+   * sorted (for the report's histogram).
+   */
+  record Measured(Percentiles total, Map<String, Double> phaseMedians, double[] samples) {}
 
   /** Phase names, in the order a job goes through them. */
   static final String[] PHASES = {
@@ -33,16 +41,18 @@ final class Latency {
     "dispatched_to_started", // ExecuteTask call -> the worker started the process
     "run", // worker: process start -> exit, output drained, leftovers checked
     "finished_to_stored", // result back to the master -> terminal state stored
-    "http_and_accept", // the rest: HTTP, parsing, QUEUED insert, answer
+    "http_and_accept", // the rest: the API's transport, parsing, QUEUED insert, answer
   };
+
+  /** One round trip: submits the job, returns its id once its result is stored. */
+  interface RoundTrip {
+    String run() throws Exception;
+  }
 
   private Latency() {}
 
-  /**
-   * @param authorization the Authorization header's value (the cluster's admin token)
-   */
-  static Measured measure(HttpClient http, String masterUrl, String authorization, int jobs)
-      throws Exception {
+  /** Through REST with {@code Prefer: wait}. */
+  static RoundTrip rest(HttpClient http, String masterUrl, String authorization) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(masterUrl + "/api/v1/jobs"))
             .header("Authorization", authorization)
@@ -51,21 +61,40 @@ final class Latency {
             .POST(
                 HttpRequest.BodyPublishers.ofString("{\"command\":\"echo\",\"args\":[\"hello\"]}"))
             .build();
+    return () -> send(http, request).getString("id");
+  }
+
+  /** Through gRPC, as the Java client runs a job. */
+  static RoundTrip grpc(DistexecClient client) {
+    JobRequest echo = JobRequest.command("echo", "hello").build();
+    return () -> {
+      Job job = client.run(echo, event -> {});
+      if (job.status() != JobStatus.SUCCEEDED) {
+        throw new IllegalStateException("job " + job.id() + " ended " + job.status());
+      }
+      return job.id();
+    };
+  }
+
+  /**
+   * Times {@code jobs} round trips after a warm-up; reads each job's history through REST (outside
+   * the timed part) to split it into phases.
+   *
+   * @param authorization the Authorization header's value (the cluster's admin token)
+   */
+  static Measured measure(
+      RoundTrip roundTrip, HttpClient http, String masterUrl, String authorization, int jobs)
+      throws Exception {
     for (int i = 0; i < Math.min(100, jobs); i++) {
-      send(http, request); // warm-up: JIT, connections
+      roundTrip.run(); // warm-up: JIT, connections
     }
     long[] nanos = new long[jobs];
     double[][] phases = new double[PHASES.length][jobs];
     for (int i = 0; i < jobs; i++) {
       long start = System.nanoTime();
-      JsonObject job = send(http, request);
+      String id = roundTrip.run();
       nanos[i] = System.nanoTime() - start;
-      // The submit's answer has no history; read it outside the timed part.
-      split(
-          get(http, masterUrl + "/api/v1/jobs/" + job.getString("id"), authorization),
-          nanos[i] / 1e6,
-          phases,
-          i);
+      split(get(http, masterUrl + "/api/v1/jobs/" + id, authorization), nanos[i] / 1e6, phases, i);
     }
     Arrays.sort(nanos);
     Map<String, Double> medians = new LinkedHashMap<>();
@@ -75,7 +104,8 @@ final class Latency {
     }
     return new Measured(
         new Percentiles(ms(nanos, 0.50), ms(nanos, 0.95), ms(nanos, 0.99), nanos[jobs - 1] / 1e6),
-        medians);
+        medians,
+        Arrays.stream(nanos).mapToDouble(n -> n / 1e6).toArray());
   }
 
   private static void split(JsonObject job, double totalMs, double[][] phases, int i) {

@@ -16,7 +16,10 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code jobs} {@code echo hello} jobs submitted by {@code clients} concurrent clients, timed from
@@ -32,19 +35,64 @@ final class Throughput {
     boolean submit() throws Exception;
   }
 
-  static double jobsPerSecond(LocalCluster cluster, int jobs, int clients, Submitter submitter)
+  /**
+   * A throughput run: its rate, and jobs ended per second along the way ({@code {seconds since the
+   * first submit, jobs/s}}, every half second) for the report's chart.
+   */
+  record Run(double jobsPerSecond, List<double[]> timeline) {}
+
+  static Run run(LocalCluster cluster, int jobs, int clients, Submitter submitter)
       throws Exception {
+    AtomicLong submitted = new AtomicLong();
+    List<double[]> timeline = new ArrayList<>();
+    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
     long start = System.nanoTime();
-    submitAll(jobs, clients, submitter);
-    cluster.awaitIdle(Duration.ofMinutes(30));
-    return jobs / ((System.nanoTime() - start) / 1e9);
+    long[] last = {start, 0};
+    // Ended so far = accepted so far - still unfinished (the master's gauge).
+    sampler.scheduleAtFixedRate(
+        () -> {
+          try {
+            long accepted = submitted.get();
+            long ended = accepted - (long) cluster.metric("distexec_jobs_unfinished");
+            long now = System.nanoTime();
+            double seconds = (now - last[0]) / 1e9;
+            synchronized (timeline) {
+              timeline.add(
+                  new double[] {(now - start) / 1e9, Math.max(0, ended - last[1]) / seconds});
+            }
+            last[0] = now;
+            last[1] = Math.max(last[1], ended);
+          } catch (Exception e) {
+            // a missed sample leaves a longer interval to the next one
+          }
+        },
+        500,
+        500,
+        TimeUnit.MILLISECONDS);
+    try {
+      submitAll(jobs, clients, submitter, submitted);
+      cluster.awaitIdle(Duration.ofMinutes(30));
+    } finally {
+      sampler.shutdownNow();
+      sampler.awaitTermination(5, TimeUnit.SECONDS);
+    }
+    double rate = jobs / ((System.nanoTime() - start) / 1e9);
+    synchronized (timeline) {
+      return new Run(rate, List.copyOf(timeline));
+    }
+  }
+
+  static void submitAll(int jobs, int clients, Submitter submitter) throws Exception {
+    submitAll(jobs, clients, submitter, new AtomicLong());
   }
 
   /**
    * Submits {@code jobs} jobs from {@code clients} threads, waiting briefly and submitting again
-   * when the queue is full; prints progress every 100,000 jobs.
+   * when the queue is full, counting those accepted in {@code submitted}; prints progress every
+   * 100,000 jobs.
    */
-  static void submitAll(int jobs, int clients, Submitter submitter) throws Exception {
+  static void submitAll(int jobs, int clients, Submitter submitter, AtomicLong submitted)
+      throws Exception {
     AtomicInteger left = new AtomicInteger(jobs);
     ExecutorService threads = Executors.newFixedThreadPool(clients);
     try {
@@ -59,6 +107,7 @@ final class Throughput {
                       Thread.sleep(5); // a client's back-off after 429 / RESOURCE_EXHAUSTED, not
                       // synchronisation
                     }
+                    submitted.incrementAndGet();
                     if (n % 100_000 == 0 && n < jobs) {
                       System.out.printf("  %d submitted%n", jobs - n);
                     }
