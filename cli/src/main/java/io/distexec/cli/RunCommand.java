@@ -7,6 +7,10 @@ import io.distexec.client.JobEvent;
 import io.distexec.client.JobStatus;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,26 +39,42 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (DistexecClient client = parent.client()) {
-      Job submitted = client.submit(job.toRequest());
+      // The hook is in place before the submit: a Ctrl-C right after it (before its answer has
+      // come, or before a hook registered after it would be) still cancels the job.
+      CompletableFuture<Job> submittedJob = new CompletableFuture<>();
       AtomicBoolean ended = new AtomicBoolean();
       Thread cancelOnInterrupt =
           new Thread(
               () -> {
-                if (!ended.get()) {
-                  try {
-                    client.cancel(submitted.id(), "interrupted (Ctrl-C)");
-                    err.println("\ndistctl: cancelled job " + submitted.id());
-                  } catch (DistexecException e) {
-                    err.println(
-                        "\ndistctl: could not cancel job "
-                            + submitted.id()
-                            + ": "
-                            + e.getMessage());
-                  }
-                  err.flush();
+                if (ended.get()) {
+                  return;
                 }
+                Job submitted;
+                try {
+                  // The main thread runs on during shutdown: the submit under way completes.
+                  submitted = submittedJob.get(SUBMIT_PATIENCE_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException | ExecutionException | TimeoutException e) {
+                  return; // nothing was submitted, or we cannot know what
+                }
+                try {
+                  client.cancel(submitted.id(), "interrupted (Ctrl-C)");
+                  err.println("\ndistctl: cancelled job " + submitted.id());
+                } catch (DistexecException e) {
+                  err.println(
+                      "\ndistctl: could not cancel job " + submitted.id() + ": " + e.getMessage());
+                }
+                err.flush();
               });
       Runtime.getRuntime().addShutdownHook(cancelOnInterrupt);
+      Job submitted;
+      try {
+        submitted = client.submit(job.toRequest());
+      } catch (RuntimeException e) {
+        submittedJob.completeExceptionally(e);
+        removeHook(cancelOnInterrupt);
+        throw e;
+      }
+      submittedJob.complete(submitted);
       Spinner spinner = Spinner.start(err, "job " + submitted.id() + " waiting for a worker");
       try {
         client.watch(
@@ -80,6 +100,9 @@ final class RunCommand implements Callable<Integer> {
       return exitCode(done, err);
     }
   }
+
+  /** How long a Ctrl-C waits for a submit under way to be answered, to cancel its job. */
+  static final long SUBMIT_PATIENCE_SECONDS = 10;
 
   static int exitCode(Job job, PrintWriter err) {
     switch (job.status()) {
