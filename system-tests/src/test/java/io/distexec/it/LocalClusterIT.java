@@ -371,6 +371,16 @@ class LocalClusterIT {
     Rest.Answer longReason =
         rest.post("/api/v1/jobs/" + id + "/cancel?reason=" + "r".repeat(1001), "");
     assertThat(longReason.status()).isEqualTo(400);
+    // The console's filters: each refusal names the parameter to fix.
+    Rest.Answer longText = rest.get("/api/v1/jobs?q=" + "x".repeat(201));
+    assertThat(longText.status()).isEqualTo(400);
+    JsonObject textError = longText.json().getJsonArray("errors").getJsonObject(0);
+    assertThat(textError.getString("field")).isEqualTo("q");
+    assertThat(textError.getString("message")).isEqualTo("at most 200 characters");
+    Rest.Answer badUntil = rest.get("/api/v1/jobs?until=tomorrow");
+    assertThat(badUntil.status()).isEqualTo(400);
+    assertThat(badUntil.json().getJsonArray("errors").getJsonObject(0).getString("field"))
+        .isEqualTo("until");
   }
 
   @Test

@@ -8,6 +8,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonStructure;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -146,6 +147,19 @@ final class Rest {
         response.headers().firstValue("Content-Type").orElse(""),
         response.body(),
         response);
+  }
+
+  /**
+   * A GET of an event stream, returned once its head has come: the body streams on until the caller
+   * closes it.
+   */
+  HttpResponse<InputStream> stream(String path) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/event-stream");
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
   }
 
   /** Submits a job; asserts it was accepted; returns its id. */

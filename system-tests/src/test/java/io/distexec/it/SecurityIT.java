@@ -19,6 +19,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import jakarta.json.JsonObject;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,6 +30,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -163,6 +166,44 @@ class SecurityIT {
         }
       }
     }
+  }
+
+  /**
+   * The console's overview stream: a token is needed (it is not in the path table above because an
+   * allowed call never ends), and at most 64 are open at once; a closed one frees its place.
+   */
+  @Test
+  void theOverviewStreamNeedsATokenAndIsBounded() throws Exception {
+    String path = "/api/v1/overview/events";
+    HttpResponse<InputStream> anonymous = as(null).stream(path);
+    anonymous.body().close();
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    List<HttpResponse<InputStream>> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < 64; i++) {
+        HttpResponse<InputStream> stream = as("viewer").stream(path);
+        open.add(stream);
+        assertThat(stream.statusCode()).as("stream %d", i + 1).isEqualTo(200);
+      }
+      HttpResponse<InputStream> refused = as("viewer").stream(path);
+      String body = new String(refused.body().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(refused.statusCode()).as(body).isEqualTo(429);
+      assertThat(body).contains("64 overview streams open already");
+    } finally {
+      for (HttpResponse<InputStream> stream : open) {
+        stream.body().close();
+      }
+    }
+    // The master sees a closed stream at its next send (every two seconds) and lets it go.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> {
+              HttpResponse<InputStream> again = as("viewer").stream(path);
+              again.body().close();
+              return again.statusCode() == 200;
+            });
   }
 
   private static String jwt(long expiresIn, List<String> groups) {

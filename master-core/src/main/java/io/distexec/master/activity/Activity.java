@@ -137,8 +137,8 @@ public final class Activity {
 
   /** The command and its arguments as the console shows them, cut to 200 characters. */
   private static String commandLine(Job job) {
-    String line = String.join(" ", job.spec().command(), String.join(" ", job.spec().args()));
-    return line.length() > 200 ? line.substring(0, 199) + "…" : line.strip();
+    String line = job.spec().commandLine(201);
+    return line.length() > 200 ? line.substring(0, 199) + "…" : line;
   }
 
   private static Instant minuteOf(Instant at) {

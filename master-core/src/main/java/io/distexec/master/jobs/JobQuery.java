@@ -66,14 +66,8 @@ public record JobQuery(
    * secrets).
    */
   public static String commandLine(JobSpec spec) {
-    StringBuilder line = new StringBuilder(spec.command());
-    for (String arg : spec.args()) {
-      if (line.length() >= COMMAND_LINE_CHARS) {
-        break;
-      }
-      line.append(' ').append(arg);
-    }
-    String lower = line.toString().toLowerCase(Locale.ROOT);
+    // Lower case may lengthen a string (İ becomes i and a dot): cut again after it.
+    String lower = spec.commandLine(COMMAND_LINE_CHARS).toLowerCase(Locale.ROOT);
     return lower.length() > COMMAND_LINE_CHARS ? lower.substring(0, COMMAND_LINE_CHARS) : lower;
   }
 

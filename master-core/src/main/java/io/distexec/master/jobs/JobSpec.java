@@ -56,6 +56,21 @@ public record JobSpec(
     return stdin.clone();
   }
 
+  /**
+   * The command and its arguments joined by spaces, cut to {@code maxChars}: what a person reads as
+   * the job's command line (the console, the listing's text filter). Not a shell line: no quoting.
+   */
+  public String commandLine(int maxChars) {
+    StringBuilder line = new StringBuilder(command);
+    for (String arg : args) {
+      if (line.length() >= maxChars) {
+        break;
+      }
+      line.append(' ').append(arg);
+    }
+    return line.length() > maxChars ? line.substring(0, maxChars) : line.toString();
+  }
+
   /** A digest of every field, for recognising a repeated request; secrets do not leave it. */
   String fingerprint(RetryPolicy retry) {
     try {

@@ -23,7 +23,6 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -56,6 +55,7 @@ public class OverviewResource {
   @Resource ManagedScheduledExecutorService scheduler;
 
   private final AtomicInteger streams = new AtomicInteger();
+  private final AtomicReference<OverviewView> cached = new AtomicReference<>();
   private final ClusterWorkers workers;
   private final JobQueue queue;
   private final Activity activity;
@@ -160,23 +160,32 @@ public class OverviewResource {
   }
 
   private OverviewView overview(Caller caller) {
+    return latest().seenBy(caller);
+  }
+
+  /**
+   * The whole overview, built at most once per half beat: every open stream sends the same one (64
+   * streams cost one build, not 64).
+   */
+  private OverviewView latest() {
+    OverviewView last = cached.get();
+    if (last != null && clock.instant().isBefore(last.at().plus(EVERY.dividedBy(2)))) {
+      return last;
+    }
     int queued = queue.waiting();
-    List<Activity.Failure> failures =
-        activity.recentFailures().stream()
-            .filter(f -> caller.seesAllJobs() || caller.name().equals(f.owner()))
-            .toList();
-    return new OverviewView(
-        clock.instant(),
-        election.name(),
-        election.leading(),
-        queued,
-        Math.max(0, queue.unfinished() - queued),
-        queue.capacity(),
-        caller.may(Action.READ_WORKERS)
-            ? workers.list().stream().map(e -> WorkerView.of(e.node(), e.inFlight())).toList()
-            : null,
-        activity.lastHour(),
-        failures,
-        activity.changes());
+    OverviewView fresh =
+        new OverviewView(
+            clock.instant(),
+            election.name(),
+            election.leading(),
+            queued,
+            Math.max(0, queue.unfinished() - queued),
+            queue.capacity(),
+            WorkerView.all(workers),
+            activity.lastHour(),
+            activity.recentFailures(),
+            activity.changes());
+    cached.set(fresh);
+    return fresh;
   }
 }

@@ -1,5 +1,7 @@
 package io.distexec.master.api;
 
+import io.distexec.master.access.Action;
+import io.distexec.master.access.Caller;
 import io.distexec.master.activity.Activity;
 import java.time.Instant;
 import java.util.List;
@@ -26,4 +28,22 @@ public record OverviewView(
     List<WorkerView> workers,
     List<Activity.Point> lastHour,
     List<Activity.Failure> recentFailures,
-    long changes) {}
+    long changes) {
+
+  /** This overview as a caller may see it: their own failures only, workers if they may. */
+  public OverviewView seenBy(Caller caller) {
+    return new OverviewView(
+        at,
+        master,
+        leading,
+        queued,
+        running,
+        capacity,
+        caller.may(Action.READ_WORKERS) ? workers : null,
+        lastHour,
+        recentFailures.stream()
+            .filter(f -> caller.seesAllJobs() || caller.name().equals(f.owner()))
+            .toList(),
+        changes);
+  }
+}

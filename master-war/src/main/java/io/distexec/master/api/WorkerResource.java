@@ -44,7 +44,7 @@ public class WorkerResource {
       description =
           "With their state (READY or DRAINING), tasks in flight, " + "slots and executors.")
   public List<WorkerView> list() {
-    return workers.list().stream().map(e -> WorkerView.of(e.node(), e.inFlight())).toList();
+    return WorkerView.all(workers);
   }
 
   @POST
@@ -66,7 +66,7 @@ public class WorkerResource {
         CallerContext.address(security),
         drained.isPresent() ? Audit.OK : "refused: no such worker");
     return drained
-        .map(e -> WorkerView.of(e.node(), e.inFlight()))
+        .map(WorkerView::of)
         .orElseThrow(() -> new NotFoundException("no worker " + id + " is registered"));
   }
 }

@@ -1,7 +1,10 @@
 package io.distexec.master.api;
 
+import io.distexec.master.leadership.ClusterWorkers;
+import io.distexec.master.leadership.WorkerBoard;
 import io.distexec.master.registry.WorkerNode;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,7 +22,16 @@ public record WorkerView(
     Instant registeredAt,
     Instant lastHeartbeatAt) {
 
-  public static WorkerView of(WorkerNode node, int inFlight) {
+  /** Every worker the cluster knows, as the API shows them. */
+  public static List<WorkerView> all(ClusterWorkers workers) {
+    return workers.list().stream().map(WorkerView::of).toList();
+  }
+
+  public static WorkerView of(WorkerBoard.Entry entry) {
+    return of(entry.node(), entry.inFlight());
+  }
+
+  private static WorkerView of(WorkerNode node, int inFlight) {
     return new WorkerView(
         node.id(),
         node.address(),
