@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -128,6 +129,19 @@ final class Throughput {
     return () -> {
       try {
         client.submit(echo);
+        return true;
+      } catch (QueueFullException e) {
+        return false;
+      }
+    };
+  }
+
+  /** Submits {@code size} echo jobs per call, as one SubmitBatch. */
+  static Submitter grpcBatch(DistexecClient client, int size) {
+    List<JobRequest> batch = Collections.nCopies(size, JobRequest.command("echo", "hello").build());
+    return () -> {
+      try {
+        client.submitBatch(batch, null);
         return true;
       } catch (QueueFullException e) {
         return false;

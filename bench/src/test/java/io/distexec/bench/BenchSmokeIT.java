@@ -50,6 +50,7 @@ class BenchSmokeIT {
             "registry.master_core_share",
             "registry.master_rss_mib",
             "queue.submit_jobs_per_second",
+            "queue.batch_submit_jobs_per_second",
             "queue.master_heap_mib",
             "queue.restart_seconds",
             "listing.newest_first_page_ms",

@@ -86,8 +86,28 @@ final class JobOptions {
       description = "Its arguments, passed as they are.")
   List<String> args = new ArrayList<>();
 
+  private byte[] stdinBytes;
+
   JobRequest toRequest() {
-    JobRequest.Builder b = JobRequest.command(command).args(args).env(env).shell(shell);
+    return toRequest(idempotencyKey);
+  }
+
+  /** The request with {@code line} added as its last argument (one job of --args-from). */
+  JobRequest toRequestWithLastArg(String line) {
+    List<String> withLine = new ArrayList<>(args);
+    withLine.add(line);
+    return builder(withLine, null);
+  }
+
+  /**
+   * @param key the request's own idempotency key, or {@code null} (a batch has one of its own)
+   */
+  JobRequest toRequest(String key) {
+    return builder(args, key);
+  }
+
+  private JobRequest builder(List<String> arguments, String key) {
+    JobRequest.Builder b = JobRequest.command(command).args(arguments).env(env).shell(shell);
     if (timeoutSeconds != null) {
       if (timeoutSeconds < 0) {
         throw new IllegalArgumentException("--timeout must not be negative");
@@ -105,16 +125,24 @@ final class JobOptions {
       b.maxAttempts(maxAttempts);
     }
     b.retryOnExitCodes(retryOn.stream().mapToInt(Integer::intValue).toArray());
-    if (idempotencyKey != null) {
-      b.idempotencyKey(idempotencyKey);
+    if (key != null) {
+      b.idempotencyKey(key);
     }
     if (stdin != null) {
+      b.stdin(stdinBytes());
+    }
+    return b.build();
+  }
+
+  /** The --stdin file, read once however many jobs send it. */
+  private byte[] stdinBytes() {
+    if (stdinBytes == null) {
       try {
-        b.stdin(Files.readAllBytes(stdin));
+        stdinBytes = Files.readAllBytes(stdin);
       } catch (IOException e) {
         throw new IllegalArgumentException("cannot read --stdin " + stdin + ": " + e.getMessage());
       }
     }
-    return b.build();
+    return stdinBytes;
   }
 }

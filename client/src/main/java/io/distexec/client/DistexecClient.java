@@ -14,6 +14,7 @@ import io.distexec.proto.v1.ListTokensRequest;
 import io.distexec.proto.v1.ListWorkersRequest;
 import io.distexec.proto.v1.MasterServiceGrpc;
 import io.distexec.proto.v1.RevokeTokenRequest;
+import io.distexec.proto.v1.SubmitBatchRequest;
 import io.distexec.proto.v1.VerifyAuditRequest;
 import io.distexec.proto.v1.WatchJobRequest;
 import io.grpc.Channel;
@@ -196,6 +197,28 @@ public final class DistexecClient implements AutoCloseable {
   /** Submits a job; it is stored QUEUED when this returns. */
   public Job submit(JobRequest request) {
     return call(() -> new Job(stub().submit(request.toProto()).getJob()));
+  }
+
+  /** The most jobs one {@link #submitBatch} may carry. */
+  public static final int MAX_BATCH_JOBS = 1_000;
+
+  /**
+   * Submits jobs all together or none, in one call and one commit on the master: the fast way to
+   * submit many. At most {@value #MAX_BATCH_JOBS} jobs, and the request is bounded as one submit's
+   * is (the master's MAX_JOB_SPEC_BYTES, 1 MiB by default): send more as several batches.
+   *
+   * @param idempotencyKey makes the batch safe to repeat (the same key and jobs give back the first
+   *     batch's jobs), or {@code null}; the requests must not carry keys of their own
+   * @return the stored jobs, QUEUED, in order
+   */
+  public List<Job> submitBatch(List<JobRequest> requests, String idempotencyKey) {
+    SubmitBatchRequest.Builder batch = SubmitBatchRequest.newBuilder();
+    requests.forEach(r -> batch.addJobs(r.toProto()));
+    if (idempotencyKey != null) {
+      batch.setIdempotencyKey(idempotencyKey);
+    }
+    return call(
+        () -> stub().submitBatch(batch.build()).getJobsList().stream().map(Job::new).toList());
   }
 
   public Job get(String jobId) {

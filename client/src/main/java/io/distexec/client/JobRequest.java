@@ -33,6 +33,11 @@ public final class JobRequest {
     return request;
   }
 
+  /** The request's size on the wire, for splitting many into batches the master takes. */
+  public int serializedSize() {
+    return request.getSerializedSize();
+  }
+
   /** Builds a {@link JobRequest}. */
   public static final class Builder {
     private final TaskSpec.Builder spec = TaskSpec.newBuilder();

@@ -17,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -261,6 +262,18 @@ class CliAndStreamingIT {
       assertThat(live).hasToString("one\ntwo\n");
       assertThat(job.stdout()).isEqualTo("one\ntwo\n");
       assertThat(client.workers()).extracting(w -> w.id()).containsExactly("worker-1", "worker-2");
+      List<Job> batch =
+          client.submitBatch(
+              List.of(
+                  JobRequest.command("echo", "b1").build(),
+                  JobRequest.command("echo", "b2").build()),
+              null);
+      assertThat(batch).hasSize(2).extracting(Job::id).doesNotHaveDuplicates();
+      for (Job submitted : batch) {
+        client.watch(submitted.id(), 0, e -> {});
+      }
+      assertThat(batch.stream().map(b -> client.get(b.id()).stdout()))
+          .containsExactly("b1\n", "b2\n");
     }
   }
 
@@ -280,5 +293,65 @@ class CliAndStreamingIT {
     assertThat(unknown.exit()).isEqualTo(1);
     assertThat(unknown.stderr()).contains("no job with id no-such-job");
     assertThat(run("cancel", id).stderr()).contains("has already ended SUCCEEDED");
+  }
+
+  /**
+   * Many jobs from one command: --args-from a file's lines (xargs-style, standard input here) and
+   * --count, in batches; the same --idempotency-key again submits nothing twice.
+   */
+  @Test
+  void distctlSubmitsManyJobsInBatchesFromLinesOrACount() throws Exception {
+    Process fromLines = distctl("submit", "--args-from", "-", "--", "echo", "file");
+    try (var stdin = fromLines.getOutputStream()) {
+      stdin.write("a.csv\n\nb c.csv\n".getBytes(StandardCharsets.UTF_8));
+    }
+    String ids = new String(fromLines.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(fromLines.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(fromLines.exitValue()).as(ids).isZero();
+    List<String> lineJobs = ids.lines().toList();
+    assertThat(lineJobs).hasSize(2);
+    assertThat(lineJobs.stream().map(id -> rest.awaitEnd(id, Duration.ofSeconds(60))))
+        .extracting(j -> j.getString("stdout"))
+        .containsExactly("file a.csv\n", "file b c.csv\n");
+
+    // Three jobs of 200 kB each: two batches (a batch stays under 512 KiB), every id in order.
+    Path input = Files.createTempFile("batch", ".bin");
+    Files.write(input, new byte[200_000]);
+    Ran counted =
+        run(
+            "submit",
+            "--count",
+            "3",
+            "--stdin",
+            input.toString(),
+            "--idempotency-key",
+            "cli-batch",
+            "--",
+            "wc",
+            "-c");
+    assertThat(counted.exit()).as(counted.stderr()).isZero();
+    List<String> countIds = counted.stdout().lines().toList();
+    assertThat(countIds).hasSize(3).doesNotHaveDuplicates();
+    Ran again =
+        run(
+            "submit",
+            "--count",
+            "3",
+            "--stdin",
+            input.toString(),
+            "--idempotency-key",
+            "cli-batch",
+            "--",
+            "wc",
+            "-c");
+    assertThat(again.stdout().lines().toList()).isEqualTo(countIds);
+    for (String id : countIds) {
+      assertThat(rest.awaitEnd(id, Duration.ofSeconds(60)).getString("stdout"))
+          .isEqualTo("200000\n");
+    }
+
+    Ran both = run("submit", "--count", "2", "--args-from", "-", "--", "true");
+    assertThat(both.exit()).isEqualTo(2);
+    assertThat(both.stderr()).contains("give --count or --args-from, not both");
   }
 }

@@ -99,6 +99,60 @@ class LocalClusterIT {
     assertThat(different.json().getString("detail")).contains("was used for a different request");
   }
 
+  /** Many jobs in one request: all stored in order, or none with the bad job's place named. */
+  @Test
+  void aBatchIsStoredWholeAndRunsOrIsRefusedWhole() throws Exception {
+    Rest.Answer batch =
+        rest.post(
+            "/api/v1/jobs/batch",
+            "{\"jobs\":[{\"command\":\"echo\",\"args\":[\"one\"]},"
+                + "{\"command\":\"echo\",\"args\":[\"two\"]}]}");
+    assertThat(batch.status()).as(batch.body()).isEqualTo(202);
+    List<String> ids =
+        batch.json().getJsonArray("jobs").stream()
+            .map(j -> ((JsonObject) j).getString("id"))
+            .toList();
+    assertThat(ids).hasSize(2);
+    assertThat(
+            ids.stream().map(id -> rest.awaitEnd(id, Duration.ofSeconds(60)).getString("stdout")))
+        .containsExactly("one\n", "two\n");
+
+    long before = rest.get("/api/v1/jobs?q=batch-refused").json().getJsonArray("jobs").size();
+    Rest.Answer bad =
+        rest.post(
+            "/api/v1/jobs/batch",
+            "{\"jobs\":[{\"command\":\"echo\",\"args\":[\"batch-refused\"]},"
+                + "{\"command\":\"echo\",\"arg\":[\"x\"]},{\"command\":\"\"}]}");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().getJsonArray("errors").getJsonObject(0).getString("field"))
+        .isEqualTo("jobs[1].arg");
+    Rest.Answer empty = rest.post("/api/v1/jobs/batch", "{\"jobs\":[{\"command\":\"\"}]}");
+    assertThat(empty.status()).isEqualTo(400);
+    assertThat(empty.json().getJsonArray("errors").getJsonObject(0).getString("field"))
+        .isEqualTo("jobs[0].command");
+    assertThat(rest.get("/api/v1/jobs?q=batch-refused").json().getJsonArray("jobs"))
+        .hasSize((int) before);
+
+    String many = "{\"command\":\"true\"},".repeat(1001);
+    Rest.Answer tooMany =
+        rest.post(
+            "/api/v1/jobs/batch", "{\"jobs\":[" + many.substring(0, many.length() - 1) + "]}");
+    assertThat(tooMany.status()).isEqualTo(400);
+    assertThat(tooMany.json().getString("detail")).contains("from 1 to 1000 jobs, got 1001");
+    Rest.Answer notABatch = rest.post("/api/v1/jobs/batch", "{\"command\":\"true\"}");
+    assertThat(notABatch.status()).isEqualTo(400);
+    assertThat(notABatch.json().getJsonArray("errors").getJsonObject(0).getString("field"))
+        .isEqualTo("command");
+    // The body's bound is one submit's: twice MAX_JOB_SPEC_BYTES (1 MiB here), and a little more.
+    Rest.Answer tooLarge =
+        rest.post(
+            "/api/v1/jobs/batch",
+            "{\"jobs\":["
+                + ("{\"command\":\"cat\",\"stdin\":\"" + "x".repeat(700_000) + "\"},").repeat(4)
+                + "{}]}");
+    assertThat(tooLarge.status()).isEqualTo(413);
+  }
+
   @Test
   void listsBothWorkers() throws Exception {
     Rest.Answer answer = rest.get("/api/v1/workers");

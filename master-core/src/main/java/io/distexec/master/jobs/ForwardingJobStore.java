@@ -24,6 +24,11 @@ public abstract class ForwardingJobStore implements JobStore {
   }
 
   @Override
+  public List<Job> insertAll(List<NewJob> jobs) throws IdempotencyConflictException {
+    return delegate.insertAll(jobs);
+  }
+
+  @Override
   public Optional<Job> find(String id) {
     return delegate.find(id);
   }

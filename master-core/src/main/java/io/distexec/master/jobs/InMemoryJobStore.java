@@ -66,6 +66,24 @@ public final class InMemoryJobStore implements JobStore {
   }
 
   @Override
+  public List<Job> insertAll(List<NewJob> jobs) throws IdempotencyConflictException {
+    synchronized (keys) {
+      // Every conflict first: then nothing is stored when one is found.
+      for (NewJob j : jobs) {
+        String earlier = j.key() == null ? null : jobByKey.get(j.key().key());
+        if (earlier != null && !keys.get(earlier).fingerprint().equals(j.key().fingerprint())) {
+          throw new IdempotencyConflictException(j.key().key(), earlier);
+        }
+      }
+      List<Job> stored = new ArrayList<>(jobs.size());
+      for (NewJob j : jobs) {
+        stored.add(insert(j.job(), j.key()));
+      }
+      return stored;
+    }
+  }
+
+  @Override
   public Optional<Job> find(String id) {
     return Optional.ofNullable(jobs.get(id));
   }

@@ -43,6 +43,12 @@ public record JobLimits(int maxSpecBytes, Duration defaultTimeout, Duration maxT
   /** Characters in an idempotency key (its column holds no more). */
   public static final int MAX_IDEMPOTENCY_KEY_CHARS = 255;
 
+  /**
+   * Jobs in one batch submit; the batch's request is bounded as one submit's is ({@link
+   * #maxBodyBytes}), so a batch holds many small jobs, not many large ones.
+   */
+  public static final int MAX_BATCH_JOBS = 1_000;
+
   /** Characters in a cancel reason. */
   public static final int MAX_REASON_CHARS = 1_000;
 

@@ -1,8 +1,10 @@
 package io.distexec.master.jobs;
 
+import io.distexec.executor.InvalidTaskException.Violation;
 import io.distexec.master.scheduling.JobQueue;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -137,24 +139,10 @@ public final class JobService {
    */
   public Submitted submit(JobSpec asked, RetryPolicy retry, String idempotencyKey, String owner)
       throws InvalidJobException, QueueFullException, IdempotencyConflictException {
-    if (idempotencyKey != null && idempotencyKey.length() > JobLimits.MAX_IDEMPOTENCY_KEY_CHARS) {
-      throw InvalidJobException.of(
-          "Idempotency-Key",
-          "must be at most "
-              + JobLimits.MAX_IDEMPOTENCY_KEY_CHARS
-              + " characters, got "
-              + idempotencyKey.length());
-    }
+    checkKey(idempotencyKey);
     validator.validate(asked, retry);
     JobSpec spec = validator.limits().withDefaultTimeout(asked);
-    IdempotencyKey key =
-        idempotencyKey == null || idempotencyKey.isBlank()
-            ? null
-            : new IdempotencyKey(
-                owner == null
-                    ? idempotencyKey
-                    : owner.length() + ":" + owner + ":" + idempotencyKey,
-                spec.fingerprint(retry));
+    IdempotencyKey key = key(idempotencyKey, owner, spec, retry);
     Job job = Job.queued(UUID.randomUUID().toString(), spec, retry, clock.instant(), owner);
     if (!intake.admit(job.id())) {
       throw new QueueFullException(intake.capacity());
@@ -171,11 +159,117 @@ public final class JobService {
       intake.release(job.id());
       throw e;
     }
+    LOG.fine(() -> "accepted job " + job.id() + " " + spec);
+    return settle(job, stored);
+  }
+
+  /** One job of a batch: what to run, and when to run it again. */
+  public record Request(JobSpec spec, RetryPolicy retry) {}
+
+  /**
+   * Accepts jobs all together or none, with one commit: the way to submit many. Each is validated
+   * and stored as {@link #submit} would; a violation is named by the job's place ({@code
+   * jobs[3].command}). With an idempotency key, job {@code i} is stored with the key {@code key/i},
+   * so a repeat of the whole batch returns its jobs.
+   *
+   * @throws InvalidJobException for an empty or too large batch, or any invalid job (nothing is
+   *     stored)
+   * @throws QueueFullException when the queue has no room for all of them (none is queued)
+   * @throws IdempotencyConflictException when the key was used for a different batch
+   */
+  public List<Submitted> submitAll(List<Request> requests, String idempotencyKey, String owner)
+      throws InvalidJobException, QueueFullException, IdempotencyConflictException {
+    checkKey(idempotencyKey);
+    if (requests.isEmpty() || requests.size() > JobLimits.MAX_BATCH_JOBS) {
+      throw InvalidJobException.of(
+          "jobs",
+          "must hold from 1 to " + JobLimits.MAX_BATCH_JOBS + " jobs, got " + requests.size());
+    }
+    List<Violation> violations = new ArrayList<>();
+    List<JobStore.NewJob> jobs = new ArrayList<>(requests.size());
+    Instant now = clock.instant();
+    for (int i = 0; i < requests.size(); i++) {
+      Request request = requests.get(i);
+      try {
+        validator.validate(request.spec(), request.retry());
+      } catch (InvalidJobException e) {
+        for (Violation v : e.violations()) {
+          violations.add(new Violation("jobs[" + i + "]." + v.field(), v.message()));
+        }
+        continue;
+      }
+      JobSpec spec = validator.limits().withDefaultTimeout(request.spec());
+      jobs.add(
+          new JobStore.NewJob(
+              Job.queued(UUID.randomUUID().toString(), spec, request.retry(), now, owner),
+              idempotencyKey == null || idempotencyKey.isBlank()
+                  ? null
+                  : key(idempotencyKey + "/" + i, owner, spec, request.retry())));
+    }
+    if (!violations.isEmpty()) {
+      // A bound on the answer too: the first few say what to fix.
+      throw new InvalidJobException(
+          violations.size() <= MAX_VIOLATIONS_SHOWN
+              ? violations
+              : violations.subList(0, MAX_VIOLATIONS_SHOWN));
+    }
+    List<String> admitted = new ArrayList<>(jobs.size());
+    for (JobStore.NewJob j : jobs) {
+      if (!intake.admit(j.job().id())) {
+        admitted.forEach(intake::release);
+        throw new QueueFullException(intake.capacity());
+      }
+      admitted.add(j.job().id());
+    }
+    List<Job> stored;
+    try {
+      stored = store.insertAll(jobs);
+    } catch (IdempotencyConflictException e) {
+      admitted.forEach(intake::release);
+      throw new IdempotencyConflictException(idempotencyKey, e.jobId());
+    } catch (RuntimeException e) {
+      admitted.forEach(intake::release);
+      throw e;
+    }
+    List<Submitted> submitted = new ArrayList<>(jobs.size());
+    for (int i = 0; i < jobs.size(); i++) {
+      submitted.add(settle(jobs.get(i).job(), stored.get(i)));
+    }
+    LOG.fine(() -> "accepted a batch of " + jobs.size() + " jobs");
+    return submitted;
+  }
+
+  /** At most this many violations are named when a batch is refused. */
+  static final int MAX_VIOLATIONS_SHOWN = 20;
+
+  private static void checkKey(String idempotencyKey) throws InvalidJobException {
+    if (idempotencyKey != null && idempotencyKey.length() > JobLimits.MAX_IDEMPOTENCY_KEY_CHARS) {
+      throw InvalidJobException.of(
+          "Idempotency-Key",
+          "must be at most "
+              + JobLimits.MAX_IDEMPOTENCY_KEY_CHARS
+              + " characters, got "
+              + idempotencyKey.length());
+    }
+  }
+
+  /** The key as the store keeps it: the owner's own (another caller's same key is another). */
+  private static IdempotencyKey key(
+      String idempotencyKey, String owner, JobSpec spec, RetryPolicy retry) {
+    if (idempotencyKey == null || idempotencyKey.isBlank()) {
+      return null;
+    }
+    return new IdempotencyKey(
+        owner == null ? idempotencyKey : owner.length() + ":" + owner + ":" + idempotencyKey,
+        spec.fingerprint(retry));
+  }
+
+  /** A stored job queued, or an earlier one (a repeat) let go of the permit taken for it. */
+  private Submitted settle(Job job, Job stored) {
     if (stored != job) {
       intake.release(job.id()); // a repeat: nothing new was accepted
       return new Submitted(stored, true);
     }
-    LOG.fine(() -> "accepted job " + job.id() + " " + spec);
     intake.queued(job);
     return new Submitted(job, false);
   }

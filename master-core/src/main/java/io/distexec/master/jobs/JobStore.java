@@ -33,6 +33,19 @@ public interface JobStore extends AutoCloseable {
    */
   Job insert(Job job, IdempotencyKey key) throws IdempotencyConflictException;
 
+  /** A new job and the idempotency key to store it with ({@code null}: none). */
+  record NewJob(Job job, IdempotencyKey key) {}
+
+  /**
+   * Stores new jobs all together or not at all, each as {@link #insert(Job, IdempotencyKey)} would:
+   * one commit for the lot, which is what makes a batch cheaper than its jobs one by one.
+   *
+   * @return per job, in order: the job, or the earlier job stored with its key
+   * @throws IdempotencyConflictException when a key was stored with another fingerprint (nothing is
+   *     stored)
+   */
+  List<Job> insertAll(List<NewJob> jobs) throws IdempotencyConflictException;
+
   Optional<Job> find(String id);
 
   /**

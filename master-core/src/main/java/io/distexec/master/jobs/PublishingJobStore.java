@@ -1,5 +1,6 @@
 package io.distexec.master.jobs;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -22,6 +23,17 @@ public final class PublishingJobStore extends ForwardingJobStore {
     Job stored = super.insert(job, key);
     if (stored == job) {
       events.state(job);
+    }
+    return stored;
+  }
+
+  @Override
+  public List<Job> insertAll(List<NewJob> jobs) throws IdempotencyConflictException {
+    List<Job> stored = super.insertAll(jobs);
+    for (int i = 0; i < stored.size(); i++) {
+      if (stored.get(i) == jobs.get(i).job()) {
+        events.state(stored.get(i));
+      }
     }
     return stored;
   }

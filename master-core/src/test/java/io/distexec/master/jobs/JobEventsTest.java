@@ -136,6 +136,26 @@ class JobEventsTest {
     assertThat(watcher.ended).isTrue();
   }
 
+  /** A batch's new jobs are published each, as single submits are; a repeat's jobs are not. */
+  @Test
+  void aStoredBatchIsPublishedJobByJobAndARepeatIsNot() throws Exception {
+    InMemoryJobStore store = new InMemoryJobStore(clock);
+    JobEvents withStore = new JobEvents(10, clock, store);
+    List<String> published = new ArrayList<>();
+    withStore.tapStates(job -> published.add(job.id()));
+    PublishingJobStore publishing = new PublishingJobStore(store, withStore);
+    Job second = Job.queued("j2", JobSpec.command("echo"), clock.instant());
+    IdempotencyKey key = new IdempotencyKey("k/0", "fp");
+    publishing.insertAll(
+        List.of(new JobStore.NewJob(queued, key), new JobStore.NewJob(second, null)));
+    assertThat(published).containsExactly("j1", "j2");
+    Job repeat = Job.queued("j3", JobSpec.command("echo"), clock.instant());
+    assertThat(publishing.insertAll(List.of(new JobStore.NewJob(repeat, key))))
+        .extracting(Job::id)
+        .containsExactly("j1");
+    assertThat(published).containsExactly("j1", "j2");
+  }
+
   @Test
   void refusesMoreWatchersOfOneJobThanItTakesAndCountsThoseThatLeave() {
     JobEvents events = new JobEvents(1024, new MutableClock());

@@ -86,6 +86,101 @@ class JobServiceTest {
     assertThat(store.list(JobQuery.first(null, 10)).jobs()).hasSize(2);
   }
 
+  private static JobService.Request request(String command, String... args) {
+    return new JobService.Request(JobSpec.command(command, args), RetryPolicy.NONE);
+  }
+
+  @Test
+  void storesAndQueuesABatchInItsOrder() throws Exception {
+    List<JobService.Submitted> batch =
+        service.submitAll(List.of(request("echo", "1"), request("echo", "2")), null, "alice");
+    assertThat(batch)
+        .extracting(b -> b.job().spec().args())
+        .containsExactly(List.of("1"), List.of("2"));
+    assertThat(batch).allSatisfy(b -> assertThat(b.replayed()).isFalse());
+    assertThat(batch).allSatisfy(b -> assertThat(b.job().owner()).isEqualTo("alice"));
+    assertThat(batch).allSatisfy(b -> assertThat(store.find(b.job().id())).contains(b.job()));
+    assertThat(queue.lane("command", 10))
+        .containsExactly(batch.get(0).job().id(), batch.get(1).job().id());
+  }
+
+  @Test
+  void refusesAWholeBatchForOneBadJobNamingItsPlace() {
+    assertThatThrownBy(
+            () ->
+                service.submitAll(
+                    List.of(request("echo", "1"), request(""), request("echo", "3")), null, null))
+        .isInstanceOfSatisfying(
+            InvalidJobException.class,
+            e ->
+                assertThat(e.violations())
+                    .extracting(v -> v.field())
+                    .containsExactly("jobs[1].command"));
+    assertThat(store.countUnfinished()).isZero();
+    assertThat(queue.unfinished()).isZero();
+  }
+
+  @Test
+  void boundsABatchAndTheViolationsItNames() {
+    assertThatThrownBy(() -> service.submitAll(List.of(), null, null))
+        .hasMessageContaining("jobs: must hold from 1 to 1000 jobs, got 0");
+    List<JobService.Request> tooMany = new ArrayList<>();
+    for (int i = 0; i <= JobLimits.MAX_BATCH_JOBS; i++) {
+      tooMany.add(request("true"));
+    }
+    assertThatThrownBy(() -> service.submitAll(tooMany, null, null))
+        .hasMessageContaining("got 1001");
+    List<JobService.Request> allBad = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      allBad.add(request(""));
+    }
+    assertThatThrownBy(() -> service.submitAll(allBad, null, null))
+        .isInstanceOfSatisfying(
+            InvalidJobException.class,
+            e -> assertThat(e.violations()).hasSize(JobService.MAX_VIOLATIONS_SHOWN));
+  }
+
+  @Test
+  void refusesABatchTheQueueHasNoRoomForAndStoresNoneOfIt() throws Exception {
+    service.submit(JobSpec.command("true"));
+    assertThatThrownBy(() -> service.submitAll(List.of(request("a"), request("b")), null, null))
+        .isInstanceOf(QueueFullException.class);
+    assertThat(store.countUnfinished()).isEqualTo(1);
+    // Every permit the batch took was given back: one more job fits.
+    service.submit(JobSpec.command("true"));
+  }
+
+  @Test
+  void aRepeatedBatchReturnsItsJobsAndADifferentOneWithTheKeyIsRefused() throws Exception {
+    // Room for the repeat's permits, which are taken before the keys are looked up.
+    JobQueue queue = new JobQueue(10);
+    JobService service =
+        new JobService(
+            store,
+            queue,
+            new JobValidator(() -> Set.of("command")),
+            () -> {},
+            (id, reason) -> {},
+            events,
+            clock);
+    List<JobService.Request> jobs = List.of(request("echo", "1"), request("echo", "2"));
+    List<JobService.Submitted> first = service.submitAll(jobs, "nightly", "alice");
+    List<JobService.Submitted> again = service.submitAll(jobs, "nightly", "alice");
+    assertThat(again)
+        .extracting(b -> b.job().id())
+        .containsExactlyElementsOf(first.stream().map(b -> b.job().id()).toList());
+    assertThat(again).allSatisfy(b -> assertThat(b.replayed()).isTrue());
+    assertThat(queue.unfinished()).isEqualTo(2);
+    assertThatThrownBy(
+            () ->
+                service.submitAll(
+                    List.of(request("echo", "1"), request("echo", "changed")), "nightly", "alice"))
+        .isInstanceOfSatisfying(
+            IdempotencyConflictException.class,
+            e -> assertThat(e.getMessage()).contains("nightly"));
+    assertThat(store.countUnfinished()).isEqualTo(2);
+  }
+
   @Test
   void listsNewestFirstFilteredAndBounded() throws Exception {
     Job first = service.submit(JobSpec.command("true"));

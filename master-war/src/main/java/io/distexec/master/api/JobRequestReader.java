@@ -45,20 +45,68 @@ final class JobRequestReader {
   private JobRequestReader() {}
 
   static Submission read(String body) throws BadRequestException {
-    JsonObject json;
+    JsonObject json = object(body, "{\"command\":\"echo\",\"args\":[\"hello\"]}");
+    List<FieldError> errors = new ArrayList<>();
+    Submission submission = submission(json, errors);
+    if (!errors.isEmpty()) {
+      throw new BadRequestException("the job request has invalid fields", errors);
+    }
+    return submission;
+  }
+
+  /**
+   * Reads a batch, {@code {"jobs": [job, ...]}}: each job as {@link #read} reads one, its errors
+   * named by its place ({@code jobs[2].args}).
+   */
+  static List<Submission> readBatch(String body) throws BadRequestException {
+    JsonObject json =
+        object(body, "{\"jobs\":[{\"command\":\"echo\",\"args\":[\"1\"]},{\"command\":\"true\"}]}");
+    List<FieldError> errors = new ArrayList<>();
+    for (String key : json.keySet()) {
+      if (!key.equals("jobs")) {
+        errors.add(new FieldError(key, "unknown field; a batch has one field, jobs"));
+      }
+    }
+    if (absent(json, "jobs") || json.get("jobs").getValueType() != JsonValue.ValueType.ARRAY) {
+      errors.add(
+          new FieldError("jobs", "must be an array of jobs, each as POST /api/v1/jobs takes"));
+      throw new BadRequestException("the batch has invalid fields", errors);
+    }
+    var array = json.getJsonArray("jobs");
+    List<Submission> submissions = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      String place = "jobs[" + i + "]";
+      if (array.get(i).getValueType() != JsonValue.ValueType.OBJECT) {
+        errors.add(new FieldError(place, "must be a job object"));
+        continue;
+      }
+      List<FieldError> own = new ArrayList<>();
+      submissions.add(submission(array.getJsonObject(i), own));
+      own.forEach(e -> errors.add(new FieldError(place + "." + e.field(), e.message())));
+    }
+    if (!errors.isEmpty()) {
+      // A bound on the answer too: the first few say what to fix.
+      throw new BadRequestException(
+          "the batch has invalid fields", errors.subList(0, Math.min(errors.size(), 20)));
+    }
+    return submissions;
+  }
+
+  private static JsonObject object(String body, String example) throws BadRequestException {
     try (JsonReader reader = Json.createReader(new StringReader(body == null ? "" : body))) {
       JsonValue value = reader.readValue();
       if (value.getValueType() != JsonValue.ValueType.OBJECT) {
         throw new BadRequestException(
-            "the body must be a JSON object such as "
-                + "{\"command\":\"echo\",\"args\":[\"hello\"]}",
-            List.of());
+            "the body must be a JSON object such as " + example, List.of());
       }
-      json = value.asJsonObject();
+      return value.asJsonObject();
     } catch (JsonException e) {
       throw new BadRequestException("the body is not valid JSON: " + e.getMessage(), List.of());
     }
-    List<FieldError> errors = new ArrayList<>();
+  }
+
+  /** The submission in {@code json}, or {@code null} with what is wrong added to {@code errors}. */
+  private static Submission submission(JsonObject json, List<FieldError> errors) {
     for (String key : json.keySet()) {
       if (!FIELDS.contains(key)) {
         errors.add(new FieldError(key, "unknown field; known fields are " + new TreeSet<>(FIELDS)));
@@ -76,7 +124,7 @@ final class JobRequestReader {
     long maxAttempts = absent(json, "maxAttempts") ? 1 : wholeNumber(json, "maxAttempts", errors);
     Set<Integer> retryOn = intSet(json, "retryOnExitCodes", errors);
     if (!errors.isEmpty()) {
-      throw new BadRequestException("the job request has invalid fields", errors);
+      return null; // the caller refuses the request with the errors
     }
     return new Submission(
         new JobSpec(

@@ -209,6 +209,88 @@ public class JobResource {
     return response.location(uri.getAbsolutePathBuilder().path(job.id()).build()).build();
   }
 
+  /** The answer to a batch submit: its jobs, in the request's order. */
+  public record BatchView(List<JobView> jobs) {}
+
+  /** Accepts many jobs all together or none, in one commit: 202 with the stored jobs. */
+  @POST
+  @Path("batch")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Requires(Action.SUBMIT_JOB)
+  @Operation(
+      summary = "Submit many jobs",
+      description =
+          "Stores 1 to 1,000 jobs as QUEUED in one commit, all or none, and returns them in order."
+              + " Each job is what POST /api/v1/jobs takes; an error names its job's place"
+              + " (`jobs[3].command`). The body is bounded as one submit's is. With an"
+              + " Idempotency-Key, a repeat of the batch returns its jobs.")
+  @RequestBody(
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              examples =
+                  @ExampleObject(
+                      name = "two",
+                      value =
+                          "{\"jobs\":[{\"command\":\"echo\",\"args\":[\"1\"]},"
+                              + "{\"command\":\"echo\",\"args\":[\"2\"]}]}")))
+  @APIResponse(responseCode = "202", description = "Accepted and stored, every one")
+  @APIResponse(responseCode = "400", description = "Bad input; `errors` names each field to fix")
+  @APIResponse(
+      responseCode = "409",
+      description = "The Idempotency-Key was used for a different batch")
+  @APIResponse(responseCode = "413", description = "The body is larger than one submit may be")
+  @APIResponse(
+      responseCode = "429",
+      description = "The queue has no room for all of them; retry after Retry-After")
+  public Response submitBatch(
+      InputStream body,
+      @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+      @Parameter(description = "Makes the batch safe to repeat") @HeaderParam("Idempotency-Key")
+          String idempotencyKey,
+      @Context SecurityContext security)
+      throws BadRequestException,
+          InvalidJobException,
+          QueueFullException,
+          IdempotencyConflictException,
+          PayloadTooLargeException,
+          IOException {
+    Caller caller = CallerContext.caller(security);
+    List<JobService.Submitted> submitted;
+    try {
+      byte[] bytes =
+          BoundedBody.read(
+              body, contentLength, jobs.limits().maxBodyBytes(), "twice MAX_JOB_SPEC_BYTES");
+      List<JobService.Request> requests =
+          JobRequestReader.readBatch(new String(bytes, StandardCharsets.UTF_8)).stream()
+              .map(s -> new JobService.Request(s.spec(), s.retry()))
+              .toList();
+      submitted = jobs.submitAll(requests, idempotencyKey, caller.name());
+    } catch (BadRequestException
+        | InvalidJobException
+        | QueueFullException
+        | IdempotencyConflictException
+        | PayloadTooLargeException e) {
+      audit.record(
+          caller,
+          "job.submit_batch",
+          "",
+          CallerContext.address(security),
+          "refused: " + e.getMessage());
+      throw e;
+    }
+    List<Job> stored = submitted.stream().map(JobService.Submitted::job).toList();
+    audit.record(
+        caller, "job.submit_batch", Audit.batch(stored), CallerContext.address(security), Audit.OK);
+    Response.ResponseBuilder response =
+        Response.accepted(
+            new BatchView(stored.stream().map(j -> JobView.of(j, jobs.waiting(j))).toList()));
+    if (submitted.stream().allMatch(JobService.Submitted::replayed)) {
+      response.header("Idempotent-Replayed", "true");
+    }
+    return response.build();
+  }
+
   @GET
   @Path("{id}")
   @Requires(Action.READ_JOBS)

@@ -50,6 +50,8 @@ import io.distexec.proto.v1.ListWorkersResponse;
 import io.distexec.proto.v1.Master;
 import io.distexec.proto.v1.MasterServiceGrpc;
 import io.distexec.proto.v1.RevokeTokenRequest;
+import io.distexec.proto.v1.SubmitBatchRequest;
+import io.distexec.proto.v1.SubmitBatchResponse;
 import io.distexec.proto.v1.SubmitRequest;
 import io.distexec.proto.v1.SubmitResponse;
 import io.distexec.proto.v1.VerifyAuditRequest;
@@ -62,7 +64,9 @@ import io.grpc.stub.StreamObserver;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -80,6 +84,7 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
   public static final Map<String, Action> ACTIONS =
       Map.ofEntries(
           Map.entry("Submit", Action.SUBMIT_JOB),
+          Map.entry("SubmitBatch", Action.SUBMIT_JOB),
           Map.entry("GetJob", Action.READ_JOBS),
           Map.entry("ListJobs", Action.READ_JOBS),
           Map.entry("CancelJob", Action.CANCEL_JOB),
@@ -130,13 +135,10 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
   public void submit(SubmitRequest request, StreamObserver<SubmitResponse> response) {
     Caller caller = GrpcAuth.caller();
     try {
-      RetryPolicy retry =
-          new RetryPolicy(
-              Math.max(1, request.getMaxAttempts()), Set.copyOf(request.getRetryOnExitCodesList()));
       Job job =
           jobs.submit(
                   ProtoMapper.toSpec(request.getSpec()),
-                  retry,
+                  retryOf(request),
                   request.getIdempotencyKey(),
                   caller.name())
               .job();
@@ -147,6 +149,43 @@ public class MasterGrpcService extends MasterServiceGrpc.MasterServiceImplBase {
       audit.record(caller, "job.submit", "", GrpcAuth.address(), "refused: " + e.getMessage());
       response.onError(GrpcStatuses.exception(e));
     }
+  }
+
+  @Override
+  public void submitBatch(
+      SubmitBatchRequest request, StreamObserver<SubmitBatchResponse> response) {
+    Caller caller = GrpcAuth.caller();
+    try {
+      List<JobService.Request> requests = new ArrayList<>(request.getJobsCount());
+      for (int i = 0; i < request.getJobsCount(); i++) {
+        SubmitRequest job = request.getJobs(i);
+        if (!job.getIdempotencyKey().isEmpty()) {
+          throw InvalidJobException.of(
+              "jobs[" + i + "].idempotency_key",
+              "must be empty in a batch: give the batch its idempotency_key");
+        }
+        requests.add(new JobService.Request(ProtoMapper.toSpec(job.getSpec()), retryOf(job)));
+      }
+      List<Job> submitted =
+          jobs.submitAll(requests, request.getIdempotencyKey(), caller.name()).stream()
+              .map(JobService.Submitted::job)
+              .toList();
+      audit.record(
+          caller, "job.submit_batch", Audit.batch(submitted), GrpcAuth.address(), Audit.OK);
+      SubmitBatchResponse.Builder answer = SubmitBatchResponse.newBuilder();
+      submitted.forEach(job -> answer.addJobs(view(caller, job)));
+      response.onNext(answer.build());
+      response.onCompleted();
+    } catch (IdempotencyConflictException | InvalidJobException | QueueFullException e) {
+      audit.record(
+          caller, "job.submit_batch", "", GrpcAuth.address(), "refused: " + e.getMessage());
+      response.onError(GrpcStatuses.exception(e));
+    }
+  }
+
+  private static RetryPolicy retryOf(SubmitRequest request) {
+    return new RetryPolicy(
+        Math.max(1, request.getMaxAttempts()), Set.copyOf(request.getRetryOnExitCodesList()));
   }
 
   /** The job as this caller may see it: a script's attributes only for its owner and admins. */

@@ -202,6 +202,38 @@ public final class JdbcJobStore implements JobStore {
     }
   }
 
+  @Override
+  public List<Job> insertAll(List<NewJob> jobs) throws IdempotencyConflictException {
+    try {
+      return transaction(c -> insertEach(c, jobs));
+    } catch (StoreException e) {
+      if (UNIQUE_VIOLATION.equals(e.sqlState()) && jobs.stream().anyMatch(j -> j.key() != null)) {
+        // Another submit with one of the keys committed between our look-up and our insert: the
+        // second try finds it.
+        return transaction(c -> insertEach(c, jobs));
+      }
+      throw e;
+    }
+  }
+
+  private List<Job> insertEach(Connection c, List<NewJob> jobs)
+      throws SQLException, IdempotencyConflictException {
+    List<Job> stored = new ArrayList<>(jobs.size());
+    Instant now = clock.instant();
+    for (NewJob j : jobs) {
+      Optional<Job> earlier = j.key() == null ? Optional.empty() : byKey(c, j.key());
+      if (earlier.isPresent()) {
+        stored.add(earlier.get());
+        continue;
+      }
+      insertRow(c, j.job(), j.key());
+      addTransition(c, j.job().id(), 1, Transition.of(j.job(), now));
+      announce(c, new Announcement.Queued(sharing.origin(), j.job().id(), j.job().spec().type()));
+      stored.add(j.job());
+    }
+    return stored;
+  }
+
   private Optional<Job> byKey(Connection c, IdempotencyKey key)
       throws SQLException, IdempotencyConflictException {
     try (PreparedStatement s =

@@ -16,6 +16,7 @@ import io.distexec.proto.v1.ListTokensRequest;
 import io.distexec.proto.v1.ListWorkersRequest;
 import io.distexec.proto.v1.MasterServiceGrpc;
 import io.distexec.proto.v1.RevokeTokenRequest;
+import io.distexec.proto.v1.SubmitBatchRequest;
 import io.distexec.proto.v1.SubmitRequest;
 import io.distexec.proto.v1.TaskSpec;
 import io.distexec.proto.v1.VerifyAuditRequest;
@@ -69,6 +70,8 @@ class MasterGrpcAuthTest {
     Map<String, Function<MasterServiceGrpc.MasterServiceBlockingStub, Object>> calls =
         new LinkedHashMap<>();
     calls.put("Submit", s -> s.submit(echo()));
+    calls.put(
+        "SubmitBatch", s -> s.submitBatch(SubmitBatchRequest.newBuilder().addJobs(echo()).build()));
     calls.put("GetJob", s -> s.getJob(GetJobRequest.newBuilder().setJobId(jobId).build()));
     calls.put("ListJobs", s -> s.listJobs(ListJobsRequest.getDefaultInstance()));
     calls.put(

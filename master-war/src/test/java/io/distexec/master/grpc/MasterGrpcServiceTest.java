@@ -31,6 +31,7 @@ import io.distexec.proto.v1.JobEvent;
 import io.distexec.proto.v1.JobStatus;
 import io.distexec.proto.v1.ListJobsRequest;
 import io.distexec.proto.v1.MasterServiceGrpc;
+import io.distexec.proto.v1.SubmitBatchRequest;
 import io.distexec.proto.v1.SubmitRequest;
 import io.distexec.proto.v1.TaskSpec;
 import io.distexec.proto.v1.WatchJobRequest;
@@ -273,6 +274,48 @@ class MasterGrpcServiceTest {
     stub.watchJob(WatchJobRequest.newBuilder().setJobId(job.getId()).setAfterSequence(1).build())
         .forEachRemaining(resumed::add);
     assertThat(resumed).extracting(JobEvent::getSequence).containsExactly(2L);
+  }
+
+  @Test
+  void submitsABatchInOrderOrRefusesItWholeNamingTheJob() {
+    SubmitRequest bad = SubmitRequest.getDefaultInstance();
+    assertThatThrownBy(
+            () ->
+                stub.submitBatch(
+                    SubmitBatchRequest.newBuilder().addJobs(echo()).addJobs(bad).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription())
+                  .startsWith("jobs[1].command: must not be empty");
+            });
+    SubmitRequest keyed = echo().toBuilder().setIdempotencyKey("own").build();
+    assertThatThrownBy(
+            () -> stub.submitBatch(SubmitBatchRequest.newBuilder().addJobs(keyed).build()))
+        .hasMessageContaining("jobs[0].idempotency_key: must be empty in a batch");
+    assertThatThrownBy(
+            () ->
+                stub.submitBatch(
+                    SubmitBatchRequest.newBuilder()
+                        .addJobs(echo())
+                        .addJobs(echo())
+                        .addJobs(echo())
+                        .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+
+    SubmitRequest second =
+        echo().toBuilder().setSpec(echo().getSpec().toBuilder().setArgs(0, "second")).build();
+    List<Job> jobs =
+        stub.submitBatch(SubmitBatchRequest.newBuilder().addJobs(echo()).addJobs(second).build())
+            .getJobsList();
+    assertThat(jobs).extracting(j -> j.getSpec().getArgs(0)).containsExactly("hi", "second");
+    assertThat(jobs)
+        .allSatisfy(j -> assertThat(j.getStatus()).isEqualTo(JobStatus.JOB_STATUS_QUEUED));
+    assertThat(jobs)
+        .allSatisfy(j -> assertThat(j.getSpec().getEnvMap()).containsEntry("TOKEN", ""));
   }
 
   @Test

@@ -243,6 +243,45 @@ abstract class JobStoreContract {
   }
 
   @Test
+  void storesABatchWithItsHistoriesAndKeysOrNoneOfItOnAConflict() throws Exception {
+    Job keyed = queued(T0);
+    Job plain = queued(T0);
+    assertThat(
+            store.insertAll(
+                List.of(
+                    new JobStore.NewJob(keyed, new IdempotencyKey("b/0", "fp-a")),
+                    new JobStore.NewJob(plain, null))))
+        .containsExactly(keyed, plain);
+    assertThat(store.find(plain.id()).map(Job::status)).contains(JobStatus.QUEUED);
+    assertThat(store.history(keyed.id()))
+        .extracting(Transition::status)
+        .containsExactly(JobStatus.QUEUED);
+
+    // The same batch again: the keyed job is the first one; the plain one is new.
+    Job again = queued(T0);
+    Job more = queued(T0);
+    List<Job> repeat =
+        store.insertAll(
+            List.of(
+                new JobStore.NewJob(again, new IdempotencyKey("b/0", "fp-a")),
+                new JobStore.NewJob(more, null)));
+    assertThat(repeat).extracting(Job::id).containsExactly(keyed.id(), more.id());
+    assertThat(store.find(again.id())).isEmpty();
+
+    // A conflict anywhere stores nothing of the batch, even the jobs before it.
+    Job before = queued(T0);
+    assertThatThrownBy(
+            () ->
+                store.insertAll(
+                    List.of(
+                        new JobStore.NewJob(before, null),
+                        new JobStore.NewJob(queued(T0), new IdempotencyKey("b/0", "fp-other")))))
+        .isInstanceOf(IdempotencyConflictException.class);
+    assertThat(store.find(before.id())).isEmpty();
+    assertThat(store.countUnfinished()).isEqualTo(3);
+  }
+
+  @Test
   void storesOneJobWhenRequestsWithTheSameKeyRace() throws Exception {
     int racers = 8;
     CountDownLatch go = new CountDownLatch(1);
