@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,13 +41,61 @@ public final class JobQueue {
       return front.isEmpty() ? back.peekFirst() : front.peekFirst();
     }
 
+    /** Takes the job off its end if it is at one: the dispatcher's case, without a scan. */
+    boolean removeAtAnEnd(String jobId) {
+      for (Deque<Entry> part : List.of(front, back)) {
+        if (!part.isEmpty() && part.peekFirst().jobId().equals(jobId)) {
+          part.pollFirst();
+          return true;
+        }
+        if (!part.isEmpty() && part.peekLast().jobId().equals(jobId)) {
+          part.pollLast();
+          return true;
+        }
+      }
+      return false;
+    }
+
     boolean remove(String jobId) {
       return front.removeIf(e -> e.jobId().equals(jobId))
           || back.removeIf(e -> e.jobId().equals(jobId));
     }
 
+    /**
+     * The job's place in the lane (0 = head), or -1: searched from both ends at once, so that a job
+     * near either end (a new one at the back, the next at the head) is found in a few steps however
+     * long the lane is.
+     */
+    int indexOf(String jobId) {
+      int size = size();
+      Iterator<Entry> forward = new Chain(front.iterator(), back.iterator());
+      Iterator<Entry> backward = new Chain(back.descendingIterator(), front.descendingIterator());
+      for (int i = 0, j = size - 1; i <= j; i++, j--) {
+        if (forward.next().jobId().equals(jobId)) {
+          return i;
+        }
+        if (backward.next().jobId().equals(jobId)) {
+          return j;
+        }
+      }
+      return -1;
+    }
+
     int size() {
       return front.size() + back.size();
+    }
+  }
+
+  /** One iterator after the other. */
+  private record Chain(Iterator<Entry> first, Iterator<Entry> second) implements Iterator<Entry> {
+    @Override
+    public boolean hasNext() {
+      return first.hasNext() || second.hasNext();
+    }
+
+    @Override
+    public Entry next() {
+      return first.hasNext() ? first.next() : second.next();
     }
   }
 
@@ -190,6 +239,14 @@ public final class JobQueue {
   }
 
   public synchronized boolean remove(String jobId) {
+    // The dispatcher removes heads: every lane's ends first, before any lane is scanned.
+    for (Map.Entry<String, Lane> lane : lanes.entrySet()) {
+      if (lane.getValue().removeAtAnEnd(jobId)) {
+        waiting--;
+        dropIfEmpty(lane.getKey(), lane.getValue());
+        return true;
+      }
+    }
     for (Map.Entry<String, Lane> lane : lanes.entrySet()) {
       if (lane.getValue().remove(jobId)) {
         waiting--;
@@ -206,14 +263,9 @@ public final class JobQueue {
    */
   public synchronized OptionalInt position(String jobId) {
     for (Lane lane : lanes.values()) {
-      int i = 0;
-      for (Deque<Entry> part : List.of(lane.front, lane.back)) {
-        for (Entry e : part) {
-          if (e.jobId().equals(jobId)) {
-            return OptionalInt.of(i);
-          }
-          i++;
-        }
+      int at = lane.indexOf(jobId);
+      if (at >= 0) {
+        return OptionalInt.of(at);
       }
     }
     return OptionalInt.empty();

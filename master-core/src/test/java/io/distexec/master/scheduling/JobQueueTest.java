@@ -3,6 +3,9 @@ package io.distexec.master.scheduling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class JobQueueTest {
@@ -98,6 +101,47 @@ class JobQueueTest {
     assertThat(queue.lane("command", 10)).containsExactly("old-1", "old-2", "new");
     assertThat(queue.lane(JobQueue.UNKNOWN_TYPE, 10)).isEmpty();
     assertThat(queue.waiting()).isEqualTo(3);
+  }
+
+  /**
+   * Positions and removals (found from both ends of a lane, ends first) agree with a plain list of
+   * the lane, through random adds at the back, puts in front and removals anywhere.
+   */
+  @Test
+  void positionsAndRemovalsMatchAPlainListOfTheLane() {
+    JobQueue queue = new JobQueue(10_000);
+    List<String> model = new ArrayList<>();
+    Random random = new Random(42);
+    for (int step = 0; step < 5_000; step++) {
+      int op = random.nextInt(10);
+      String id = "j" + step;
+      if (op < 5 || model.isEmpty()) {
+        queue.add(id, "cmd");
+        model.add(id);
+      } else if (op < 6) {
+        queue.addFirst(id, "cmd");
+        model.add(0, id);
+      } else if (op < 7) {
+        String gone = model.remove(model.size() - 1);
+        assertThat(queue.remove(gone)).isTrue();
+      } else if (op < 9) {
+        String gone = model.remove(random.nextInt(model.size()));
+        assertThat(queue.remove(gone)).isTrue();
+      } else {
+        String head = model.remove(0);
+        assertThat(queue.remove(head)).isTrue();
+      }
+      if (!model.isEmpty()) {
+        int probe = random.nextInt(model.size());
+        assertThat(queue.position(model.get(probe))).hasValue(probe);
+      }
+      assertThat(queue.position("nowhere")).isEmpty();
+      assertThat(queue.remove("nowhere")).isFalse();
+    }
+    assertThat(queue.lane("cmd", Integer.MAX_VALUE)).isEqualTo(model);
+    for (int i = 0; i < model.size(); i++) {
+      assertThat(queue.position(model.get(i))).hasValue(i);
+    }
   }
 
   @Test
