@@ -317,33 +317,23 @@ class CliAndStreamingIT {
     // Three jobs of 200 kB each: two batches (a batch stays under 512 KiB), every id in order.
     Path input = Files.createTempFile("batch", ".bin");
     Files.write(input, new byte[200_000]);
-    Ran counted =
-        run(
-            "submit",
-            "--count",
-            "3",
-            "--stdin",
-            input.toString(),
-            "--idempotency-key",
-            "cli-batch",
-            "--",
-            "wc",
-            "-c");
+    String[] threeJobs = {
+      "submit",
+      "--count",
+      "3",
+      "--stdin",
+      input.toString(),
+      "--idempotency-key",
+      "cli-batch",
+      "--",
+      "wc",
+      "-c"
+    };
+    Ran counted = run(threeJobs);
     assertThat(counted.exit()).as(counted.stderr()).isZero();
     List<String> countIds = counted.stdout().lines().toList();
     assertThat(countIds).hasSize(3).doesNotHaveDuplicates();
-    Ran again =
-        run(
-            "submit",
-            "--count",
-            "3",
-            "--stdin",
-            input.toString(),
-            "--idempotency-key",
-            "cli-batch",
-            "--",
-            "wc",
-            "-c");
+    Ran again = run(threeJobs); // the same key: the same jobs, none twice
     assertThat(again.stdout().lines().toList()).isEqualTo(countIds);
     for (String id : countIds) {
       assertThat(rest.awaitEnd(id, Duration.ofSeconds(60)).getString("stdout"))

@@ -16,7 +16,8 @@ import javax.sql.DataSource;
 /**
  * The audit trail in the job store's database (tables {@code audit_log} and {@code audit_head},
  * V5). An append locks the head row, so that entries are chained one after another even when
- * several masters share the database.
+ * several masters share the database; appends that arrive while one commits are chained and
+ * committed together ({@link GroupCommit}).
  */
 public final class JdbcAuditLog implements AuditLog {
 
@@ -26,8 +27,24 @@ public final class JdbcAuditLog implements AuditLog {
     this.dataSource = dataSource;
   }
 
+  /** An entry to append, and when it happened. */
+  private record Appended(AuditRecord record, Instant at) {}
+
+  /** Entries appended while one commits are chained and stored together (group commit). */
+  private final GroupCommit<Appended, AuditEntry> appends =
+      new GroupCommit<>(this::appendAll, JdbcJobStore.MAX_GROUP);
+
   @Override
   public AuditEntry append(AuditRecord record, Instant at) {
+    GroupCommit.Outcome<AuditEntry> outcome = appends.commit(new Appended(record, at));
+    if (outcome.failure() instanceof RuntimeException e) {
+      throw e;
+    }
+    return outcome.value();
+  }
+
+  /** Chains the entries after the head, in their order, in one transaction: all or none. */
+  private List<GroupCommit.Outcome<AuditEntry>> appendAll(List<Appended> appended) {
     return Transactions.run(
         dataSource,
         c -> {
@@ -40,29 +57,36 @@ public final class JdbcAuditLog implements AuditLog {
             seq = rs.getLong(1);
             hash = rs.getString(2);
           }
-          AuditEntry entry = AuditChain.next(seq, hash, at, record);
+          List<GroupCommit.Outcome<AuditEntry>> entries = new ArrayList<>(appended.size());
           try (PreparedStatement s =
               c.prepareStatement(
                   "INSERT INTO audit_log (seq, at, actor, action, target, address, outcome,"
                       + " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            s.setLong(1, entry.seq());
-            s.setObject(2, entry.at().atOffset(ZoneOffset.UTC));
-            s.setString(3, record.actor());
-            s.setString(4, record.action());
-            s.setString(5, record.target());
-            s.setString(6, record.address());
-            s.setString(7, record.outcome());
-            s.setString(8, entry.prevHash());
-            s.setString(9, entry.hash());
-            s.executeUpdate();
+            for (Appended a : appended) {
+              AuditRecord record = a.record();
+              AuditEntry entry = AuditChain.next(seq, hash, a.at(), record);
+              s.setLong(1, entry.seq());
+              s.setObject(2, entry.at().atOffset(ZoneOffset.UTC));
+              s.setString(3, record.actor());
+              s.setString(4, record.action());
+              s.setString(5, record.target());
+              s.setString(6, record.address());
+              s.setString(7, record.outcome());
+              s.setString(8, entry.prevHash());
+              s.setString(9, entry.hash());
+              s.executeUpdate();
+              seq = entry.seq();
+              hash = entry.hash();
+              entries.add(GroupCommit.Outcome.of(entry));
+            }
           }
           try (PreparedStatement s =
               c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")) {
-            s.setLong(1, entry.seq());
-            s.setString(2, entry.hash());
+            s.setLong(1, seq);
+            s.setString(2, hash);
             s.executeUpdate();
           }
-          return entry;
+          return entries;
         });
   }
 

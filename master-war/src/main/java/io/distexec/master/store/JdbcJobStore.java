@@ -35,6 +35,8 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
@@ -45,6 +47,8 @@ import javax.sql.DataSource;
  * state and its history row commit together.
  */
 public final class JdbcJobStore implements JobStore {
+
+  private static final Logger LOG = Logger.getLogger(JdbcJobStore.class.getName());
 
   private static final String UNIQUE_VIOLATION = "23505";
   private static final int MAX_ERROR = 8000;
@@ -177,8 +181,53 @@ public final class JdbcJobStore implements JobStore {
     }
   }
 
+  /**
+   * Submits that arrive while one commits are stored together, up to this many at once; the system
+   * property {@code distexec.store.maxGroup} (1: no sharing) is for measuring what sharing brings.
+   */
+  static final int MAX_GROUP = Math.max(1, Integer.getInteger("distexec.store.maxGroup", 100));
+
+  private final GroupCommit<NewJob, Job> inserts = new GroupCommit<>(this::insertGroup, MAX_GROUP);
+
   @Override
   public Job insert(Job job, IdempotencyKey key) throws IdempotencyConflictException {
+    GroupCommit.Outcome<Job> outcome = inserts.commit(new NewJob(job, key));
+    if (outcome.failure() == null) {
+      return outcome.value();
+    }
+    if (outcome.failure() instanceof IdempotencyConflictException e) {
+      throw e;
+    }
+    if (outcome.failure() instanceof RuntimeException e) {
+      throw e;
+    }
+    throw new IllegalStateException(outcome.failure());
+  }
+
+  /**
+   * Submits that arrived together, in one transaction; if it fails (a key used for another request,
+   * a store error), each alone, so that each gets its own answer.
+   */
+  private List<GroupCommit.Outcome<Job>> insertGroup(List<NewJob> jobs) {
+    if (jobs.size() > 1) {
+      try {
+        return insertAll(jobs).stream().map(GroupCommit.Outcome::of).toList();
+      } catch (IdempotencyConflictException | StoreException e) {
+        LOG.log(Level.FINE, "a group of submits failed together; storing each alone", e);
+      }
+    }
+    List<GroupCommit.Outcome<Job>> outcomes = new ArrayList<>(jobs.size());
+    for (NewJob j : jobs) {
+      try {
+        outcomes.add(GroupCommit.Outcome.of(insertAlone(j.job(), j.key())));
+      } catch (IdempotencyConflictException | RuntimeException e) {
+        outcomes.add(GroupCommit.Outcome.failed(e));
+      }
+    }
+    return outcomes;
+  }
+
+  private Job insertAlone(Job job, IdempotencyKey key) throws IdempotencyConflictException {
     try {
       return transaction(
           c -> {

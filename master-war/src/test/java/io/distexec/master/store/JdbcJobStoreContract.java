@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.distexec.master.access.AuditChain;
+import io.distexec.master.access.AuditEntry;
+import io.distexec.master.access.AuditLog;
+import io.distexec.master.access.AuditRecord;
 import io.distexec.master.jobs.IdempotencyKey;
 import io.distexec.master.jobs.Job;
 import io.distexec.master.jobs.JobOutcome;
@@ -17,9 +21,17 @@ import io.distexec.proto.v1.TaskSpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -97,6 +109,37 @@ abstract class JdbcJobStoreContract extends JobStoreContract {
   @Override
   JobStore open() {
     return Stores.open(settings(), Clock.systemUTC());
+  }
+
+  /**
+   * Appends from many threads at once (committed in groups) form one chain: every entry once, in
+   * sequence, each hash over the one before.
+   */
+  @Test
+  void concurrentAuditAppendsFormOneValidChain() throws Exception {
+    try (OpenedStore opened = Stores.openAll(freshSettings(), Clock.systemUTC(), "m1")) {
+      AuditLog audit = opened.audit();
+      ExecutorService threads = Executors.newFixedThreadPool(8);
+      try {
+        List<Future<AuditEntry>> appended = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+          AuditRecord record =
+              new AuditRecord("alice", "job.submit", "job-" + i, "127.0.0.1", "ok");
+          appended.add(threads.submit(() -> audit.append(record, Instant.now())));
+        }
+        Set<Long> seqs = new HashSet<>();
+        for (Future<AuditEntry> entry : appended) {
+          seqs.add(entry.get(60, TimeUnit.SECONDS).seq());
+        }
+        assertThat(seqs).hasSize(400);
+        AuditChain.Verification verified = audit.verify();
+        assertThat(verified.valid()).as(verified.problem()).isTrue();
+        assertThat(verified.entries()).isEqualTo(400);
+        assertThat(audit.list(0, 1000)).extracting(AuditEntry::seq).isSorted().hasSize(400);
+      } finally {
+        threads.shutdownNow();
+      }
+    }
   }
 
   @Test

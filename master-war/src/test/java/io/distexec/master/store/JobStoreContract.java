@@ -281,6 +281,39 @@ abstract class JobStoreContract {
     assertThat(store.countUnfinished()).isEqualTo(3);
   }
 
+  /**
+   * Concurrent submits (committed in groups by the JDBC store), one of them with a key used before
+   * for another request: that one alone is refused, every other is stored with its history.
+   */
+  @Test
+  void concurrentInsertsAreEachStoredOrRefusedOnTheirOwn() throws Exception {
+    store.insert(queued(T0), new IdempotencyKey("taken", "fp-a"));
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    List<Future<Job>> results = new ArrayList<>();
+    List<Job> jobs = new ArrayList<>();
+    try {
+      for (int i = 0; i < 200; i++) {
+        Job job = queued(T0);
+        jobs.add(job);
+        IdempotencyKey key = i == 100 ? new IdempotencyKey("taken", "fp-b") : null;
+        results.add(threads.submit(() -> store.insert(job, key)));
+      }
+      for (int i = 0; i < 200; i++) {
+        if (i == 100) {
+          Future<Job> refused = results.get(i);
+          assertThatThrownBy(refused::get).hasCauseInstanceOf(IdempotencyConflictException.class);
+          assertThat(store.find(jobs.get(i).id())).isEmpty();
+        } else {
+          assertThat(results.get(i).get().id()).isEqualTo(jobs.get(i).id());
+          assertThat(store.history(jobs.get(i).id())).hasSize(1);
+        }
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(store.countUnfinished()).isEqualTo(200);
+  }
+
   @Test
   void storesOneJobWhenRequestsWithTheSameKeyRace() throws Exception {
     int racers = 8;
