@@ -12,9 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,8 +67,8 @@ final class SubmitCommand implements Callable<Integer> {
         return 0;
       }
       if (count != null) {
-        JobRequest request = job.toRequest(null);
-        submitAll(client, new Repeat(request, count));
+        // nCopies holds the one request, not count of them.
+        submitAll(client, Collections.nCopies(count, job.toRequest(null)).iterator());
         return 0;
       }
       try (BufferedReader lines = open(argsFrom)) {
@@ -127,30 +127,5 @@ final class SubmitCommand implements Callable<Integer> {
     return file.equals("-")
         ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
         : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
-  }
-
-  /** The same request {@code times} times, without a list of them. */
-  private static final class Repeat implements Iterator<JobRequest> {
-    private final JobRequest request;
-    private int left;
-
-    Repeat(JobRequest request, int times) {
-      this.request = request;
-      this.left = times;
-    }
-
-    @Override
-    public boolean hasNext() {
-      return left > 0;
-    }
-
-    @Override
-    public JobRequest next() {
-      if (left == 0) {
-        throw new NoSuchElementException();
-      }
-      left--;
-      return request;
-    }
   }
 }

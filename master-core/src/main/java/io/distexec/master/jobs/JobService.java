@@ -239,8 +239,10 @@ public final class JobService {
     return submitted;
   }
 
-  /** At most this many violations are named when a batch is refused. */
-  static final int MAX_VIOLATIONS_SHOWN = 20;
+  /**
+   * At most this many violations are named when a batch is refused (here and by the REST reader).
+   */
+  public static final int MAX_VIOLATIONS_SHOWN = 20;
 
   private static void checkKey(String idempotencyKey) throws InvalidJobException {
     if (idempotencyKey != null && idempotencyKey.length() > JobLimits.MAX_IDEMPOTENCY_KEY_CHARS) {

@@ -1,6 +1,7 @@
 package io.distexec.master.api;
 
 import io.distexec.master.api.Problem.FieldError;
+import io.distexec.master.jobs.JobService;
 import io.distexec.master.jobs.JobSpec;
 import io.distexec.master.jobs.RetryPolicy;
 import jakarta.json.Json;
@@ -39,15 +40,12 @@ final class JobRequestReader {
           "maxAttempts",
           "retryOnExitCodes");
 
-  /** A submission as read: what to run and when to run it again. */
-  record Submission(JobSpec spec, RetryPolicy retry) {}
-
   private JobRequestReader() {}
 
-  static Submission read(String body) throws BadRequestException {
+  static JobService.Request read(String body) throws BadRequestException {
     JsonObject json = object(body, "{\"command\":\"echo\",\"args\":[\"hello\"]}");
     List<FieldError> errors = new ArrayList<>();
-    Submission submission = submission(json, errors);
+    JobService.Request submission = submission(json, errors);
     if (!errors.isEmpty()) {
       throw new BadRequestException("the job request has invalid fields", errors);
     }
@@ -58,7 +56,7 @@ final class JobRequestReader {
    * Reads a batch, {@code {"jobs": [job, ...]}}: each job as {@link #read} reads one, its errors
    * named by its place ({@code jobs[2].args}).
    */
-  static List<Submission> readBatch(String body) throws BadRequestException {
+  static List<JobService.Request> readBatch(String body) throws BadRequestException {
     JsonObject json =
         object(body, "{\"jobs\":[{\"command\":\"echo\",\"args\":[\"1\"]},{\"command\":\"true\"}]}");
     List<FieldError> errors = new ArrayList<>();
@@ -73,7 +71,7 @@ final class JobRequestReader {
       throw new BadRequestException("the batch has invalid fields", errors);
     }
     var array = json.getJsonArray("jobs");
-    List<Submission> submissions = new ArrayList<>(array.size());
+    List<JobService.Request> submissions = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
       String place = "jobs[" + i + "]";
       if (array.get(i).getValueType() != JsonValue.ValueType.OBJECT) {
@@ -87,7 +85,8 @@ final class JobRequestReader {
     if (!errors.isEmpty()) {
       // A bound on the answer too: the first few say what to fix.
       throw new BadRequestException(
-          "the batch has invalid fields", errors.subList(0, Math.min(errors.size(), 20)));
+          "the batch has invalid fields",
+          errors.subList(0, Math.min(errors.size(), JobService.MAX_VIOLATIONS_SHOWN)));
     }
     return submissions;
   }
@@ -106,7 +105,7 @@ final class JobRequestReader {
   }
 
   /** The submission in {@code json}, or {@code null} with what is wrong added to {@code errors}. */
-  private static Submission submission(JsonObject json, List<FieldError> errors) {
+  private static JobService.Request submission(JsonObject json, List<FieldError> errors) {
     for (String key : json.keySet()) {
       if (!FIELDS.contains(key)) {
         errors.add(new FieldError(key, "unknown field; known fields are " + new TreeSet<>(FIELDS)));
@@ -126,7 +125,7 @@ final class JobRequestReader {
     if (!errors.isEmpty()) {
       return null; // the caller refuses the request with the errors
     }
-    return new Submission(
+    return new JobService.Request(
         new JobSpec(
             type,
             command,

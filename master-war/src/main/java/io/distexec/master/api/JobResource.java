@@ -180,7 +180,7 @@ public class JobResource {
       byte[] bytes =
           BoundedBody.read(
               body, contentLength, jobs.limits().maxBodyBytes(), "twice MAX_JOB_SPEC_BYTES");
-      JobRequestReader.Submission submission =
+      JobService.Request submission =
           JobRequestReader.read(new String(bytes, StandardCharsets.UTF_8));
       submitted = jobs.submit(submission.spec(), submission.retry(), idempotencyKey, caller.name());
     } catch (BadRequestException
@@ -261,11 +261,11 @@ public class JobResource {
       byte[] bytes =
           BoundedBody.read(
               body, contentLength, jobs.limits().maxBodyBytes(), "twice MAX_JOB_SPEC_BYTES");
-      List<JobService.Request> requests =
-          JobRequestReader.readBatch(new String(bytes, StandardCharsets.UTF_8)).stream()
-              .map(s -> new JobService.Request(s.spec(), s.retry()))
-              .toList();
-      submitted = jobs.submitAll(requests, idempotencyKey, caller.name());
+      submitted =
+          jobs.submitAll(
+              JobRequestReader.readBatch(new String(bytes, StandardCharsets.UTF_8)),
+              idempotencyKey,
+              caller.name());
     } catch (BadRequestException
         | InvalidJobException
         | QueueFullException

@@ -212,43 +212,19 @@ public final class JdbcJobStore implements JobStore {
     if (jobs.size() > 1) {
       try {
         return insertAll(jobs).stream().map(GroupCommit.Outcome::of).toList();
-      } catch (IdempotencyConflictException | StoreException e) {
+      } catch (IdempotencyConflictException | RuntimeException e) {
         LOG.log(Level.FINE, "a group of submits failed together; storing each alone", e);
       }
     }
     List<GroupCommit.Outcome<Job>> outcomes = new ArrayList<>(jobs.size());
     for (NewJob j : jobs) {
       try {
-        outcomes.add(GroupCommit.Outcome.of(insertAlone(j.job(), j.key())));
+        outcomes.add(GroupCommit.Outcome.of(insertAll(List.of(j)).get(0)));
       } catch (IdempotencyConflictException | RuntimeException e) {
         outcomes.add(GroupCommit.Outcome.failed(e));
       }
     }
     return outcomes;
-  }
-
-  private Job insertAlone(Job job, IdempotencyKey key) throws IdempotencyConflictException {
-    try {
-      return transaction(
-          c -> {
-            if (key != null) {
-              Optional<Job> earlier = byKey(c, key);
-              if (earlier.isPresent()) {
-                return earlier.get();
-              }
-            }
-            insertRow(c, job, key);
-            addTransition(c, job.id(), 1, Transition.of(job, clock.instant()));
-            announce(c, new Announcement.Queued(sharing.origin(), job.id(), job.spec().type()));
-            return job;
-          });
-    } catch (StoreException e) {
-      if (key != null && UNIQUE_VIOLATION.equals(e.sqlState())) {
-        // Another submit with the same key committed between our look-up and our insert.
-        return transaction(c -> byKey(c, key).orElseThrow(() -> e));
-      }
-      throw e;
-    }
   }
 
   @Override
