@@ -168,9 +168,18 @@ class KubernetesScalerIT {
                 kubelet.workers().size() == 4
                     && kubelet.workers().values().stream().allMatch(StandInWorker::busy));
     long allRunningMillis = Duration.between(submitted, Instant.now()).toMillis();
-    for (String id : jobs) {
-      assertThat(rest.get("/api/v1/jobs/" + id).json().getString("status")).isEqualTo("RUNNING");
-    }
+    // A stand-in is busy once it holds the task; the master stores RUNNING when the task's start
+    // event reaches it, a moment later (a CI run read DISPATCHED in between).
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              for (String id : jobs) {
+                assertThat(rest.get("/api/v1/jobs/" + id).json().getString("status"))
+                    .as(id)
+                    .isEqualTo("RUNNING");
+              }
+            });
 
     // By age: two pods from the first step, two from the second (a second or more apart).
     List<String> byAge = kubelet.podsByAge();
