@@ -183,13 +183,22 @@ create_server() {
     rm -rf "$dir/lib/kubernetes" && mkdir -p "$dir/lib/kubernetes"
     cp "$ROOT/master-war/target/liberty-lib/kubernetes/"*.jar "$dir/lib/kubernetes/"
   fi
-  {
-    printf '%s\n' "$@"
-    for var in "${PASS_THROUGH[@]}"; do
-      if [ -n "${!var:-}" ]; then printf '%s=%s\n' "$var" "${!var}"; fi
-    done
-  } >"$dir/server.env"
-  chmod 600 "$dir/server.env" # may hold STORE_PASSWORD
+  # Liberty 26 starts its LTPA service (mpMetrics brings the security features in) and logs the
+  # error CWWKS4118E at every start unless the LTPA keys have a password (open-liberty#34866).
+  # distexec uses no LTPA token: a random password per server, kept with it, quiets the error.
+  [ -s "$dir/ltpa.password" ] || (umask 077 && openssl rand -hex 24 >"$dir/ltpa.password")
+  # Written unreadable to others from the start: it may hold STORE_PASSWORD and holds the above.
+  (
+    umask 077
+    {
+      printf '%s\n' "$@"
+      for var in "${PASS_THROUGH[@]}"; do
+        if [ -n "${!var:-}" ]; then printf '%s=%s\n' "$var" "${!var}"; fi
+      done
+      printf 'ltpa_keys_password=%s\n' "$(cat "$dir/ltpa.password")"
+    } >"$dir/server.env"
+  )
+  chmod 600 "$dir/server.env" # an older file keeps its mode on rewrite
 }
 
 running_pid() {

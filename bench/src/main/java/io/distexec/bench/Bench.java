@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description =
-        "Measures distexec on this machine: baseline, throughput, latency, registry scale, queue depth.")
+        "Measures distexec on this machine: baseline, throughput, latency, registry scale, queue"
+            + " depth, footprint and start.")
 public final class Bench implements Callable<Integer> {
 
   enum Part {
@@ -33,7 +34,8 @@ public final class Bench implements Callable<Integer> {
     throughput,
     latency,
     registry,
-    queue
+    queue,
+    footprint
   }
 
   @Option(
@@ -69,6 +71,13 @@ public final class Bench implements Callable<Integer> {
       names = "--queue-depth",
       description = "Jobs queued with no worker running (default: ${DEFAULT-VALUE})")
   int queueDepth = 1_000_000;
+
+  @Option(
+      names = "--restarts",
+      description =
+          "Stops and starts of a worker and of the master in the footprint part; the median is"
+              + " reported (default: ${DEFAULT-VALUE})")
+  int restarts = 3;
 
   @Option(
       names = "--api-tls",
@@ -121,7 +130,9 @@ public final class Bench implements Callable<Integer> {
           rate,
           "processes/s (ProcessBuilder, " + WORKERS * SLOTS_PER_WORKER + " threads)");
     }
-    if (parts.contains(Part.throughput) || parts.contains(Part.latency)) {
+    if (parts.contains(Part.throughput)
+        || parts.contains(Part.latency)
+        || parts.contains(Part.footprint)) {
       results.put("api.tls", apiTls ? 1 : 0, "1: REST and gRPC over TLS");
       try (LocalCluster cluster =
               cluster(
@@ -133,6 +144,9 @@ public final class Bench implements Callable<Integer> {
                   cluster.adminToken(),
                   cluster.apiTls() ? cluster.apiCa() : null)) {
         HttpClient http = HttpClient.newBuilder().sslContext(cluster.apiSslContext()).build();
+        if (parts.contains(Part.footprint)) {
+          idleMemory(cluster, "");
+        }
         if (parts.contains(Part.latency)) {
           String url = cluster.masterUrl();
           String auth = cluster.adminAuthorization();
@@ -172,6 +186,13 @@ public final class Bench implements Callable<Integer> {
             results.put("throughput.rest.ratio_to_baseline", rest.jobsPerSecond() / base, "");
           }
         }
+        if (parts.contains(Part.footprint)) {
+          if (parts.contains(Part.latency) || parts.contains(Part.throughput)) {
+            idleMemory(cluster, "_after_work");
+          }
+          // Last: the client's connection to this master does not survive its restarts.
+          startTimes(cluster);
+        }
       }
     }
     if (parts.contains(Part.registry) || parts.contains(Part.queue)) {
@@ -208,6 +229,27 @@ public final class Bench implements Callable<Integer> {
         .phaseMedians()
         .forEach((phase, ms) -> results.put(prefix + "phase." + phase + "_ms", ms, "ms, median"));
     results.latencies(api, measured.samples());
+  }
+
+  /** The master's and a worker's resident memory once they have been idle a while. */
+  private void idleMemory(LocalCluster cluster, String suffix) throws Exception {
+    Thread.sleep(Footprint.SETTLE_MILLIS);
+    String when = suffix.isEmpty() ? "idle after the start" : "idle after the runs above";
+    for (String server : List.of("master", "worker-1")) {
+      results.put(
+          "footprint." + server.replace("-1", "") + "_rss" + suffix + "_mib",
+          Footprint.rssMib(cluster, server),
+          "MiB RSS, " + when);
+    }
+  }
+
+  private void startTimes(LocalCluster cluster) throws Exception {
+    for (String server : List.of("worker-1", "master")) {
+      results.put(
+          "footprint." + server.replace("-1", "") + "_start_seconds",
+          Footprint.medianStartSeconds(cluster, server, restarts),
+          "s from `server start` to ready, median of " + restarts);
+    }
   }
 
   private void registry(LocalCluster cluster) throws Exception {

@@ -34,6 +34,8 @@ class BenchSmokeIT {
             "2",
             "--queue-depth",
             "300",
+            "--restarts",
+            "1",
             // The figures are not judged here: servers that start quicker keep the build short.
             "--fast-start");
 
@@ -56,7 +58,13 @@ class BenchSmokeIT {
             "listing.newest_first_page_ms",
             "listing.status_first_page_ms",
             "listing.text_first_page_ms",
-            "listing.text_no_match_first_page_ms");
+            "listing.text_no_match_first_page_ms",
+            "footprint.master_rss_mib",
+            "footprint.worker_rss_mib",
+            "footprint.master_rss_after_work_mib",
+            "footprint.worker_rss_after_work_mib",
+            "footprint.worker_start_seconds",
+            "footprint.master_start_seconds");
     // Each phase of a round trip is a real duration, and together they are the round trip.
     double phases = 0;
     for (String phase : Latency.PHASES) {
@@ -74,6 +82,10 @@ class BenchSmokeIT {
     assertThat(figures.get("registry.workers")).isEqualTo(50L);
     assertThat(figures.get("queue.queued")).isEqualTo(300L);
     assertThat(figures.get("queue.queued_after_restart")).isEqualTo(300L);
+    // A Liberty server holds tens of MiB at the least; a start takes a real time.
+    assertThat((Double) figures.get("footprint.worker_rss_mib")).isGreaterThan(32.0);
+    assertThat((Double) figures.get("footprint.master_rss_after_work_mib")).isGreaterThan(32.0);
+    assertThat((Double) figures.get("footprint.worker_start_seconds")).isGreaterThan(0.5);
     assertThat(Files.readString(out)).contains("\"latency.p99_ms\"");
     // The report: both latency parts' histograms and both throughput runs' charts, every figure.
     String report = Files.readString(out.resolveSibling("report.html"));

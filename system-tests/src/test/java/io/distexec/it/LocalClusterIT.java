@@ -25,12 +25,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,6 +49,28 @@ class LocalClusterIT {
   static void useTheSharedCluster(LocalCluster shared) {
     cluster = shared;
     rest = new Rest(cluster);
+  }
+
+  /**
+   * Each server of the cluster starts without an error in its log (Liberty marks one with {@code E}
+   * after the logger's name): an operator reads an error at start as something to fix. Liberty 26
+   * logged CWWKS4118E (LTPA keys without a password) on every start until the cluster script gave
+   * them one.
+   */
+  @Test
+  void theServersStartWithoutAnErrorInTheirLogs() throws Exception {
+    Pattern error = Pattern.compile("^\\[[^\\]]*\\] [0-9a-f]{8} \\S+\\s+E ");
+    for (String server : List.of("master", "worker-1", "worker-2")) {
+      List<String> start = new ArrayList<>();
+      for (String line : Files.readAllLines(cluster.log(server))) {
+        start.add(line);
+        if (line.contains("CWWKF0011I")) { // "The server ... is ready to run a smarter planet."
+          break;
+        }
+      }
+      assertThat(start).as(server).anyMatch(l -> l.contains("CWWKF0011I"));
+      assertThat(start).as(server).noneMatch(l -> error.matcher(l).find());
+    }
   }
 
   @Test
