@@ -105,6 +105,8 @@ public final class Bench implements Callable<Integer> {
 
   private final Results results = new Results();
 
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Bench()).execute(args));
   }
@@ -121,6 +123,11 @@ public final class Bench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (restarts < 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--restarts must be at least 1 (the footprint part reports the median of its starts)");
+    }
     Path work = root.resolve("target/bench");
     results.put("machine.cores", Runtime.getRuntime().availableProcessors(), "");
     if (parts.contains(Part.baseline)) {

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -93,11 +94,12 @@ class HighAvailabilityIT {
                     () -> cluster(survivor).getJsonObject("leader"),
                     l -> survivor.equals(l.getString("name")));
         Instant termStart = Instant.parse(term.getString("since"));
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .pollInterval(Duration.ofMillis(100))
-            .until(() -> firstDispatchAfter(termStart) != null);
-        takeovers.add(Duration.between(killedAt, firstDispatchAfter(termStart)));
+        Instant firstDispatch =
+            await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> firstDispatchAfter(termStart), Objects::nonNull);
+        takeovers.add(Duration.between(killedAt, firstDispatch));
         cluster.restart(leader); // back as a standby
         assertThat(cluster(leader).getJsonObject("leader").getString("name")).isEqualTo(survivor);
       }

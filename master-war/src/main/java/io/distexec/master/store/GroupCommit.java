@@ -28,6 +28,23 @@ final class GroupCommit<I, O> {
     static <O> Outcome<O> failed(Exception failure) {
       return new Outcome<>(null, failure);
     }
+
+    /**
+     * The value, or the failure thrown: as itself when it is a {@code checked} one or unchecked,
+     * wrapped otherwise.
+     */
+    <X extends Exception> O orThrow(Class<X> checked) throws X {
+      if (failure == null) {
+        return value;
+      }
+      if (checked.isInstance(failure)) {
+        throw checked.cast(failure);
+      }
+      if (failure instanceof RuntimeException e) {
+        throw e;
+      }
+      throw new IllegalStateException(failure);
+    }
   }
 
   /** Stores items in one transaction; one outcome per item, in their order. */

@@ -36,11 +36,7 @@ public final class JdbcAuditLog implements AuditLog {
 
   @Override
   public AuditEntry append(AuditRecord record, Instant at) {
-    GroupCommit.Outcome<AuditEntry> outcome = appends.commit(new Appended(record, at));
-    if (outcome.failure() instanceof RuntimeException e) {
-      throw e;
-    }
-    return outcome.value();
+    return appends.commit(new Appended(record, at)).orThrow(RuntimeException.class);
   }
 
   /** Chains the entries after the head, in their order, in one transaction: all or none. */

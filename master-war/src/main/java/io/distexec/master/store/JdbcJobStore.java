@@ -191,17 +191,7 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public Job insert(Job job, IdempotencyKey key) throws IdempotencyConflictException {
-    GroupCommit.Outcome<Job> outcome = inserts.commit(new NewJob(job, key));
-    if (outcome.failure() == null) {
-      return outcome.value();
-    }
-    if (outcome.failure() instanceof IdempotencyConflictException e) {
-      throw e;
-    }
-    if (outcome.failure() instanceof RuntimeException e) {
-      throw e;
-    }
-    throw new IllegalStateException(outcome.failure());
+    return inserts.commit(new NewJob(job, key)).orThrow(IdempotencyConflictException.class);
   }
 
   /**
