@@ -16,10 +16,14 @@ final class Baseline {
 
   private Baseline() {}
 
-  static double jobsPerSecond(int jobs, int parallelism) throws Exception {
+  /** The rate, and the CPU of one process start (this JVM's part and the process's own). */
+  record Run(double jobsPerSecond, double cpuMillisPerProcess) {}
+
+  static Run run(int jobs, int parallelism) throws Exception {
     AtomicInteger left = new AtomicInteger(jobs);
     ExecutorService threads = Executors.newFixedThreadPool(parallelism);
     try {
+      ProcessStats before = ProcessStats.self();
       long start = System.nanoTime();
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < parallelism; t++) {
@@ -40,7 +44,10 @@ final class Baseline {
       for (Future<?> f : done) {
         f.get();
       }
-      return jobs / ((System.nanoTime() - start) / 1e9);
+      double rate = jobs / ((System.nanoTime() - start) / 1e9);
+      ProcessStats after = ProcessStats.self();
+      double cpu = after.cpuMillisSince(before) + after.childMillisSince(before);
+      return new Run(rate, cpu / jobs);
     } finally {
       threads.shutdownNow();
     }

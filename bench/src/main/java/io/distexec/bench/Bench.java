@@ -53,6 +53,14 @@ public final class Bench implements Callable<Integer> {
   int clients = 8;
 
   @Option(
+      names = "--warmup-jobs",
+      description =
+          "Jobs run through each API before the latency and throughput parts, not measured: the"
+              + " servers' JIT compiles their paths first, as in a cluster that has run a while"
+              + " (default: ${DEFAULT-VALUE})")
+  int warmupJobs = 1000;
+
+  @Option(
       names = "--latency-jobs",
       description = "Sequential round trips (default: ${DEFAULT-VALUE})")
   int latencyJobs = 500;
@@ -131,11 +139,15 @@ public final class Bench implements Callable<Integer> {
     Path work = root.resolve("target/bench");
     results.put("machine.cores", Runtime.getRuntime().availableProcessors(), "");
     if (parts.contains(Part.baseline)) {
-      double rate = Baseline.jobsPerSecond(jobs, WORKERS * SLOTS_PER_WORKER);
+      Baseline.Run base = Baseline.run(jobs, WORKERS * SLOTS_PER_WORKER);
       results.put(
           "baseline.jobs_per_second",
-          rate,
+          base.jobsPerSecond(),
           "processes/s (ProcessBuilder, " + WORKERS * SLOTS_PER_WORKER + " threads)");
+      results.put(
+          "baseline.cpu_ms_per_process",
+          base.cpuMillisPerProcess(),
+          "ms of CPU per process started, read and reaped (the starting JVM's and the process's)");
     }
     if (parts.contains(Part.throughput)
         || parts.contains(Part.latency)
@@ -153,6 +165,9 @@ public final class Bench implements Callable<Integer> {
         HttpClient http = HttpClient.newBuilder().sslContext(cluster.apiSslContext()).build();
         if (parts.contains(Part.footprint)) {
           idleMemory(cluster, "");
+        }
+        if (warmupJobs > 0 && (parts.contains(Part.latency) || parts.contains(Part.throughput))) {
+          warmUp(cluster, client, http);
         }
         if (parts.contains(Part.latency)) {
           String url = cluster.masterUrl();
@@ -175,6 +190,7 @@ public final class Bench implements Callable<Integer> {
               grpc.jobsPerSecond(),
               "jobs/s (" + jobs + " jobs, " + clients + " clients)");
           results.timeline("gRPC", grpc.timeline());
+          cpuPerJob("throughput.grpc.", grpc.cpu());
           Throughput.Run rest =
               Throughput.run(
                   cluster,
@@ -186,6 +202,7 @@ public final class Bench implements Callable<Integer> {
               rest.jobsPerSecond(),
               "jobs/s (" + jobs + " jobs, " + clients + " clients)");
           results.timeline("REST", rest.timeline());
+          cpuPerJob("throughput.rest.", rest.cpu());
           long succeeded = Throughput.count(client, JobStatus.SUCCEEDED) - before;
           results.put("throughput.jobs_succeeded", succeeded, "of " + 2 * jobs);
           if (results.get("baseline.jobs_per_second") instanceof Double base) {
@@ -222,6 +239,45 @@ public final class Bench implements Callable<Integer> {
     Report.write(results, report);
     System.out.println("figures written to " + out.toAbsolutePath() + ", the report to " + report);
     return 0;
+  }
+
+  /**
+   * Runs {@code warmupJobs} jobs through gRPC and through REST, unmeasured. A fresh server spends a
+   * third of its CPU compiling in the first thousands of jobs (a profile of the master: its JIT
+   * threads 30 % of its CPU in a 2,000-job run); the figures are those of a warm cluster.
+   */
+  private void warmUp(LocalCluster cluster, DistexecClient client, HttpClient http)
+      throws Exception {
+    long start = System.nanoTime();
+    Throughput.run(cluster, warmupJobs, clients, Throughput.grpc(client));
+    Throughput.run(
+        cluster,
+        warmupJobs,
+        clients,
+        Throughput.rest(http, cluster.masterUrl(), cluster.adminAuthorization()));
+    results.put(
+        "warmup.seconds",
+        (System.nanoTime() - start) / 1e9,
+        "s for " + warmupJobs + " jobs through gRPC and as many through REST, not measured");
+  }
+
+  /** A throughput run's CPU per job under {@code prefix}. */
+  private void cpuPerJob(String prefix, Throughput.CpuPerJob cpu) {
+    results.put(prefix + "cpu_ms_per_job.master", cpu.master(), "ms of the master's CPU per job");
+    results.put(
+        prefix + "cpu_ms_per_job.workers", cpu.workers(), "ms of the workers' JVMs' CPU per job");
+    results.put(
+        prefix + "cpu_ms_per_job.master_and_workers",
+        cpu.masterAndWorkers(),
+        "ms per job, master and workers together (the command's own process apart)");
+    results.put(
+        prefix + "cpu_ms_per_job.jit",
+        cpu.jit(),
+        "ms per job of the above spent by the servers' JIT compilers (fades as they run on)");
+    results.put(
+        prefix + "cpu_ms_per_job.commands",
+        cpu.commands(),
+        "ms per job of the command's own process (reaped by the workers)");
   }
 
   /** A latency part's figures under {@code prefix}, and its round trips for the report. */

@@ -40,13 +40,58 @@ final class Throughput {
    * A throughput run: its rate, and jobs ended per second along the way ({@code {seconds since the
    * first submit, jobs/s}}, every half second) for the report's chart.
    */
-  record Run(double jobsPerSecond, List<double[]> timeline) {}
+  record Run(double jobsPerSecond, List<double[]> timeline, CpuPerJob cpu) {}
+
+  /**
+   * Milliseconds of CPU per job over a run, from /proc: the master's, the workers' own (their JVMs)
+   * and the commands' (the processes the workers started and reaped); and of the first two, what
+   * the JVMs' JIT compilers used (a cost that fades as a server runs on).
+   */
+  record CpuPerJob(double master, double workers, double commands, double jit) {
+
+    /** What distexec itself spends on a job, on top of the command's own process. */
+    double masterAndWorkers() {
+      return master + workers;
+    }
+  }
+
+  /** The cluster's servers, master first, as local-cluster.sh names them. */
+  private static List<String> servers() {
+    List<String> servers = new ArrayList<>(List.of("master"));
+    for (int i = 1; i <= Bench.WORKERS; i++) {
+      servers.add("worker-" + i);
+    }
+    return servers;
+  }
+
+  private static List<ProcessStats> stats(LocalCluster cluster) throws Exception {
+    List<ProcessStats> stats = new ArrayList<>();
+    for (String server : servers()) {
+      stats.add(ProcessStats.of(cluster.pid(server)));
+    }
+    return stats;
+  }
+
+  private static CpuPerJob cpuPerJob(
+      List<ProcessStats> before, List<ProcessStats> after, int jobs) {
+    double master = after.get(0).cpuMillisSince(before.get(0));
+    double jit = after.get(0).jitMillisSince(before.get(0));
+    double workers = 0;
+    double commands = 0;
+    for (int i = 1; i < before.size(); i++) {
+      workers += after.get(i).cpuMillisSince(before.get(i));
+      commands += after.get(i).childMillisSince(before.get(i));
+      jit += after.get(i).jitMillisSince(before.get(i));
+    }
+    return new CpuPerJob(master / jobs, workers / jobs, commands / jobs, jit / jobs);
+  }
 
   static Run run(LocalCluster cluster, int jobs, int clients, Submitter submitter)
       throws Exception {
     AtomicLong submitted = new AtomicLong();
     List<double[]> timeline = new ArrayList<>();
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+    List<ProcessStats> cpuBefore = stats(cluster);
     long start = System.nanoTime();
     long[] last = {start, 0};
     // Ended so far = accepted so far - still unfinished (the master's gauge).
@@ -78,8 +123,9 @@ final class Throughput {
       sampler.awaitTermination(5, TimeUnit.SECONDS);
     }
     double rate = jobs / ((System.nanoTime() - start) / 1e9);
+    CpuPerJob cpu = cpuPerJob(cpuBefore, stats(cluster), jobs);
     synchronized (timeline) {
-      return new Run(rate, List.copyOf(timeline));
+      return new Run(rate, List.copyOf(timeline), cpu);
     }
   }
 

@@ -28,6 +28,8 @@ class BenchSmokeIT {
             "4",
             "--latency-jobs",
             "10",
+            "--warmup-jobs",
+            "10",
             "--simulated-workers",
             "50",
             "--registry-seconds",
@@ -45,6 +47,9 @@ class BenchSmokeIT {
             "throughput.grpc.jobs_per_second",
             "throughput.rest.jobs_per_second",
             "throughput.grpc.ratio_to_baseline",
+            "baseline.cpu_ms_per_process",
+            "warmup.seconds",
+            "throughput.rest.cpu_ms_per_job.commands",
             "latency.p50_ms",
             "latency.p99_ms",
             "latency.grpc.p50_ms",
@@ -86,6 +91,17 @@ class BenchSmokeIT {
     assertThat((Double) figures.get("footprint.worker_rss_mib")).isGreaterThan(32.0);
     assertThat((Double) figures.get("footprint.master_rss_after_work_mib")).isGreaterThan(32.0);
     assertThat((Double) figures.get("footprint.worker_start_seconds")).isGreaterThan(0.5);
+    // Servers that took jobs used CPU for them; and 40 echo processes used some of their own.
+    for (String api : new String[] {"grpc", "rest"}) {
+      String cpu = "throughput." + api + ".cpu_ms_per_job.";
+      assertThat((Double) figures.get(cpu + "master")).as(cpu + "master").isGreaterThan(0.0);
+      assertThat((Double) figures.get(cpu + "workers")).as(cpu + "workers").isGreaterThan(0.0);
+      assertThat((Double) figures.get(cpu + "master_and_workers"))
+          .isEqualTo((Double) figures.get(cpu + "master") + (Double) figures.get(cpu + "workers"));
+      assertThat((Double) figures.get(cpu + "jit"))
+          .as(cpu + "jit")
+          .isBetween(0.0, (Double) figures.get(cpu + "master_and_workers"));
+    }
     assertThat(Files.readString(out)).contains("\"latency.p99_ms\"");
     // The report: both latency parts' histograms and both throughput runs' charts, every figure.
     String report = Files.readString(out.resolveSibling("report.html"));

@@ -44,7 +44,8 @@ import javax.sql.DataSource;
  * Jobs in a SQL database: PostgreSQL, or H2 embedded in the master for one machine. Every method is
  * one transaction; {@link #update} locks the job's row ({@code SELECT ... FOR UPDATE}), so changes
  * to one job are serialized across threads and across masters sharing the database, and a change of
- * state and its history row commit together.
+ * state and its history row commit together. Submits and changes that arrive while another commits
+ * share the next transaction ({@link GroupCommit}); each caller is answered after its own commit.
  */
 public final class JdbcJobStore implements JobStore {
 
@@ -182,8 +183,9 @@ public final class JdbcJobStore implements JobStore {
   }
 
   /**
-   * Submits that arrive while one commits are stored together, up to this many at once; the system
-   * property {@code distexec.store.maxGroup} (1: no sharing) is for measuring what sharing brings.
+   * Submits (and changes of state) that arrive while one commits are stored together, up to this
+   * many at once; the system property {@code distexec.store.maxGroup} (1: no sharing) is for
+   * measuring what sharing brings.
    */
   static final int MAX_GROUP = Math.max(1, Integer.getInteger("distexec.store.maxGroup", 100));
 
@@ -325,49 +327,108 @@ public final class JdbcJobStore implements JobStore {
         });
   }
 
+  /** A change of one job, as {@link #update} takes it. */
+  private record Change(String id, UnaryOperator<Job> change) {}
+
+  /**
+   * Changes of state (a dispatch, a start, an outcome, a cancel) share commits as submits do: the
+   * three that follow a job's submit would otherwise cost a commit each.
+   */
+  private final GroupCommit<Change, Optional<Job>> updates =
+      new GroupCommit<>(this::updateGroup, MAX_GROUP);
+
   @Override
   public Optional<Job> update(String id, UnaryOperator<Job> change) {
-    return tx(
-        c -> {
-          checkFence(c);
-          Job current;
-          try (PreparedStatement s =
-              c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ? FOR UPDATE")) {
-            s.setString(1, id);
-            ResultSet rs = s.executeQuery();
-            if (!rs.next()) {
-              return Optional.empty();
-            }
-            current = read(rs);
-          }
-          Job next = change.apply(current);
-          if (next == current) { // the change declined: nothing to store
-            return Optional.of(current);
-          }
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "UPDATE jobs SET status = ?, worker_id = ?, attempt = ?,"
-                      + " started_at = ?, finished_at = ?, exit_code = ?, stdout = ?, stderr = ?, output_truncated = ?, error = ?,"
-                      + " stdout_bytes = ?, stderr_bytes = ?, cpu_time_millis = ?, peak_rss_bytes = ?, processes_killed = ?,"
-                      + " wall_time_millis = ? WHERE id = ?")) {
-            s.setString(1, next.status().name());
-            s.setString(2, next.workerId());
-            s.setInt(3, next.attempt());
-            s.setObject(4, time(next.startedAt()));
-            s.setObject(5, time(next.finishedAt()));
-            setOutcome(s, 6, next.outcome());
-            s.setString(17, id);
-            s.executeUpdate();
-          }
-          if (next.status().isTerminal() && !current.status().isTerminal()) {
-            eraseSecrets(c, next);
-          }
-          if (next.status() != current.status()) {
-            addTransition(c, id, nextTransition(c, id), Transition.of(next, clock.instant()));
-            announce(c, new Announcement.Changed(sharing.origin(), id));
-          }
-          return Optional.of(next);
-        });
+    return updates.commit(new Change(id, change)).orThrow(RuntimeException.class);
+  }
+
+  /**
+   * Changes that arrived together, in one transaction and in their order (two changes of one job
+   * apply one after the other). A change its function refuses fails alone and writes nothing; if
+   * the transaction fails (a store error, a newer leader's fence), each change is tried alone, so
+   * that each gets its own answer.
+   */
+  private List<GroupCommit.Outcome<Optional<Job>>> updateGroup(List<Change> changes) {
+    if (changes.size() > 1) {
+      try {
+        return tx(
+            c -> {
+              checkFence(c);
+              List<GroupCommit.Outcome<Optional<Job>>> outcomes = new ArrayList<>(changes.size());
+              for (Change change : changes) {
+                outcomes.add(updateRow(c, change));
+              }
+              return outcomes;
+            });
+      } catch (RuntimeException e) {
+        LOG.log(Level.FINE, "a group of changes failed together; storing each alone", e);
+      }
+    }
+    List<GroupCommit.Outcome<Optional<Job>>> outcomes = new ArrayList<>(changes.size());
+    for (Change change : changes) {
+      try {
+        outcomes.add(
+            tx(
+                c -> {
+                  checkFence(c);
+                  return updateRow(c, change);
+                }));
+      } catch (RuntimeException e) {
+        outcomes.add(GroupCommit.Outcome.failed(e));
+      }
+    }
+    return outcomes;
+  }
+
+  /**
+   * Applies one change inside a transaction: locks the job's row, stores what the change makes of
+   * it with its history row; the change's own refusal (an exception it throws) is its outcome.
+   */
+  private GroupCommit.Outcome<Optional<Job>> updateRow(Connection c, Change change)
+      throws SQLException {
+    String id = change.id();
+    Job current;
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ? FOR UPDATE")) {
+      s.setString(1, id);
+      ResultSet rs = s.executeQuery();
+      if (!rs.next()) {
+        return GroupCommit.Outcome.of(Optional.empty());
+      }
+      current = read(rs);
+    }
+    Job next;
+    try {
+      next = change.change().apply(current);
+    } catch (RuntimeException refused) {
+      return GroupCommit.Outcome.failed(refused);
+    }
+    if (next == current) { // the change declined: nothing to store
+      return GroupCommit.Outcome.of(Optional.of(current));
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "UPDATE jobs SET status = ?, worker_id = ?, attempt = ?,"
+                + " started_at = ?, finished_at = ?, exit_code = ?, stdout = ?, stderr = ?, output_truncated = ?, error = ?,"
+                + " stdout_bytes = ?, stderr_bytes = ?, cpu_time_millis = ?, peak_rss_bytes = ?, processes_killed = ?,"
+                + " wall_time_millis = ? WHERE id = ?")) {
+      s.setString(1, next.status().name());
+      s.setString(2, next.workerId());
+      s.setInt(3, next.attempt());
+      s.setObject(4, time(next.startedAt()));
+      s.setObject(5, time(next.finishedAt()));
+      setOutcome(s, 6, next.outcome());
+      s.setString(17, id);
+      s.executeUpdate();
+    }
+    if (next.status().isTerminal() && !current.status().isTerminal()) {
+      eraseSecrets(c, next);
+    }
+    if (next.status() != current.status()) {
+      addTransition(c, id, nextTransition(c, id), Transition.of(next, clock.instant()));
+      announce(c, new Announcement.Changed(sharing.origin(), id));
+    }
+    return GroupCommit.Outcome.of(Optional.of(next));
   }
 
   /**

@@ -314,6 +314,67 @@ abstract class JobStoreContract {
     assertThat(store.countUnfinished()).isEqualTo(200);
   }
 
+  /**
+   * Concurrent changes of many jobs (committed in groups by the JDBC store: a slow change holds a
+   * commit open while others queue behind it), some refused by their own change function: those
+   * alone fail and write nothing; every other job goes through its states in order, each with its
+   * history row.
+   */
+  @Test
+  void concurrentChangesAreEachStoredOrRefusedOnTheirOwn() throws Exception {
+    List<Job> jobs = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      Job job = queued(T0);
+      store.insert(job);
+      jobs.add(job);
+    }
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Optional<Job>>> results = new ArrayList<>();
+      for (int i = 0; i < jobs.size(); i++) {
+        String id = jobs.get(i).id();
+        boolean refused = i % 5 == 0;
+        results.add(
+            threads.submit(
+                () -> {
+                  store.update(id, j -> j.dispatchedTo("w"));
+                  if (refused) {
+                    return store.update(
+                        id,
+                        j -> {
+                          pause();
+                          throw new IllegalStateException("refused: " + id);
+                        });
+                  }
+                  store.update(id, j -> j.running(T0));
+                  return store.update(
+                      id,
+                      j ->
+                          j.finished(JobStatus.SUCCEEDED, JobOutcome.of(0, new byte[1], null), T0));
+                }));
+      }
+      for (int i = 0; i < jobs.size(); i++) {
+        String id = jobs.get(i).id();
+        if (i % 5 == 0) {
+          assertThatThrownBy(results.get(i)::get).hasMessageContaining("refused: " + id);
+          assertThat(store.find(id).map(Job::status)).contains(JobStatus.DISPATCHED);
+          assertThat(store.history(id))
+              .extracting(Transition::status)
+              .containsExactly(JobStatus.QUEUED, JobStatus.DISPATCHED);
+        } else {
+          assertThat(results.get(i).get().map(Job::status)).contains(JobStatus.SUCCEEDED);
+          assertThat(store.history(id))
+              .extracting(Transition::status)
+              .containsExactly(
+                  JobStatus.QUEUED, JobStatus.DISPATCHED, JobStatus.RUNNING, JobStatus.SUCCEEDED);
+        }
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(store.countUnfinished()).isEqualTo(12);
+  }
+
   @Test
   void storesOneJobWhenRequestsWithTheSameKeyRace() throws Exception {
     int racers = 8;
