@@ -380,10 +380,7 @@ public final class Bench implements Callable<Integer> {
           "queue.master_heap_mib",
           cluster.metric("memory_usedHeap_bytes") / (1024.0 * 1024),
           "MiB used heap (garbage included)");
-      results.put(
-          "queue.master_rss_mib",
-          ProcessStats.of(cluster.pid("master")).rssBytes() / (1024.0 * 1024),
-          "MiB");
+      results.put("queue.master_rss_mib", Footprint.rssMib(cluster, "master"), "MiB");
       long killed = System.nanoTime();
       Duration ready = cluster.killAndRestartMaster();
       results.put("queue.ready_seconds", ready.toMillis() / 1000.0, "s from kill -9 to ready");

@@ -28,9 +28,7 @@ record ProcessStats(
   }
 
   private static ProcessStats of(String pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    // Fields after the command name (which may hold spaces) start after its closing parenthesis.
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    String[] fields = statFields(Path.of("/proc/" + pid + "/stat"));
     long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime + stime
     long children = Long.parseLong(fields[13]) + Long.parseLong(fields[14]); // cutime + cstime
     long rss = 0;
@@ -40,6 +38,15 @@ record ProcessStats(
       }
     }
     return new ProcessStats(ticks, jitTicks(pid), children, rss);
+  }
+
+  /**
+   * The fields of a process's or a thread's {@code stat} file after its name, from the state on.
+   */
+  private static String[] statFields(Path stat) throws IOException {
+    String text = Files.readString(stat);
+    // The name (which may hold spaces) is in parentheses: the fields start after the last one.
+    return text.substring(text.lastIndexOf(')') + 2).split(" ");
   }
 
   /**
@@ -53,8 +60,7 @@ record ProcessStats(
       for (Path task : tasks) {
         try {
           if (Files.readString(task.resolve("comm")).matches("C[12] CompilerThre.*\\s*")) {
-            String stat = Files.readString(task.resolve("stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String[] fields = statFields(task.resolve("stat"));
             ticks.put(
                 task.getFileName().toString(),
                 Long.parseLong(fields[11]) + Long.parseLong(fields[12]));

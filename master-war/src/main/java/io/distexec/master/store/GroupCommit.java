@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Commits concurrent writers' work together (group commit). While one transaction commits, the
@@ -18,6 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * @param <O> what it gets back
  */
 final class GroupCommit<I, O> {
+
+  private static final Logger LOG = Logger.getLogger(GroupCommit.class.getName());
 
   /** What became of one item: its value, or why it failed. */
   record Outcome<O>(O value, Exception failure) {
@@ -45,6 +50,39 @@ final class GroupCommit<I, O> {
       }
       throw new IllegalStateException(failure);
     }
+  }
+
+  /** Stores some items in one transaction, or throws when it fails as a whole. */
+  @FunctionalInterface
+  interface Transaction<T> {
+    T run() throws Exception;
+  }
+
+  /**
+   * The work of a group as both stores do it: all items in one transaction; if that fails as a
+   * whole (one item's key was taken, a store error, a newer leader's fence), each item in a
+   * transaction of its own, so that each gets its own answer. A lone item is stored alone at once.
+   */
+  static <I, O> List<Outcome<O>> togetherOrEachAlone(
+      List<I> items,
+      Transaction<List<Outcome<O>>> together,
+      Function<I, Transaction<Outcome<O>>> alone) {
+    if (items.size() > 1) {
+      try {
+        return together.run();
+      } catch (Exception e) {
+        LOG.log(Level.FINE, "a group failed together; storing each of its items alone", e);
+      }
+    }
+    List<Outcome<O>> outcomes = new ArrayList<>(items.size());
+    for (I item : items) {
+      try {
+        outcomes.add(alone.apply(item).run());
+      } catch (Exception e) {
+        outcomes.add(Outcome.failed(e));
+      }
+    }
+    return outcomes;
   }
 
   /** Stores items in one transaction; one outcome per item, in their order. */

@@ -35,8 +35,6 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
@@ -48,8 +46,6 @@ import javax.sql.DataSource;
  * share the next transaction ({@link GroupCommit}); each caller is answered after its own commit.
  */
 public final class JdbcJobStore implements JobStore {
-
-  private static final Logger LOG = Logger.getLogger(JdbcJobStore.class.getName());
 
   private static final String UNIQUE_VIOLATION = "23505";
   private static final int MAX_ERROR = 8000;
@@ -201,22 +197,10 @@ public final class JdbcJobStore implements JobStore {
    * a store error), each alone, so that each gets its own answer.
    */
   private List<GroupCommit.Outcome<Job>> insertGroup(List<NewJob> jobs) {
-    if (jobs.size() > 1) {
-      try {
-        return insertAll(jobs).stream().map(GroupCommit.Outcome::of).toList();
-      } catch (IdempotencyConflictException | RuntimeException e) {
-        LOG.log(Level.FINE, "a group of submits failed together; storing each alone", e);
-      }
-    }
-    List<GroupCommit.Outcome<Job>> outcomes = new ArrayList<>(jobs.size());
-    for (NewJob j : jobs) {
-      try {
-        outcomes.add(GroupCommit.Outcome.of(insertAll(List.of(j)).get(0)));
-      } catch (IdempotencyConflictException | RuntimeException e) {
-        outcomes.add(GroupCommit.Outcome.failed(e));
-      }
-    }
-    return outcomes;
+    return GroupCommit.togetherOrEachAlone(
+        jobs,
+        () -> insertAll(jobs).stream().map(GroupCommit.Outcome::of).toList(),
+        job -> () -> GroupCommit.Outcome.of(insertAll(List.of(job)).get(0)));
   }
 
   @Override
@@ -349,35 +333,21 @@ public final class JdbcJobStore implements JobStore {
    * that each gets its own answer.
    */
   private List<GroupCommit.Outcome<Optional<Job>>> updateGroup(List<Change> changes) {
-    if (changes.size() > 1) {
-      try {
-        return tx(
-            c -> {
-              checkFence(c);
-              List<GroupCommit.Outcome<Optional<Job>>> outcomes = new ArrayList<>(changes.size());
-              for (Change change : changes) {
-                outcomes.add(updateRow(c, change));
-              }
-              return outcomes;
-            });
-      } catch (RuntimeException e) {
-        LOG.log(Level.FINE, "a group of changes failed together; storing each alone", e);
-      }
-    }
-    List<GroupCommit.Outcome<Optional<Job>>> outcomes = new ArrayList<>(changes.size());
-    for (Change change : changes) {
-      try {
-        outcomes.add(
-            tx(
-                c -> {
-                  checkFence(c);
-                  return updateRow(c, change);
-                }));
-      } catch (RuntimeException e) {
-        outcomes.add(GroupCommit.Outcome.failed(e));
-      }
-    }
-    return outcomes;
+    return GroupCommit.togetherOrEachAlone(
+        changes, () -> updateAll(changes), change -> () -> updateAll(List.of(change)).get(0));
+  }
+
+  /** The changes in one fenced transaction, in their order. */
+  private List<GroupCommit.Outcome<Optional<Job>>> updateAll(List<Change> changes) {
+    return tx(
+        c -> {
+          checkFence(c);
+          List<GroupCommit.Outcome<Optional<Job>>> outcomes = new ArrayList<>(changes.size());
+          for (Change change : changes) {
+            outcomes.add(updateRow(c, change));
+          }
+          return outcomes;
+        });
   }
 
   /**
