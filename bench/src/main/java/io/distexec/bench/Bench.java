@@ -3,6 +3,7 @@ package io.distexec.bench;
 import io.distexec.client.DistexecClient;
 import io.distexec.client.JobStatus;
 import io.distexec.testing.LocalCluster;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -209,6 +210,7 @@ public final class Bench implements Callable<Integer> {
             results.put("throughput.grpc.ratio_to_baseline", grpc.jobsPerSecond() / base, "");
             results.put("throughput.rest.ratio_to_baseline", rest.jobsPerSecond() / base, "");
           }
+          storeSize("throughput.", cluster, Throughput.count(client, JobStatus.SUCCEEDED));
         }
         if (parts.contains(Part.footprint)) {
           if (parts.contains(Part.latency) || parts.contains(Part.throughput)) {
@@ -281,6 +283,18 @@ public final class Bench implements Callable<Integer> {
   }
 
   /** A latency part's figures under {@code prefix}, and its round trips for the report. */
+  /** The embedded store's size on disk, whole and per job it holds (when it is the store). */
+  private void storeSize(String prefix, LocalCluster cluster, long jobsStored) throws IOException {
+    long bytes = cluster.embeddedStoreBytes();
+    if (bytes > 0 && jobsStored > 0) {
+      results.put(prefix + "store_mib", bytes / (1024.0 * 1024), "MiB on disk, embedded store");
+      results.put(
+          prefix + "store_bytes_per_job",
+          (double) bytes / jobsStored,
+          "bytes on disk per job stored (" + jobsStored + " jobs)");
+    }
+  }
+
   private void latency(String prefix, String api, Latency.Measured measured) {
     Latency.Percentiles p = measured.total();
     String how = api.equals("REST") ? "REST, Prefer: wait" : "gRPC: submit, watch, get";
@@ -376,6 +390,7 @@ public final class Bench implements Callable<Integer> {
                 + " clients, after the others)");
       }
       results.put("queue.queued", (long) cluster.metric("distexec_jobs_queued"), "jobs");
+      storeSize("queue.", cluster, queueDepth);
       results.put(
           "queue.master_heap_mib",
           cluster.metric("memory_usedHeap_bytes") / (1024.0 * 1024),

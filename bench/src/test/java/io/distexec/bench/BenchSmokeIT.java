@@ -60,6 +60,8 @@ class BenchSmokeIT {
             "queue.batch_submit_jobs_per_second",
             "queue.master_heap_mib",
             "queue.restart_seconds",
+            "queue.store_bytes_per_job",
+            "throughput.store_bytes_per_job",
             "listing.newest_first_page_ms",
             "listing.status_first_page_ms",
             "listing.text_first_page_ms",
@@ -87,6 +89,12 @@ class BenchSmokeIT {
     assertThat(figures.get("registry.workers")).isEqualTo(50L);
     assertThat(figures.get("queue.queued")).isEqualTo(300L);
     assertThat(figures.get("queue.queued_after_restart")).isEqualTo(300L);
+    // The embedded store holds the jobs somewhere: more than nothing, less than a MiB each.
+    for (String store : new String[] {"queue.", "throughput."}) {
+      assertThat((Double) figures.get(store + "store_bytes_per_job"))
+          .as(store + "store_bytes_per_job")
+          .isBetween(1.0, 1024.0 * 1024);
+    }
     // A Liberty server holds tens of MiB at the least; a start takes a real time.
     assertThat((Double) figures.get("footprint.worker_rss_mib")).isGreaterThan(32.0);
     assertThat((Double) figures.get("footprint.master_rss_after_work_mib")).isGreaterThan(32.0);

@@ -39,6 +39,7 @@ import io.distexec.master.scaling.RegistryWorkers;
 import io.distexec.master.scaling.Scaler;
 import io.distexec.master.scheduling.JobQueue;
 import io.distexec.master.scheduling.Scheduler;
+import io.distexec.master.store.EmbeddedCompaction;
 import io.distexec.master.store.JobAnnouncements;
 import io.distexec.master.store.OpenedStore;
 import io.distexec.master.store.OutputRelay;
@@ -251,6 +252,13 @@ public class MasterBeans {
 
   void closeAnnouncements(@Disposes Optional<JobAnnouncements> announcements) {
     announcements.ifPresent(JobAnnouncements::close);
+  }
+
+  /** The embedded H2 file's compaction, run by the master; empty for PostgreSQL and memory. */
+  @Produces
+  @Singleton
+  Optional<EmbeddedCompaction> compaction(OpenedStore opened) {
+    return opened.compaction();
   }
 
   /** The workers as any master answers for them (a standby: as the leader published them). */

@@ -20,6 +20,7 @@ import io.distexec.master.leadership.ClusterWorkers;
 import io.distexec.master.leadership.Election;
 import io.distexec.master.leadership.Lease;
 import io.distexec.master.registry.NodeRegistry;
+import io.distexec.master.store.EmbeddedCompaction;
 import io.distexec.master.store.JobAnnouncements;
 import io.distexec.master.store.OutputRelay;
 import io.grpc.ServerInterceptors;
@@ -100,11 +101,14 @@ public class MasterLifecycle {
   private final ClusterWorkers workers;
   private final AnnouncementHandler handler;
   private final JobEvents events;
+  private final Optional<EmbeddedCompaction> compaction;
 
   private volatile GrpcEndpoint endpoint;
   private volatile GrpcEndpoint clusterEndpoint;
   private volatile ScheduledFuture<?> sweep;
   private volatile ScheduledFuture<?> retention;
+  private volatile ScheduledFuture<?> compacting;
+  private volatile boolean compactionFailing;
   private volatile ScheduledFuture<?> electing;
   private volatile ScheduledFuture<?> wanting;
   private volatile boolean elected;
@@ -127,7 +131,8 @@ public class MasterLifecycle {
       Optional<OutputRelay> relay,
       ClusterWorkers workers,
       AnnouncementHandler handler,
-      JobEvents events) {
+      JobEvents events,
+      Optional<EmbeddedCompaction> compaction) {
     this.config = config;
     this.dispatcher = dispatcher;
     this.registry = registry;
@@ -143,6 +148,7 @@ public class MasterLifecycle {
     this.workers = workers;
     this.handler = handler;
     this.events = events;
+    this.compaction = compaction;
     this.auth =
         authenticator == null
             ? null
@@ -153,7 +159,7 @@ public class MasterLifecycle {
   protected MasterLifecycle() {
     this(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null);
+        null, null, null);
   }
 
   void onStart(@Observes Startup startup) {
@@ -261,6 +267,14 @@ public class MasterLifecycle {
             RETENTION_INTERVAL.toMillis(),
             RETENTION_INTERVAL.toMillis(),
             TimeUnit.MILLISECONDS);
+    compaction.ifPresent(
+        c ->
+            compacting =
+                scheduler.scheduleWithFixedDelay(
+                    () -> compact(c),
+                    EmbeddedCompaction.INTERVAL.toMillis(),
+                    EmbeddedCompaction.INTERVAL.toMillis(),
+                    TimeUnit.MILLISECONDS));
     LOG.info(
         () ->
             "master started: gRPC on "
@@ -320,6 +334,23 @@ public class MasterLifecycle {
     }
   }
 
+  private void compact(EmbeddedCompaction c) {
+    try {
+      c.run();
+      if (compactionFailing) {
+        compactionFailing = false;
+        LOG.info("the embedded store's compaction works again");
+      }
+    } catch (RuntimeException e) {
+      // Once per failing spell, not every second; the next pass tries again.
+      if (!compactionFailing) {
+        compactionFailing = true;
+        LOG.log(
+            Level.WARNING, "the embedded store's compaction failed; trying again each second", e);
+      }
+    }
+  }
+
   /**
    * True once the gRPC endpoints serve and this master knows whether it leads; a leader's
    * dispatcher runs.
@@ -369,6 +400,9 @@ public class MasterLifecycle {
     }
     if (retention != null) {
       retention.cancel(false);
+    }
+    if (compacting != null) {
+      compacting.cancel(false);
     }
     if (clusterEndpoint != null) {
       clusterEndpoint.close(GRPC_SHUTDOWN_GRACE.toMillis());

@@ -213,6 +213,25 @@ public final class LocalCluster implements AutoCloseable {
    * The folder of the cluster's TLS material ({@code scripts/cluster-certs.sh}): {@code ca.crt},
    * and {@code master/}, {@code worker-N/} with each server's certificate.
    */
+  /** Bytes on disk of the embedded store (the masters' {@code DATA_DIR}); 0 with another store. */
+  public long embeddedStoreBytes() throws IOException {
+    Path data = home.resolve("data");
+    if (!Files.isDirectory(data)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(data)) {
+      return files.filter(Files::isRegularFile).mapToLong(LocalCluster::sizeOf).sum();
+    }
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0; // gone between the listing and now (a temporary file)
+    }
+  }
+
   public Path tlsDir() {
     return home.resolve("tls");
   }

@@ -5,12 +5,15 @@ import io.distexec.master.access.TokenStore;
 import io.distexec.master.jobs.JobStore;
 import io.distexec.master.leadership.LeaseStore;
 import io.distexec.master.leadership.WorkerBoard;
+import java.util.Optional;
 
 /**
  * The store as opened at start, before anything wraps it: the jobs, the API tokens, the audit trail
  * and the leader's lease, in one database. Closing it closes the connections.
  *
  * @param shared whether several masters can share it (PostgreSQL; not H2 embedded nor memory)
+ * @param compaction the embedded H2 file's, for the master to run every {@link
+ *     EmbeddedCompaction#INTERVAL}; empty for other stores
  */
 public record OpenedStore(
     JobStore store,
@@ -18,7 +21,8 @@ public record OpenedStore(
     AuditLog audit,
     LeaseStore leases,
     WorkerBoard board,
-    boolean shared)
+    boolean shared,
+    Optional<EmbeddedCompaction> compaction)
     implements AutoCloseable {
 
   @Override

@@ -47,17 +47,17 @@ public record StoreSettings(String url, String user, String password, Path dataD
       return url;
     }
     // WRITE_DELAY=0: each commit reaches the file before it returns, so a job acknowledged to a
-    // client survives kill -9 of the master (H2 would otherwise write up to 500 ms later).
-    // H2's default RETENTION_TIME (old chunks kept 45 s) stays: with RETENTION_TIME=0 the file grew
-    // far less under load, but a reader still walking an older version (the ANALYZE H2 runs at
-    // commit, a long listing) found its chunk already reused: "MVStoreException: Chunk N not found"
-    // failed a commit in CI (H2 issue #4383). The price is disk: ~20 KB per commit while busy (24
-    // GB
-    // for a burst of a million queued jobs); PostgreSQL is the store for queues that deep. H2 does
+    // client survives kill -9 of the master (H2 would otherwise write up to 500 ms later). H2 does
     // not fsync either way: the embedded store survives a killed process, not a power cut.
+    // RETENTION_TIME=1000: how long a chunk no longer used is kept before its space is reused
+    // (EmbeddedCompaction says why the file grew). H2's default, 45 s, held 45 s of a busy master's
+    // writes: hundreds of MB. Not 0: with 0 a reader still walking an older version found its chunk
+    // reused ("MVStoreException: Chunk N not found", H2 issue #4383) and failed a commit in CI. Not
+    // COMPRESS=TRUE: a settled file 2-5 times smaller, but LZF took a sixth of the master's CPU
+    // (JFR).
     return "jdbc:h2:file:"
         + dataDir.toAbsolutePath().resolve("distexec")
-        + ";MODE=PostgreSQL;WRITE_DELAY=0";
+        + ";MODE=PostgreSQL;WRITE_DELAY=0;RETENTION_TIME=1000";
   }
 
   /** Whether several masters can share the store: PostgreSQL (H2's file is one process's). */

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /** Opens the job store the settings name: connects, migrates the schema, and hands it out. */
@@ -44,7 +45,8 @@ public final class Stores {
           new InMemoryAuditLog(),
           new InMemoryLeaseStore(clock),
           WorkerBoard.NONE,
-          false);
+          false,
+          Optional.empty());
     }
     String url = settings.jdbcUrl();
     if (url.startsWith("jdbc:h2:file:")) {
@@ -101,7 +103,10 @@ public final class Stores {
         new JdbcAuditLog(dataSource),
         new JdbcLeaseStore(dataSource, shared),
         shared ? new JdbcWorkerBoard(dataSource) : WorkerBoard.NONE,
-        shared);
+        shared,
+        url.startsWith("jdbc:h2:file:")
+            ? Optional.of(new EmbeddedCompaction(dataSource))
+            : Optional.empty());
   }
 
   /**
