@@ -282,7 +282,6 @@ public final class Bench implements Callable<Integer> {
         "ms per job of the command's own process (reaped by the workers)");
   }
 
-  /** A latency part's figures under {@code prefix}, and its round trips for the report. */
   /** The embedded store's size on disk, whole and per job it holds (when it is the store). */
   private void storeSize(String prefix, LocalCluster cluster, long jobsStored) throws IOException {
     long bytes = cluster.embeddedStoreBytes();
@@ -295,6 +294,7 @@ public final class Bench implements Callable<Integer> {
     }
   }
 
+  /** A latency part's figures under {@code prefix}, and its round trips for the report. */
   private void latency(String prefix, String api, Latency.Measured measured) {
     Latency.Percentiles p = measured.total();
     String how = api.equals("REST") ? "REST, Prefer: wait" : "gRPC: submit, watch, get";

@@ -342,11 +342,10 @@ public class MasterLifecycle {
         LOG.info("the embedded store's compaction works again");
       }
     } catch (RuntimeException e) {
-      // Once per failing spell, not every second; the next pass tries again.
+      // Once per failing spell, not at every pass; the next pass tries again.
       if (!compactionFailing) {
         compactionFailing = true;
-        LOG.log(
-            Level.WARNING, "the embedded store's compaction failed; trying again each second", e);
+        LOG.log(Level.WARNING, "the embedded store's compaction failed; trying again", e);
       }
     }
   }

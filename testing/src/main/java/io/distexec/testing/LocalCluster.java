@@ -209,10 +209,6 @@ public final class LocalCluster implements AutoCloseable {
     return Integer.parseInt(env.get("MASTER_CLUSTER_PORT"));
   }
 
-  /**
-   * The folder of the cluster's TLS material ({@code scripts/cluster-certs.sh}): {@code ca.crt},
-   * and {@code master/}, {@code worker-N/} with each server's certificate.
-   */
   /** Bytes on disk of the embedded store (the masters' {@code DATA_DIR}); 0 with another store. */
   public long embeddedStoreBytes() throws IOException {
     Path data = home.resolve("data");
@@ -232,6 +228,10 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * The folder of the cluster's TLS material ({@code scripts/cluster-certs.sh}): {@code ca.crt},
+   * and {@code master/}, {@code worker-N/} with each server's certificate.
+   */
   public Path tlsDir() {
     return home.resolve("tls");
   }

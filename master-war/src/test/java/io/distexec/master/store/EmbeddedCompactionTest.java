@@ -45,7 +45,7 @@ class EmbeddedCompactionTest {
       EmbeddedCompaction compaction = opened.compaction().orElseThrow();
       AtomicBoolean compacted = new AtomicBoolean();
       AtomicBoolean done = new AtomicBoolean();
-      // As the master runs it (every second), a little more often to keep the test short.
+      // As the master runs it (every 250 ms), a little more often to keep the test short.
       Thread passes =
           new Thread(
               () -> {
