@@ -204,13 +204,13 @@ public final class Bench implements Callable<Integer> {
               "jobs/s (" + jobs + " jobs, " + clients + " clients)");
           results.timeline("REST", rest.timeline());
           cpuPerJob("throughput.rest.", rest.cpu());
-          long succeeded = Throughput.count(client, JobStatus.SUCCEEDED) - before;
-          results.put("throughput.jobs_succeeded", succeeded, "of " + 2 * jobs);
+          long stored = Throughput.count(client, JobStatus.SUCCEEDED);
+          results.put("throughput.jobs_succeeded", stored - before, "of " + 2 * jobs);
           if (results.get("baseline.jobs_per_second") instanceof Double base) {
             results.put("throughput.grpc.ratio_to_baseline", grpc.jobsPerSecond() / base, "");
             results.put("throughput.rest.ratio_to_baseline", rest.jobsPerSecond() / base, "");
           }
-          storeSize("throughput.", cluster, Throughput.count(client, JobStatus.SUCCEEDED));
+          storeSize("throughput.", cluster, stored);
         }
         if (parts.contains(Part.footprint)) {
           if (parts.contains(Part.latency) || parts.contains(Part.throughput)) {

@@ -49,7 +49,8 @@ public final class Stores {
           Optional.empty());
     }
     String url = settings.jdbcUrl();
-    if (url.startsWith("jdbc:h2:file:")) {
+    boolean embedded = url.startsWith("jdbc:h2:file:");
+    if (embedded) {
       try {
         Files.createDirectories(settings.dataDir());
         ownerOnly(settings.dataDir());
@@ -104,9 +105,7 @@ public final class Stores {
         new JdbcLeaseStore(dataSource, shared),
         shared ? new JdbcWorkerBoard(dataSource) : WorkerBoard.NONE,
         shared,
-        url.startsWith("jdbc:h2:file:")
-            ? Optional.of(new EmbeddedCompaction(dataSource))
-            : Optional.empty());
+        embedded ? Optional.of(new EmbeddedCompaction(dataSource)) : Optional.empty());
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.distexec.master.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.distexec.master.access.AuditRecord;
 import io.distexec.master.jobs.Job;
@@ -10,12 +11,16 @@ import io.distexec.master.jobs.JobStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -44,29 +49,37 @@ class EmbeddedCompactionTest {
             new StoreSettings("", "", "", dataDir, 10), Clock.systemUTC(), "master-it")) {
       EmbeddedCompaction compaction = opened.compaction().orElseThrow();
       AtomicBoolean compacted = new AtomicBoolean();
-      AtomicBoolean done = new AtomicBoolean();
-      // As the master runs it (every 250 ms), a little more often to keep the test short.
-      Thread passes =
-          new Thread(
-              () -> {
-                while (!done.get()) {
-                  if (compaction.run()) {
-                    compacted.set(true);
-                  }
-                  sleep(100);
-                }
-              });
-      passes.start();
+      Callable<Boolean> pass =
+          () -> {
+            boolean rewrote = compaction.run();
+            if (rewrote) {
+              compacted.set(true);
+            }
+            return rewrote;
+          };
+      // One thread, as the master's scheduler runs the passes (every 250 ms), a little more often
+      // to keep the test short; the settle's passes run on it too, never beside a scheduled one.
+      ScheduledExecutorService passes = Executors.newSingleThreadScheduledExecutor();
       long first;
       long second;
       try {
+        passes.scheduleWithFixedDelay(
+            () -> {
+              try {
+                pass.call();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            100,
+            100,
+            TimeUnit.MILLISECONDS);
         runJobs(opened, 1, JOBS);
-        first = settled(compaction);
+        first = settled(compaction, passes, pass);
         runJobs(opened, JOBS + 1, 2 * JOBS);
-        second = settled(compaction);
+        second = settled(compaction, passes, pass);
       } finally {
-        done.set(true);
-        passes.join();
+        passes.shutdownNow();
       }
       System.out.printf(
           "embedded store: %.1f MB after %d jobs, %.1f MB after %d (%d bytes per job)%n",
@@ -84,11 +97,16 @@ class EmbeddedCompactionTest {
   }
 
   /**
-   * The file's size once the chunks the last burst left have outlived H2's retention (1 s) and the
-   * passes have moved their last live pages.
+   * The file's size once the chunks the last burst left have outlived H2's retention (1 s) and a
+   * pass finds nothing left to rewrite.
    */
-  private static long settled(EmbeddedCompaction compaction) {
-    sleep(3_000);
+  private static long settled(
+      EmbeddedCompaction compaction, ScheduledExecutorService passes, Callable<Boolean> pass) {
+    await()
+        .pollDelay(Duration.ofMillis(1_100))
+        .pollInterval(Duration.ofMillis(200))
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !passes.submit(pass).get());
     return compaction.fileSize();
   }
 
@@ -136,14 +154,5 @@ class EmbeddedCompactionTest {
 
   private static String id(int i) {
     return "job-%08d".formatted(i);
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }
