@@ -168,6 +168,7 @@ public final class CommandExecutor implements Executor {
 
   private final Settings settings;
   private final java.util.concurrent.Executor ioThreads;
+  private final SessionLauncher launcher = SessionLauncher.best();
 
   /**
    * @param settings caps, timings, environment and policy
@@ -177,6 +178,12 @@ public final class CommandExecutor implements Executor {
   public CommandExecutor(Settings settings, java.util.concurrent.Executor ioThreads) {
     this.settings = settings;
     this.ioThreads = ioThreads;
+    LOG.fine(() -> "tasks start with " + launcher.describe());
+  }
+
+  /** How tasks' processes are started here (for the worker's log). */
+  public String launcher() {
+    return launcher.describe();
   }
 
   @Override
@@ -309,14 +316,10 @@ public final class CommandExecutor implements Executor {
           OptionalInt.empty());
     }
     List<String> command = settings.taskUser() == null ? argv : settings.taskUser().wrap(argv);
-    ProcessBuilder builder =
-        new ProcessBuilder(ProcessTree.inOwnSession(command)).directory(workdir);
-    builder.environment().clear();
-    builder.environment().putAll(env);
     Instant startedAt = Instant.now();
     Process process;
     try {
-      process = builder.start();
+      process = launcher.start(command, workdir, env);
     } catch (IOException e) {
       return Result.failedToStart(
           "could not start " + task.command() + ": " + e.getMessage(), OptionalInt.empty());
@@ -352,7 +355,8 @@ public final class CommandExecutor implements Executor {
             Runnable kill =
                 () ->
                     killed.addAndGet(
-                        ProcessTree.kill(process.toHandle(), pids, settings.killGrace()));
+                        ProcessTree.kill(
+                            process.toHandle(), pids, settings.killGrace(), launcher.sessions()));
             try {
               ioThreads.execute(kill);
             } catch (RejectedExecutionException e) {
@@ -372,7 +376,9 @@ public final class CommandExecutor implements Executor {
           TimeUnit.NANOSECONDS)) {
         if (System.nanoTime() >= deadline) {
           timedOut = !cancelled.isDone();
-          killed.addAndGet(ProcessTree.kill(process.toHandle(), pids, settings.killGrace()));
+          killed.addAndGet(
+              ProcessTree.kill(
+                  process.toHandle(), pids, settings.killGrace(), launcher.sessions()));
           break;
         }
         usage.sample();
@@ -381,7 +387,8 @@ public final class CommandExecutor implements Executor {
       int exit = process.waitFor();
       // The task ends with its leader: whatever it left running in its session goes too (and so
       // releases the output pipes).
-      killed.addAndGet(ProcessTree.kill(process.toHandle(), pids, settings.killGrace()));
+      killed.addAndGet(
+          ProcessTree.kill(process.toHandle(), pids, settings.killGrace(), launcher.sessions()));
       drain(outPump);
       drain(errPump);
       Instant finishedAt = Instant.now();
@@ -430,7 +437,7 @@ public final class CommandExecutor implements Executor {
           used);
     } catch (InterruptedException e) {
       // The worker is going away: leave nothing running behind.
-      ProcessTree.kill(process.toHandle(), pids, Duration.ZERO);
+      ProcessTree.kill(process.toHandle(), pids, Duration.ZERO, launcher.sessions());
       throw e;
     }
   }

@@ -33,6 +33,11 @@ final class ProcessTree {
         .findFirst();
   }
 
+  /** Whether there is a {@code setsid} program to start tasks in sessions of their own with. */
+  static boolean setsidFound() {
+    return SETSID.isPresent();
+  }
+
   /** The argv that starts {@code argv} as the leader of a new session, when that is possible. */
   static List<String> inOwnSession(List<String> argv) {
     if (SETSID.isEmpty()) {
@@ -49,20 +54,21 @@ final class ProcessTree {
    * leader left behind after it exited.
    *
    * @param window where the group's members can be (the ids handed out since the leader started)
+   * @param sessions whether the leader was started as the leader of a session of its own
    * @return how many processes were signalled
    */
-  static int kill(ProcessHandle leader, PidWindow window, Duration grace) {
-    Map<Long, ProcessHandle> targets = members(leader, window);
+  static int kill(ProcessHandle leader, PidWindow window, Duration grace, boolean sessions) {
+    Map<Long, ProcessHandle> targets = members(leader, window, sessions);
     if (targets.isEmpty()) {
       return 0;
     }
     targets.values().forEach(ProcessHandle::destroy);
     try {
       if (!awaitGone(targets.values(), grace)) {
-        forceKill(leader, window, targets);
+        forceKill(leader, window, targets, sessions);
       }
     } catch (InterruptedException e) {
-      forceKill(leader, window, targets);
+      forceKill(leader, window, targets, sessions);
       Thread.currentThread().interrupt();
     }
     return targets.size();
@@ -85,24 +91,25 @@ final class ProcessTree {
   }
 
   private static void forceKill(
-      ProcessHandle leader, PidWindow window, Map<Long, ProcessHandle> targets) {
+      ProcessHandle leader, PidWindow window, Map<Long, ProcessHandle> targets, boolean sessions) {
     // Signal again whatever is alive, including processes forked since the first look.
-    targets.putAll(members(leader, window));
+    targets.putAll(members(leader, window, sessions));
     targets.values().stream().filter(ProcStat::running).forEach(ProcessHandle::destroyForcibly);
   }
 
   /** Live processes of the leader's group (or tree), leader first. */
-  private static Map<Long, ProcessHandle> members(ProcessHandle leader, PidWindow window) {
+  private static Map<Long, ProcessHandle> members(
+      ProcessHandle leader, PidWindow window, boolean sessions) {
     Map<Long, ProcessHandle> found = new LinkedHashMap<>();
     if (ProcStat.running(leader)) {
       found.put(leader.pid(), leader);
       // Each walk reads the whole process table; a dead leader has no descendants left (they were
       // reparented), and its session's members are found by the group scan below.
       leader.descendants().filter(ProcStat::running).forEach(p -> found.put(p.pid(), p));
-    } else if (SETSID.isEmpty()) {
+    } else if (!sessions) {
       leader.descendants().filter(ProcStat::running).forEach(p -> found.put(p.pid(), p));
     }
-    if (SETSID.isPresent()) {
+    if (sessions) {
       for (long pid : ProcStat.groupMembers(leader.pid(), window)) {
         ProcessHandle.of(pid).filter(ProcStat::running).ifPresent(p -> found.put(pid, p));
       }

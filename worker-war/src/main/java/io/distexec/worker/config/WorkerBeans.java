@@ -138,7 +138,9 @@ public class WorkerBeans {
                 Map.of("TASK_ENV_ALLOW", string(settings, "TASK_ENV_ALLOW").orElse(""))),
             user,
             string(settings, "TASK_DIR").map(Path::of).orElse(null));
-    return new CommandExecutor(command, executor);
+    CommandExecutor commands = new CommandExecutor(command, executor);
+    LOG.info(() -> "tasks start with " + commands.launcher() + " (Java " + Runtime.version() + ")");
+    return commands;
   }
 
   /**
