@@ -178,7 +178,6 @@ public final class CommandExecutor implements Executor {
   public CommandExecutor(Settings settings, java.util.concurrent.Executor ioThreads) {
     this.settings = settings;
     this.ioThreads = ioThreads;
-    LOG.fine(() -> "tasks start with " + launcher.describe());
   }
 
   /** How tasks' processes are started here (for the worker's log). */

@@ -44,9 +44,16 @@ final class NativeSpawn {
 
   private static final Logger LOG = Logger.getLogger(NativeSpawn.class.getName());
 
+  /** Looked up once: the calls' handles serve every executor of the worker. */
+  private static final Optional<SessionLauncher> LAUNCHER = create();
+
   private NativeSpawn() {}
 
   static Optional<SessionLauncher> launcher() {
+    return LAUNCHER;
+  }
+
+  private static Optional<SessionLauncher> create() {
     if (!"Linux".equals(System.getProperty("os.name"))) {
       return Optional.empty();
     }
@@ -161,30 +168,46 @@ final class NativeSpawn {
           closeAll(in[0], in[1], out[0], out[1], err[0], err[1]);
           throw e;
         }
-        // Our ends are opened as Java streams while the child's ends are still open here too:
-        // opening a pipe through /proc with nobody at the other end would block.
+        // Taken before the reaper can reap it: a quick program is gone from the table after that.
         ProcessHandle handle = ProcessHandle.of(pid).orElseThrow();
-        OutputStream stdin;
-        InputStream stdout;
-        InputStream stderr;
-        try {
-          stdin = new FileOutputStream("/proc/self/fd/" + in[1]);
-          stdout = new FileInputStream("/proc/self/fd/" + out[0]);
-          stderr = new FileInputStream("/proc/self/fd/" + err[0]);
-        } finally {
-          closeAll(in[0], in[1], out[0], out[1], err[0], err[1]);
-        }
-        Spawned process = new Spawned(pid, handle, stdin, stdout, stderr);
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
         REAPERS.execute(
             () -> {
               try {
-                process.exit.complete(reap(pid));
+                exit.complete(reap(pid));
               } catch (RuntimeException | Error e) {
-                process.exit.completeExceptionally(e); // waitFor says so rather than hang
+                exit.completeExceptionally(e); // waitFor says so rather than hang
                 throw e;
               }
             });
-        return process;
+        // Our ends are opened as Java streams while the child's ends are still open here too:
+        // opening a pipe through /proc with nobody at the other end would block.
+        OutputStream stdin = null;
+        InputStream stdout = null;
+        try {
+          stdin = new FileOutputStream("/proc/self/fd/" + in[1]);
+          stdout = new FileInputStream("/proc/self/fd/" + out[0]);
+          InputStream stderr = new FileInputStream("/proc/self/fd/" + err[0]);
+          return new Spawned(pid, handle, exit, stdin, stdout, stderr);
+        } catch (IOException e) {
+          // Out of descriptors, say: the task must not run on unseen.
+          handle.destroyForcibly();
+          closeQuietly(stdin);
+          closeQuietly(stdout);
+          throw e;
+        } finally {
+          closeAll(in[0], in[1], out[0], out[1], err[0], err[1]);
+        }
+      }
+    }
+
+    private static void closeQuietly(java.io.Closeable stream) {
+      if (stream != null) {
+        try {
+          stream.close();
+        } catch (IOException e) {
+          LOG.log(Level.FINE, "close failed", e);
+        }
       }
     }
 
@@ -324,7 +347,7 @@ final class NativeSpawn {
 
   /** A process started by posix_spawn, as a {@link Process}. */
   static final class Spawned extends Process {
-    final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private final CompletableFuture<Integer> exit;
     private final long pid;
     private final ProcessHandle handle;
     private final OutputStream stdin;
@@ -334,11 +357,13 @@ final class NativeSpawn {
     Spawned(
         long pid,
         ProcessHandle handle,
+        CompletableFuture<Integer> exit,
         OutputStream stdin,
         InputStream stdout,
         InputStream stderr) {
       this.pid = pid;
       this.handle = handle;
+      this.exit = exit;
       this.stdin = stdin;
       this.stdout = stdout;
       this.stderr = stderr;
