@@ -182,11 +182,6 @@ create_server() {
     cp "$ROOT/liberty/jvm.options" "$dir/jvm.options"
   fi
   cp "$war" "$dir/apps/"
-  # A worker on Java 22+ calls posix_spawn through the FFM API, a restricted method the JDK warns
-  # about unless native access is granted (not in the shared file: the images run on Java 17).
-  if [ "$kind" = worker ] && [ -n "$(worker_java_home)" ]; then
-    echo "--enable-native-access=ALL-UNNAMED" >>"$dir/jvm.options"
-  fi
   # The master's Kubernetes client, a library beside its WAR (liberty/master/master-runtime.xml).
   if [ "$kind" = master ]; then
     rm -rf "$dir/lib/kubernetes" && mkdir -p "$dir/lib/kubernetes"
@@ -311,10 +306,15 @@ configure() {
       "$(tls_setting "$name")" "$([ "${API_TLS:-0}" = 1 ] && echo "API_TLS_DIR=$TLS_DIR/api")" $(store_settings)
     if [ "${API_TLS:-0}" = 1 ]; then api_tls "$WLP_USER_DIR/servers/$name"; fi
   else
+    local java_home; java_home=$(worker_java_home)
     create_server "$name" worker "$ROOT/worker-war/target/distexec-worker.war" \
       "HTTP_PORT=$(http_port "$name")" "WORKER_ID=$name" "WORKER_ADDRESS=127.0.0.1:$(grpc_port "$name")" \
-      "MASTER_ADDRESS=$(cluster_addresses)" "PLUGINS_DIR=$plugins" "$(tls_setting "$name")" \
-      "$(worker_java_home)"
+      "MASTER_ADDRESS=$(cluster_addresses)" "PLUGINS_DIR=$plugins" "$(tls_setting "$name")" "$java_home"
+    # On Java 22+ the worker calls posix_spawn through the FFM API, a restricted method the JDK warns
+    # about unless native access is granted (not in the shared file: the images run on Java 17).
+    if [ -n "$java_home" ]; then
+      echo "--enable-native-access=ALL-UNNAMED" >>"$WLP_USER_DIR/servers/$name/jvm.options"
+    fi
   fi
 }
 

@@ -1,53 +1,22 @@
 package io.distexec.executor.command;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * Starts a task's process in a session (and process group) of its own and ends that whole group:
- * SIGTERM first, SIGKILL after a grace period. A process group catches what a plain parent/child
- * walk misses: children re-parented to init after their parent exited, such as {@code sh -c 'sleep
- * 300 &'}. Where {@code setsid} or {@code /proc} are missing (not Linux) it falls back to the
+ * Ends a task's process group: SIGTERM first, SIGKILL after a grace period. A process group catches
+ * what a plain parent/child walk misses: children re-parented to init after their parent exited,
+ * such as {@code sh -c 'sleep 300 &'}. A {@link SessionLauncher} starts the leader in a session
+ * (and group) of its own; where it could not (no {@code setsid}, not Linux) this falls back to the
  * parent/child tree.
  */
 final class ProcessTree {
 
-  private static final Optional<Path> SETSID = findSetsid();
   private static final Duration POLL = Duration.ofMillis(10);
 
   private ProcessTree() {}
-
-  private static Optional<Path> findSetsid() {
-    if (!Files.isDirectory(Path.of("/proc/self"))) {
-      return Optional.empty();
-    }
-    return List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid")).stream()
-        .filter(Files::isExecutable)
-        .findFirst();
-  }
-
-  /** Whether there is a {@code setsid} program to start tasks in sessions of their own with. */
-  static boolean setsidFound() {
-    return SETSID.isPresent();
-  }
-
-  /** The argv that starts {@code argv} as the leader of a new session, when that is possible. */
-  static List<String> inOwnSession(List<String> argv) {
-    if (SETSID.isEmpty()) {
-      return argv;
-    }
-    List<String> wrapped = new ArrayList<>(argv.size() + 1);
-    wrapped.add(SETSID.get().toString());
-    wrapped.addAll(argv);
-    return wrapped;
-  }
 
   /**
    * Ends the group led by {@code leader} (or its tree, without sessions), including processes the

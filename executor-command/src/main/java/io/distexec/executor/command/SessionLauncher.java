@@ -2,8 +2,13 @@ package io.distexec.executor.command;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Starts a task's program as the leader of a session (and process group) of its own, so that {@link
@@ -33,11 +38,24 @@ interface SessionLauncher {
 
   /** ProcessBuilder, with the program behind {@code /usr/bin/setsid} where there is one. */
   final class SetsidLauncher implements SessionLauncher {
+    private static final Optional<Path> SETSID = findSetsid();
+
+    private static Optional<Path> findSetsid() {
+      if (!Files.isDirectory(Path.of("/proc/self"))) {
+        return Optional.empty();
+      }
+      return Stream.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"))
+          .filter(Files::isExecutable)
+          .findFirst();
+    }
+
     @Override
     public Process start(List<String> argv, File workdir, Map<String, String> env)
         throws IOException {
-      ProcessBuilder builder =
-          new ProcessBuilder(ProcessTree.inOwnSession(argv)).directory(workdir);
+      List<String> command = new ArrayList<>(argv.size() + 1);
+      SETSID.ifPresent(setsid -> command.add(setsid.toString()));
+      command.addAll(argv);
+      ProcessBuilder builder = new ProcessBuilder(command).directory(workdir);
       builder.environment().clear();
       builder.environment().putAll(env);
       return builder.start();
@@ -45,7 +63,7 @@ interface SessionLauncher {
 
     @Override
     public boolean sessions() {
-      return ProcessTree.setsidFound();
+      return SETSID.isPresent();
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,14 +109,14 @@ final class NativeSpawn {
         call("posix_spawnp", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
     private final MethodHandle strerror = call("strerror", ADDRESS, JAVA_INT);
     private final MethodHandle waitpid =
-        LINKER.downcallHandle(
-            LINKER.defaultLookup().find("waitpid").orElseThrow(),
+        call(
+            "waitpid",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
             Linker.Option.captureCallState("errno"));
 
     /**
-     * Waits for each started process and reaps it, as the JDK's own "process reaper" threads do:
-     * a thread per running process, blocked in waitpid (a native call, so not a virtual thread).
+     * Waits for each started process and reaps it, as the JDK's own "process reaper" threads do: a
+     * thread per running process, blocked in waitpid (a native call, so not a virtual thread).
      */
     private static final ExecutorService REAPERS =
         Executors.newCachedThreadPool(
@@ -126,10 +127,16 @@ final class NativeSpawn {
             });
 
     private static MethodHandle call(String name, MemoryLayout result, MemoryLayout... args) {
+      return call(name, FunctionDescriptor.of(result, args));
+    }
+
+    private static MethodHandle call(
+        String name, FunctionDescriptor signature, Linker.Option... options) {
       SymbolLookup libc = LINKER.defaultLookup();
       return LINKER.downcallHandle(
           libc.find(name).orElseThrow(() -> new UnsupportedOperationException("no " + name)),
-          FunctionDescriptor.of(result, args));
+          signature,
+          options);
     }
 
     @Override
@@ -146,26 +153,19 @@ final class NativeSpawn {
     public Process start(List<String> argv, File workdir, Map<String, String> env)
         throws IOException {
       try (Arena arena = Arena.ofConfined()) {
-        int[] in = pipe(arena);
+        // Every descriptor made here, closed on the way out: the child has its own copies.
+        List<Integer> made = new ArrayList<>(6);
+        int[] in;
         int[] out;
         int[] err;
-        try {
-          out = pipe(arena);
-        } catch (IOException e) {
-          closeAll(in[0], in[1]);
-          throw e;
-        }
-        try {
-          err = pipe(arena);
-        } catch (IOException e) {
-          closeAll(in[0], in[1], out[0], out[1]);
-          throw e;
-        }
         long pid;
         try {
+          in = pipe(arena, made);
+          out = pipe(arena, made);
+          err = pipe(arena, made);
           pid = spawn(arena, argv, workdir, env, in[0], out[1], err[1]);
         } catch (IOException | RuntimeException e) {
-          closeAll(in[0], in[1], out[0], out[1], err[0], err[1]);
+          closeAll(made);
           throw e;
         }
         // Taken before the reaper can reap it: a quick program is gone from the table after that.
@@ -196,7 +196,7 @@ final class NativeSpawn {
           closeQuietly(stdout);
           throw e;
         } finally {
-          closeAll(in[0], in[1], out[0], out[1], err[0], err[1]);
+          closeAll(made);
         }
       }
     }
@@ -228,8 +228,7 @@ final class NativeSpawn {
         check((int) invoke(faDup2, actions, stdout, 1), "adddup2");
         check((int) invoke(faDup2, actions, stderr, 2), "adddup2");
         if (workdir != null) {
-          check(
-              (int) invoke(faChdir, actions, arena.allocateFrom(workdir.getPath())), "addchdir");
+          check((int) invoke(faChdir, actions, arena.allocateFrom(workdir.getPath())), "addchdir");
         }
         // Nothing of the worker's (its sockets, its jars, other tasks' pipes) reaches the task.
         check((int) invoke(faCloseFrom, actions, 3), "addclosefrom");
@@ -246,7 +245,8 @@ final class NativeSpawn {
                   invoke(
                       attrFlags,
                       attr,
-                      (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)),
+                      (short)
+                          (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)),
               "setflags");
           check((int) invoke(attrMask, attr, none), "setsigmask");
           check((int) invoke(attrDefault, attr, all), "setsigdefault");
@@ -260,7 +260,11 @@ final class NativeSpawn {
                       actions,
                       attr,
                       strings(arena, argv),
-                      strings(arena, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+                      strings(
+                          arena,
+                          env.entrySet().stream()
+                              .map(e -> e.getKey() + "=" + e.getValue())
+                              .toList()));
           if (rc != 0) {
             throw new IOException(
                 "Cannot run program \"" + argv.get(0) + "\": error=" + rc + ", " + message(rc));
@@ -284,15 +288,19 @@ final class NativeSpawn {
       return array;
     }
 
-    private int[] pipe(Arena arena) throws IOException {
+    /** A pipe's read and write ends, added to {@code made}. */
+    private int[] pipe(Arena arena, List<Integer> made) throws IOException {
       MemorySegment fds = arena.allocate(JAVA_INT, 2);
       if ((int) invoke(pipe2, fds, O_CLOEXEC) != 0) {
         throw new IOException("could not make a pipe for the task (too many open files?)");
       }
-      return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+      int[] ends = {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+      made.add(ends[0]);
+      made.add(ends[1]);
+      return ends;
     }
 
-    private void closeAll(int... fds) {
+    private void closeAll(List<Integer> fds) {
       for (int fd : fds) {
         invoke(close, fd);
       }
