@@ -354,8 +354,7 @@ public final class CommandExecutor implements Executor {
             Runnable kill =
                 () ->
                     killed.addAndGet(
-                        ProcessTree.kill(
-                            process.toHandle(), pids, settings.killGrace(), launcher.sessions()));
+                        ProcessTree.kill(process.toHandle(), pids, settings.killGrace(), launcher));
             try {
               ioThreads.execute(kill);
             } catch (RejectedExecutionException e) {
@@ -376,8 +375,7 @@ public final class CommandExecutor implements Executor {
         if (System.nanoTime() >= deadline) {
           timedOut = !cancelled.isDone();
           killed.addAndGet(
-              ProcessTree.kill(
-                  process.toHandle(), pids, settings.killGrace(), launcher.sessions()));
+              ProcessTree.kill(process.toHandle(), pids, settings.killGrace(), launcher));
           break;
         }
         usage.sample();
@@ -386,8 +384,7 @@ public final class CommandExecutor implements Executor {
       int exit = process.waitFor();
       // The task ends with its leader: whatever it left running in its session goes too (and so
       // releases the output pipes).
-      killed.addAndGet(
-          ProcessTree.kill(process.toHandle(), pids, settings.killGrace(), launcher.sessions()));
+      killed.addAndGet(ProcessTree.kill(process.toHandle(), pids, settings.killGrace(), launcher));
       drain(outPump);
       drain(errPump);
       Instant finishedAt = Instant.now();
@@ -436,7 +433,7 @@ public final class CommandExecutor implements Executor {
           used);
     } catch (InterruptedException e) {
       // The worker is going away: leave nothing running behind.
-      ProcessTree.kill(process.toHandle(), pids, Duration.ZERO, launcher.sessions());
+      ProcessTree.kill(process.toHandle(), pids, Duration.ZERO, launcher);
       throw e;
     }
   }

@@ -23,10 +23,16 @@ final class ProcessTree {
    * leader left behind after it exited.
    *
    * @param window where the group's members can be (the ids handed out since the leader started)
-   * @param sessions whether the leader was started as the leader of a session of its own
+   * @param launcher what started the leader: whether it leads a session, and whether its group is
+   *     empty
    * @return how many processes were signalled
    */
-  static int kill(ProcessHandle leader, PidWindow window, Duration grace, boolean sessions) {
+  static int kill(
+      ProcessHandle leader, PidWindow window, Duration grace, SessionLauncher launcher) {
+    boolean sessions = launcher.sessions();
+    if (sessions && launcher.groupEmpty(leader.pid())) {
+      return 0; // the leader is a member of its group: it is gone too
+    }
     Map<Long, ProcessHandle> targets = members(leader, window, sessions);
     if (targets.isEmpty()) {
       return 0;

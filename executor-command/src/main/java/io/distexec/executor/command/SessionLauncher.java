@@ -25,6 +25,15 @@ interface SessionLauncher {
   /** Whether the processes it starts lead sessions of their own. */
   boolean sessions();
 
+  /**
+   * Whether the kernel says that no process is left in the group {@code pgid}; false when it cannot
+   * tell. One system call, against a look at each process that may have been forked since the task
+   * started: the check every task ends with, and nearly always the answer.
+   */
+  default boolean groupEmpty(long pgid) {
+    return false;
+  }
+
   /** What the worker's log calls it. */
   String describe();
 

@@ -71,6 +71,7 @@ final class NativeSpawn {
   static final class PosixSpawn implements SessionLauncher {
     private static final int O_CLOEXEC = 0x80000;
     private static final int EINTR = 4;
+    private static final int ESRCH = 3;
     private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
     private static final short POSIX_SPAWN_SETSID = 0x80;
@@ -113,6 +114,11 @@ final class NativeSpawn {
             "waitpid",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
             Linker.Option.captureCallState("errno"));
+    private final MethodHandle kill =
+        call(
+            "kill",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
+            Linker.Option.captureCallState("errno"));
 
     /**
      * Waits for each started process and reaps it, as the JDK's own "process reaper" threads do: a
@@ -147,6 +153,24 @@ final class NativeSpawn {
     @Override
     public String describe() {
       return "posix_spawn (FFM) with its own session";
+    }
+
+    /** {@code kill(-pgid, 0)}: no signal is sent, the kernel only says whether the group exists. */
+    @Override
+    public boolean groupEmpty(long pgid) {
+      if (pgid <= 1) {
+        return false; // -1 would mean every process, 0 the caller's own group
+      }
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment state = arena.allocate(CALL_STATE);
+        int rc;
+        try {
+          rc = (int) kill.invokeExact(state, (int) -pgid, 0);
+        } catch (Throwable t) {
+          throw new IllegalStateException(t);
+        }
+        return rc != 0 && (int) ERRNO.get(state, 0L) == ESRCH;
+      }
     }
 
     @Override

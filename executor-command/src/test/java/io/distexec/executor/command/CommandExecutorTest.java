@@ -176,6 +176,7 @@ class CommandExecutorTest extends ExecutorContractTest {
     Result result = run(Task.command(newId(), "sh", "-c", "sleep " + marker + " & echo started"));
     assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
     assertThat(new String(result.stdout().bytes(), UTF_8)).isEqualTo("started\n");
+    assertThat(result.usage().processesKilled()).isEqualTo(1); // the sleep
     await().atMost(Duration.ofSeconds(5)).until(() -> processesWith(marker).isEmpty());
   }
 

@@ -2,14 +2,17 @@ package io.distexec.executor.command;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.distexec.executor.Cancellation;
 import io.distexec.executor.Outcome;
 import io.distexec.executor.Result;
 import io.distexec.executor.Task;
+import java.io.File;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -81,6 +84,30 @@ class NativeSpawnIT {
       long set = Long.parseLong(line.substring(line.indexOf('\t') + 1).strip(), 16);
       assertThat(set & 0x7fffffffL).as(line).isZero();
     }
+  }
+
+  @Test
+  void theKernelSaysWhenATasksGroupIsEmpty() throws Exception {
+    SessionLauncher launcher = SessionLauncher.best();
+    Map<String, String> env = Map.of("PATH", "/usr/bin:/bin");
+    File tmp = new File(System.getProperty("java.io.tmpdir"));
+
+    Process plain = launcher.start(List.of("/bin/true"), tmp, env);
+    plain.waitFor();
+    // What the check each task ends with relies on: a task that left nothing has an empty group.
+    assertThat(launcher.groupEmpty(plain.pid())).isTrue();
+
+    // The sleep's streams go elsewhere: it would hold the pipe open for 30 s.
+    Process leader =
+        launcher.start(List.of("/bin/sh", "-c", "sleep 30 >/dev/null 2>&1 & echo $!"), tmp, env);
+    long sleeper = Long.parseLong(new String(leader.getInputStream().readAllBytes(), UTF_8).trim());
+    leader.waitFor();
+    assertThat(launcher.groupEmpty(leader.pid())).as("the sleep is left in the group").isFalse();
+    ProcessHandle.of(sleeper).ifPresent(ProcessHandle::destroyForcibly);
+    await().atMost(Duration.ofSeconds(10)).until(() -> launcher.groupEmpty(leader.pid()));
+
+    assertThat(launcher.groupEmpty(0)).as("0 is no group, but the caller's own").isFalse();
+    assertThat(launcher.groupEmpty(1)).isFalse();
   }
 
   @Test
