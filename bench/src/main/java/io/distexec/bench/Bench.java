@@ -174,14 +174,17 @@ public final class Bench implements Callable<Integer> {
           String url = cluster.masterUrl();
           String auth = cluster.adminAuthorization();
           // REST first under the figures' old names (latency.p50_ms, ...), then gRPC beside it.
+          List<ProcessStats> cpu = Throughput.stats(cluster);
           latency(
               "latency.",
               "REST",
               Latency.measure(Latency.rest(http, url, auth), http, url, auth, latencyJobs));
+          cpu = latencyCpu("latency.", cluster, cpu);
           latency(
               "latency.grpc.",
               "gRPC",
               Latency.measure(Latency.grpc(client), http, url, auth, latencyJobs));
+          latencyCpu("latency.grpc.", cluster, cpu);
         }
         if (parts.contains(Part.throughput)) {
           long before = Throughput.count(client, JobStatus.SUCCEEDED);
@@ -280,6 +283,18 @@ public final class Bench implements Callable<Integer> {
         prefix + "cpu_ms_per_job.commands",
         cpu.commands(),
         "ms per job of the command's own process (reaped by the workers)");
+  }
+
+  /**
+   * The CPU per job of a latency part (one job at a time on an idle cluster, and the GET that reads
+   * each job's phases): what a job costs when nothing shares the cost of a commit or a wake-up with
+   * it. Returns the servers' CPU now, where the next part starts from.
+   */
+  private List<ProcessStats> latencyCpu(
+      String prefix, LocalCluster cluster, List<ProcessStats> before) throws Exception {
+    List<ProcessStats> now = Throughput.stats(cluster);
+    cpuPerJob(prefix, Throughput.cpuPerJob(before, now, Latency.jobsRun(latencyJobs)));
+    return now;
   }
 
   /** The embedded store's size on disk, whole and per job it holds (when it is the store). */

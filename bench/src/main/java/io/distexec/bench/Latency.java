@@ -82,6 +82,11 @@ final class Latency {
    *
    * @param authorization the Authorization header's value (the cluster's admin token)
    */
+  /** How many jobs {@link #measure} runs for {@code jobs} measured ones: its warm-up too. */
+  static int jobsRun(int jobs) {
+    return jobs + Math.min(100, jobs);
+  }
+
   static Measured measure(
       RoundTrip roundTrip, HttpClient http, String masterUrl, String authorization, int jobs)
       throws Exception {

@@ -64,7 +64,8 @@ final class Throughput {
     return servers;
   }
 
-  private static List<ProcessStats> stats(LocalCluster cluster) throws Exception {
+  /** Each server's CPU so far, master first. */
+  static List<ProcessStats> stats(LocalCluster cluster) throws Exception {
     List<ProcessStats> stats = new ArrayList<>();
     for (String server : servers()) {
       stats.add(ProcessStats.of(cluster.pid(server)));
@@ -72,8 +73,8 @@ final class Throughput {
     return stats;
   }
 
-  private static CpuPerJob cpuPerJob(
-      List<ProcessStats> before, List<ProcessStats> after, int jobs) {
+  /** The CPU the servers used between two looks, per job of the {@code jobs} run meanwhile. */
+  static CpuPerJob cpuPerJob(List<ProcessStats> before, List<ProcessStats> after, int jobs) {
     double master = after.get(0).cpuMillisSince(before.get(0));
     double jit = after.get(0).jitMillisSince(before.get(0));
     double workers = 0;

@@ -100,8 +100,13 @@ class BenchSmokeIT {
     assertThat((Double) figures.get("footprint.master_rss_after_work_mib")).isGreaterThan(32.0);
     assertThat((Double) figures.get("footprint.worker_start_seconds")).isGreaterThan(0.5);
     // Servers that took jobs used CPU for them; and 40 echo processes used some of their own.
-    for (String api : new String[] {"grpc", "rest"}) {
-      String cpu = "throughput." + api + ".cpu_ms_per_job.";
+    for (String cpu :
+        new String[] {
+          "throughput.grpc.cpu_ms_per_job.",
+          "throughput.rest.cpu_ms_per_job.",
+          "latency.cpu_ms_per_job.",
+          "latency.grpc.cpu_ms_per_job."
+        }) {
       assertThat((Double) figures.get(cpu + "master")).as(cpu + "master").isGreaterThan(0.0);
       assertThat((Double) figures.get(cpu + "workers")).as(cpu + "workers").isGreaterThan(0.0);
       assertThat((Double) figures.get(cpu + "master_and_workers"))
