@@ -181,6 +181,10 @@ create_server() {
   else
     cp "$ROOT/liberty/jvm.options" "$dir/jvm.options"
   fi
+  # A kind's own options (liberty/worker/jvm.options) come after the shared ones.
+  if [ -f "$ROOT/liberty/$kind/jvm.options" ]; then
+    cat "$ROOT/liberty/$kind/jvm.options" >>"$dir/jvm.options"
+  fi
   cp "$war" "$dir/apps/"
   # The master's Kubernetes client, a library beside its WAR (liberty/master/master-runtime.xml).
   if [ "$kind" = master ]; then

@@ -26,6 +26,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -71,6 +72,20 @@ class LocalClusterIT {
       assertThat(start).as(server).anyMatch(l -> l.contains("CWWKF0011I"));
       assertThat(start).as(server).noneMatch(l -> error.matcher(l).find());
     }
+  }
+
+  /** The workers' own JVM options (C1 only) come after the shared ones; the master's do not. */
+  @Test
+  void theWorkersRunWithTheirOwnJvmOptionsAfterTheSharedOnes() throws Exception {
+    String shared = Files.readString(Clusters.ROOT.resolve("liberty/jvm.options"));
+    String own = Files.readString(Clusters.ROOT.resolve("liberty/worker/jvm.options"));
+    assertThat(own).contains("-XX:TieredStopAtLevel=1");
+    for (String worker : List.of("worker-1", "worker-2")) {
+      Path options = cluster.log(worker).getParent().resolveSibling("jvm.options");
+      assertThat(Files.readString(options)).as(worker).startsWith(shared).contains(own);
+    }
+    Path master = cluster.log("master").getParent().resolveSibling("jvm.options");
+    assertThat(Files.readString(master)).doesNotContain(own);
   }
 
   @Test
