@@ -109,16 +109,9 @@ final class NativeSpawn {
     private final MethodHandle spawnp =
         call("posix_spawnp", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
     private final MethodHandle strerror = call("strerror", ADDRESS, JAVA_INT);
-    private final MethodHandle waitpid =
-        call(
-            "waitpid",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
-            Linker.Option.captureCallState("errno"));
-    private final MethodHandle kill =
-        call(
-            "kill",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
-            Linker.Option.captureCallState("errno"));
+    // These two take a CALL_STATE segment first, where errno is left.
+    private final MethodHandle waitpid = callKeepingErrno("waitpid", JAVA_INT, ADDRESS, JAVA_INT);
+    private final MethodHandle kill = callKeepingErrno("kill", JAVA_INT, JAVA_INT);
 
     /**
      * Waits for each started process and reaps it, as the JDK's own "process reaper" threads do: a
@@ -134,6 +127,11 @@ final class NativeSpawn {
 
     private static MethodHandle call(String name, MemoryLayout result, MemoryLayout... args) {
       return call(name, FunctionDescriptor.of(result, args));
+    }
+
+    private static MethodHandle callKeepingErrno(String name, MemoryLayout... args) {
+      return call(
+          name, FunctionDescriptor.of(JAVA_INT, args), Linker.Option.captureCallState("errno"));
     }
 
     private static MethodHandle call(
