@@ -54,10 +54,14 @@ public record StoreSettings(String url, String user, String password, Path dataD
     // writes: hundreds of MB. Not 0: with 0 a reader still walking an older version found its chunk
     // reused ("MVStoreException: Chunk N not found", H2 issue #4383) and failed a commit in CI. Not
     // COMPRESS=TRUE: a settled file 2-5 times smaller, but LZF took a sixth of the master's CPU
-    // (JFR).
+    // (JFR). CACHE_SIZE=8192 (KiB): H2's page cache, by default 64 MiB per GiB of heap, held the
+    // pages of recently finished jobs with their whole output (up to 2 x OUTPUT_CAP_BYTES a job):
+    // 70 MiB of a 512 MiB master in MemoryBoundsIT's flood, on top of the bounded logs and watcher
+    // queues. A job's row is read back rarely (a GET, a watcher of an ended job) and the file is
+    // in the OS's page cache anyway.
     return "jdbc:h2:file:"
         + dataDir.toAbsolutePath().resolve("distexec")
-        + ";MODE=PostgreSQL;WRITE_DELAY=0;RETENTION_TIME=1000";
+        + ";MODE=PostgreSQL;WRITE_DELAY=0;RETENTION_TIME=1000;CACHE_SIZE=8192";
   }
 
   /** Whether several masters can share the store: PostgreSQL (H2's file is one process's). */

@@ -8,6 +8,9 @@ import io.distexec.master.jobs.JobStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +54,25 @@ class StoresTest {
     try (JobStore store = Stores.open(new StoreSettings("", "", "", data, 2), Clock.systemUTC())) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data)))
           .isEqualTo("rwx------");
+    }
+  }
+
+  /**
+   * H2's page cache grows with the heap (64 MiB per GiB) and holds finished jobs' rows with their
+   * output; the embedded store sets it small (MemoryBoundsIT measures what that keeps).
+   */
+  @Test
+  void theEmbeddedStoresPageCacheIsSmallWhateverTheHeap(@TempDir Path dir) throws Exception {
+    StoreSettings settings = new StoreSettings("", "", "", dir.resolve("data"), 2);
+    try (JobStore store = Stores.open(settings, Clock.systemUTC());
+        Connection c = DriverManager.getConnection(settings.jdbcUrl());
+        ResultSet r =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                        + " WHERE SETTING_NAME = 'CACHE_SIZE'")) {
+      assertThat(r.next()).isTrue();
+      assertThat(r.getString(1)).isEqualTo("8192");
     }
   }
 }
