@@ -116,6 +116,15 @@ public final class Bench implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  static {
+    // The JDK's HTTP client keeps an idle connection 1,200 s, Liberty 30 s (persistTimeout): a
+    // connection idle through the gRPC run was closed by the master as the REST run reused it
+    // ("header parser received no bytes"). Read once, when the client's classes load.
+    if (System.getProperty("jdk.httpclient.keepalive.timeout") == null) {
+      System.setProperty("jdk.httpclient.keepalive.timeout", "20");
+    }
+  }
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Bench()).execute(args));
   }
