@@ -40,7 +40,7 @@
 #   PLUGINS_DIR            workers' executor plugins (default: DISTEXEC_HOME/plugins, holding the
 #                          `script` executor built by this project)
 #   STORE_URL              the master's job store: a JDBC URL (jdbc:postgresql://...) or `memory`;
-#                          default: an embedded H2 database in DISTEXEC_HOME/data, kept across `down`/`up`
+#                          default: an embedded SQLite database in DISTEXEC_HOME/data, kept across `down`/`up`
 #   STORE_USER, STORE_PASSWORD   database login for STORE_URL
 #   JVM_ARGS               extra JVM options for every server (e.g. -Xlog:gc:file=/tmp/gc-%p.log)
 #   Any master/worker setting (MAX_CONCURRENT_JOBS, HEARTBEAT_TIMEOUT_SECONDS, LOAD_BALANCER,

@@ -148,8 +148,8 @@ public class MasterBeans {
   }
 
   /**
-   * Where jobs are kept: STORE_URL (a JDBC URL, or {@code memory}); by default an H2 database file
-   * under DATA_DIR. STORE_USER and STORE_PASSWORD log in; the password is never logged.
+   * Where jobs are kept: STORE_URL (a JDBC URL, or {@code memory}); by default a SQLite database
+   * file under DATA_DIR. STORE_USER and STORE_PASSWORD log in; the password is never logged.
    */
   @Produces
   @Singleton
@@ -254,7 +254,7 @@ public class MasterBeans {
     announcements.ifPresent(JobAnnouncements::close);
   }
 
-  /** The embedded H2 file's compaction, run by the master; empty for PostgreSQL and memory. */
+  /** An H2 file's compaction (STORE_URL=jdbc:h2:file:...), run by the master; empty otherwise. */
   @Produces
   @Singleton
   Optional<EmbeddedCompaction> compaction(OpenedStore opened) {

@@ -7,11 +7,8 @@ import io.distexec.master.access.AuditRecord;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
 
 /**
  * The audit trail in the job store's database (tables {@code audit_log} and {@code audit_head},
@@ -21,10 +18,10 @@ import javax.sql.DataSource;
  */
 public final class JdbcAuditLog implements AuditLog {
 
-  private final DataSource dataSource;
+  private final Database db;
 
-  public JdbcAuditLog(DataSource dataSource) {
-    this.dataSource = dataSource;
+  JdbcAuditLog(Database db) {
+    this.db = db;
   }
 
   /** An entry to append, and when it happened. */
@@ -41,13 +38,13 @@ public final class JdbcAuditLog implements AuditLog {
 
   /** Chains the entries after the head, in their order, in one transaction: all or none. */
   private List<GroupCommit.Outcome<AuditEntry>> appendAll(List<Appended> appended) {
-    return Transactions.run(
-        dataSource,
+    return db.write(
         c -> {
           long seq;
           String hash;
           try (PreparedStatement s =
-              c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")) {
+              c.prepareStatement(
+                  "SELECT seq, hash FROM audit_head WHERE id = 1" + db.dialect().lockRows())) {
             ResultSet rs = s.executeQuery();
             rs.next();
             seq = rs.getLong(1);
@@ -62,7 +59,7 @@ public final class JdbcAuditLog implements AuditLog {
               AuditRecord record = a.record();
               AuditEntry entry = AuditChain.next(seq, hash, a.at(), record);
               s.setLong(1, entry.seq());
-              s.setObject(2, entry.at().atOffset(ZoneOffset.UTC));
+              db.dialect().setTime(s, 2, entry.at());
               s.setString(3, record.actor());
               s.setString(4, record.action());
               s.setString(5, record.target());
@@ -88,8 +85,7 @@ public final class JdbcAuditLog implements AuditLog {
 
   @Override
   public List<AuditEntry> list(long afterSeq, int limit) {
-    return Transactions.run(
-        dataSource,
+    return db.read(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
@@ -103,7 +99,7 @@ public final class JdbcAuditLog implements AuditLog {
               entries.add(
                   new AuditEntry(
                       rs.getLong("seq"),
-                      rs.getObject("at", OffsetDateTime.class).toInstant(),
+                      db.dialect().time(rs, "at"),
                       new AuditRecord(
                           rs.getString("actor"),
                           rs.getString("action"),

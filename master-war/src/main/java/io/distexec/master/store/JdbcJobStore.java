@@ -22,8 +22,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,14 +34,14 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
 
 /**
- * Jobs in a SQL database: PostgreSQL, or H2 embedded in the master for one machine. Every method is
- * one transaction; {@link #update} locks the job's row ({@code SELECT ... FOR UPDATE}), so changes
- * to one job are serialized across threads and across masters sharing the database, and a change of
- * state and its history row commit together. Submits and changes that arrive while another commits
- * share the next transaction ({@link GroupCommit}); each caller is answered after its own commit.
+ * Jobs in a SQL database: PostgreSQL, or SQLite (or H2) embedded in the master for one machine.
+ * Every method is one transaction; {@link #update} locks the job's row ({@code SELECT ... FOR
+ * UPDATE}; on SQLite, whose writes take turns, the turn is the lock), so changes to one job are
+ * serialized across threads and across masters sharing the database, and a change of state and its
+ * history row commit together. Submits and changes that arrive while another commits share the next
+ * transaction ({@link GroupCommit}); each caller is answered after its own commit.
  */
 public final class JdbcJobStore implements JobStore {
 
@@ -70,7 +68,7 @@ public final class JdbcJobStore implements JobStore {
   /** The channel on which a shared (PostgreSQL) store announces new jobs and changes of state. */
   public static final String CHANNEL = "distexec_jobs";
 
-  private final DataSource dataSource;
+  private final Database db;
   private final Clock clock;
   private final AutoCloseable onClose;
   private final Sharing sharing;
@@ -87,20 +85,12 @@ public final class JdbcJobStore implements JobStore {
   }
 
   /**
-   * @param dataSource connections with auto-commit off
+   * @param db the database, its connections with auto-commit off
    * @param onClose releases the data source (closes the pool)
    */
-  public JdbcJobStore(DataSource dataSource, Clock clock, AutoCloseable onClose) {
-    this(dataSource, clock, onClose, Sharing.ALONE, null);
-  }
-
-  public JdbcJobStore(
-      DataSource dataSource,
-      Clock clock,
-      AutoCloseable onClose,
-      Sharing sharing,
-      LongSupplier term) {
-    this.dataSource = dataSource;
+  JdbcJobStore(
+      Database db, Clock clock, AutoCloseable onClose, Sharing sharing, LongSupplier term) {
+    this.db = db;
     this.clock = clock;
     this.onClose = onClose;
     this.sharing = sharing;
@@ -113,7 +103,7 @@ public final class JdbcJobStore implements JobStore {
    */
   @Override
   public JobStore fencedBy(LongSupplier term) {
-    return new JdbcJobStore(dataSource, clock, onClose, sharing, term);
+    return new JdbcJobStore(db, clock, onClose, sharing, term);
   }
 
   /** Refuses the transaction's writes when a newer leadership term exists (shared stores only). */
@@ -148,34 +138,14 @@ public final class JdbcJobStore implements JobStore {
     }
   }
 
-  @FunctionalInterface
-  private interface Work<T> {
-    T run(Connection c) throws SQLException, IdempotencyConflictException;
+  /** Work that changes rows and cannot raise an idempotency conflict. */
+  private <T> T write(Database.Work<T, RuntimeException> work) {
+    return db.write(work);
   }
 
-  private <T> T transaction(Work<T> work) throws IdempotencyConflictException {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | IdempotencyConflictException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new StoreException(e);
-    }
-  }
-
-  /** For work that cannot raise an idempotency conflict. */
-  private <T> T tx(Work<T> work) {
-    try {
-      return transaction(work);
-    } catch (IdempotencyConflictException e) {
-      throw new IllegalStateException(e);
-    }
+  /** Work that only reads. */
+  private <T> T read(Database.Work<T, RuntimeException> work) {
+    return db.read(work);
   }
 
   /**
@@ -206,12 +176,12 @@ public final class JdbcJobStore implements JobStore {
   @Override
   public List<Job> insertAll(List<NewJob> jobs) throws IdempotencyConflictException {
     try {
-      return transaction(c -> insertEach(c, jobs));
+      return db.write(c -> insertEach(c, jobs));
     } catch (StoreException e) {
       if (UNIQUE_VIOLATION.equals(e.sqlState()) && jobs.stream().anyMatch(j -> j.key() != null)) {
         // Another submit with one of the keys committed between our look-up and our insert: the
         // second try finds it.
-        return transaction(c -> insertEach(c, jobs));
+        return db.write(c -> insertEach(c, jobs));
       }
       throw e;
     }
@@ -253,7 +223,7 @@ public final class JdbcJobStore implements JobStore {
     }
   }
 
-  private static void insertRow(Connection c, Job job, IdempotencyKey key) throws SQLException {
+  private void insertRow(Connection c, Job job, IdempotencyKey key) throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement(
             "INSERT INTO jobs (id, status, spec_json, max_attempts,"
@@ -300,7 +270,7 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public Optional<Job> find(String id) {
-    return tx(
+    return read(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ?")) {
@@ -339,7 +309,7 @@ public final class JdbcJobStore implements JobStore {
 
   /** The changes in one fenced transaction, in their order. */
   private List<GroupCommit.Outcome<Optional<Job>>> updateAll(List<Change> changes) {
-    return tx(
+    return write(
         c -> {
           checkFence(c);
           List<GroupCommit.Outcome<Optional<Job>>> outcomes = new ArrayList<>(changes.size());
@@ -359,7 +329,8 @@ public final class JdbcJobStore implements JobStore {
     String id = change.id();
     Job current;
     try (PreparedStatement s =
-        c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ? FOR UPDATE")) {
+        c.prepareStatement(
+            "SELECT " + COLUMNS + " FROM jobs WHERE id = ?" + db.dialect().lockRows())) {
       s.setString(1, id);
       ResultSet rs = s.executeQuery();
       if (!rs.next()) {
@@ -424,8 +395,7 @@ public final class JdbcJobStore implements JobStore {
     }
   }
 
-  private static void addTransition(Connection c, String jobId, int n, Transition t)
-      throws SQLException {
+  private void addTransition(Connection c, String jobId, int n, Transition t) throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement(
             "INSERT INTO job_transitions"
@@ -444,7 +414,7 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public List<Transition> history(String id) {
-    return tx(
+    return read(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
@@ -506,7 +476,7 @@ public final class JdbcJobStore implements JobStore {
     }
     sql.append(" ORDER BY seq DESC LIMIT ?");
     params.add(query.limit() + 1);
-    return tx(
+    return read(
         c -> {
           try (PreparedStatement s = c.prepareStatement(sql.toString())) {
             for (int i = 0; i < params.size(); i++) {
@@ -533,14 +503,15 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public boolean failUnreadable(String id, String reason) {
-    return tx(
+    return write(
         c -> {
           checkFence(c);
           int attempt;
           String worker;
           try (PreparedStatement s =
               c.prepareStatement(
-                  "SELECT status, worker_id, attempt FROM jobs WHERE id = ? FOR UPDATE")) {
+                  "SELECT status, worker_id, attempt FROM jobs WHERE id = ?"
+                      + db.dialect().lockRows())) {
             s.setString(1, id);
             ResultSet rs = s.executeQuery();
             if (!rs.next() || JobStatus.valueOf(rs.getString(1)).isTerminal()) {
@@ -574,7 +545,7 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public void forEachUnfinished(Consumer<UnfinishedJob> action) {
-    tx(
+    read(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
@@ -598,14 +569,14 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public List<String> deleteFinishedBefore(Instant cutoff) {
-    return tx(
+    return write(
         c -> {
           List<String> ids = new ArrayList<>();
           try (PreparedStatement s =
               c.prepareStatement(
                   "SELECT id FROM jobs WHERE finished_at < ? AND status IN "
                       + TERMINAL
-                      + " FOR UPDATE")) {
+                      + db.dialect().lockRows())) {
             s.setObject(1, time(cutoff));
             ResultSet rs = s.executeQuery();
             while (rs.next()) {
@@ -632,7 +603,7 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public long countUnfinished() {
-    return tx(
+    return read(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement("SELECT COUNT(*) FROM jobs WHERE status NOT IN " + TERMINAL)) {
@@ -645,7 +616,7 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public void check() {
-    tx(
+    read(
         c -> {
           try (PreparedStatement s = c.prepareStatement("SELECT 1")) {
             s.executeQuery().next();
@@ -663,12 +634,12 @@ public final class JdbcJobStore implements JobStore {
     }
   }
 
-  private static Job read(ResultSet rs) throws SQLException {
+  private Job read(ResultSet rs) throws SQLException {
     return read(rs, true);
   }
 
   /** A job from its row; without its output when the query did not select it. */
-  private static Job read(ResultSet rs, boolean withOutput) throws SQLException {
+  private Job read(ResultSet rs, boolean withOutput) throws SQLException {
     JobSpec spec;
     try {
       spec = SpecFormat.read(rs.getString("spec_json"));
@@ -707,13 +678,13 @@ public final class JdbcJobStore implements JobStore {
         rs.getString("owner"));
   }
 
-  private static OffsetDateTime time(Instant instant) {
-    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  /** A time as the database's driver takes it. */
+  private Object time(Instant instant) {
+    return db.dialect().timeValue(instant);
   }
 
-  private static Instant instant(ResultSet rs, String column) throws SQLException {
-    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-    return t == null ? null : t.toInstant();
+  private Instant instant(ResultSet rs, String column) throws SQLException {
+    return db.dialect().time(rs, column);
   }
 
   private static OptionalInt optionalInt(ResultSet rs, String column) throws SQLException {

@@ -9,11 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
 
 /**
  * The lease in the shared database. Expiry is judged by the database's clock, read in the same
@@ -21,15 +18,15 @@ import javax.sql.DataSource;
  */
 public final class JdbcLeaseStore implements LeaseStore {
 
-  private final DataSource dataSource;
+  private final Database db;
   private final boolean postgres;
 
   /**
    * @param postgres PostgreSQL: the clock is read with {@code clock_timestamp()} (the time now, not
    *     the transaction's start), and a claim waits at most {@link #LOCK_WAIT} for the lease row
    */
-  public JdbcLeaseStore(DataSource dataSource, boolean postgres) {
-    this.dataSource = dataSource;
+  JdbcLeaseStore(Database db, boolean postgres) {
+    this.db = db;
     this.postgres = postgres;
   }
 
@@ -41,13 +38,12 @@ public final class JdbcLeaseStore implements LeaseStore {
   static final String LOCK_WAIT = "1s";
 
   private String now() {
-    return postgres ? "clock_timestamp()" : "CURRENT_TIMESTAMP";
+    return postgres || db.dialect() == Dialect.SQLITE ? db.dialect().now() : "CURRENT_TIMESTAMP";
   }
 
   @Override
   public Lease claim(String name, String incarnation, String clusterAddress, Duration duration) {
-    return Transactions.run(
-        dataSource,
+    return db.write(
         c -> {
           Lease read = read(c);
           return switch (LeaseRules.decide(read, name, incarnation)) {
@@ -108,7 +104,8 @@ public final class JdbcLeaseStore implements LeaseStore {
         c.prepareStatement(
             "SELECT holder, incarnation, term, cluster_address, since, expires_at, "
                 + now()
-                + " FROM leader_lease WHERE id = 1 FOR UPDATE")) {
+                + " FROM leader_lease WHERE id = 1"
+                + db.dialect().lockRows())) {
       ResultSet rs = s.executeQuery();
       if (!rs.next()) {
         throw new SQLException("the leader_lease row is missing (schema V7)");
@@ -126,8 +123,7 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public void release(String name, String incarnation) {
-    Transactions.run(
-        dataSource,
+    db.write(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
@@ -144,8 +140,7 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   /** The fence's term: the store refuses the writes of every older term. */
   public long fence() {
-    return Transactions.run(
-        dataSource,
+    return db.read(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement("SELECT term FROM leader_fence WHERE id = 1")) {
@@ -160,8 +155,7 @@ public final class JdbcLeaseStore implements LeaseStore {
    * Waits for the writes of older terms under way, and makes every later one fail.
    */
   public void raiseFence(long term) {
-    Transactions.run(
-        dataSource,
+    db.write(
         c -> {
           waitForLocksAtMostLockWait(c);
           try (PreparedStatement s =
@@ -176,8 +170,7 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public void checkIn(Member me) {
-    Transactions.run(
-        dataSource,
+    db.write(
         c -> {
           int updated;
           try (PreparedStatement s =
@@ -210,8 +203,7 @@ public final class JdbcLeaseStore implements LeaseStore {
 
   @Override
   public List<Member> members(Instant since) {
-    return Transactions.run(
-        dataSource,
+    return db.read(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
@@ -234,12 +226,11 @@ public final class JdbcLeaseStore implements LeaseStore {
         });
   }
 
-  private static OffsetDateTime time(Instant instant) {
-    return instant.atOffset(ZoneOffset.UTC);
+  private Object time(Instant instant) {
+    return db.dialect().timeValue(instant);
   }
 
-  private static Instant instant(ResultSet rs, int column) throws SQLException {
-    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-    return t == null ? null : t.toInstant();
+  private Instant instant(ResultSet rs, int column) throws SQLException {
+    return db.dialect().time(rs, column);
   }
 }

@@ -6,13 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
 
 /** API tokens in the job store's database (table {@code api_tokens}, V5; expiry V6). */
 public final class JdbcTokenStore implements io.distexec.master.access.TokenStore {
@@ -20,16 +17,15 @@ public final class JdbcTokenStore implements io.distexec.master.access.TokenStor
   private static final String COLUMNS =
       "name, token_hash, roles, created_at, created_by, revoked_at, expires_at";
 
-  private final DataSource dataSource;
+  private final Database db;
 
-  public JdbcTokenStore(DataSource dataSource) {
-    this.dataSource = dataSource;
+  JdbcTokenStore(Database db) {
+    this.db = db;
   }
 
   @Override
   public void insert(ApiToken token) {
-    Transactions.run(
-        dataSource,
+    db.write(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
@@ -39,10 +35,10 @@ public final class JdbcTokenStore implements io.distexec.master.access.TokenStor
             s.setString(
                 3,
                 token.roles().stream().map(Role::label).sorted().collect(Collectors.joining(",")));
-            s.setObject(4, token.createdAt().atOffset(ZoneOffset.UTC));
+            db.dialect().setTime(s, 4, token.createdAt());
             s.setString(5, token.createdBy());
-            s.setObject(6, utc(token.revokedAt()));
-            s.setObject(7, utc(token.expiresAt()));
+            db.dialect().setTime(s, 6, token.revokedAt());
+            db.dialect().setTime(s, 7, token.expiresAt());
             return s.executeUpdate();
           }
         });
@@ -50,8 +46,7 @@ public final class JdbcTokenStore implements io.distexec.master.access.TokenStor
 
   @Override
   public Optional<ApiToken> findByHash(String hash) {
-    return Transactions.run(
-        dataSource,
+    return db.read(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement("SELECT " + COLUMNS + " FROM api_tokens WHERE token_hash = ?")) {
@@ -64,8 +59,7 @@ public final class JdbcTokenStore implements io.distexec.master.access.TokenStor
 
   @Override
   public List<ApiToken> list() {
-    return Transactions.run(
-        dataSource,
+    return db.read(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
@@ -82,34 +76,28 @@ public final class JdbcTokenStore implements io.distexec.master.access.TokenStor
 
   @Override
   public int revoke(String name, Instant at) {
-    return Transactions.run(
-        dataSource,
+    return db.write(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
                   "UPDATE api_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL")) {
-            s.setObject(1, at.atOffset(ZoneOffset.UTC));
+            db.dialect().setTime(s, 1, at);
             s.setString(2, name);
             return s.executeUpdate();
           }
         });
   }
 
-  private static OffsetDateTime utc(Instant at) {
-    return at == null ? null : at.atOffset(ZoneOffset.UTC);
+  private Instant instant(ResultSet rs, String column) throws SQLException {
+    return db.dialect().time(rs, column);
   }
 
-  private static Instant instant(ResultSet rs, String column) throws SQLException {
-    OffsetDateTime at = rs.getObject(column, OffsetDateTime.class);
-    return at == null ? null : at.toInstant();
-  }
-
-  private static ApiToken read(ResultSet rs) throws SQLException {
+  private ApiToken read(ResultSet rs) throws SQLException {
     return new ApiToken(
         rs.getString("name"),
         rs.getString("token_hash"),
         Role.parseAll(rs.getString("roles")),
-        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+        instant(rs, "created_at"),
         rs.getString("created_by"),
         instant(rs, "revoked_at"),
         ApiToken.FROM_API,

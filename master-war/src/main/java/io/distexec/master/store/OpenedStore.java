@@ -11,9 +11,9 @@ import java.util.Optional;
  * The store as opened at start, before anything wraps it: the jobs, the API tokens, the audit trail
  * and the leader's lease, in one database. Closing it closes the connections.
  *
- * @param shared whether several masters can share it (PostgreSQL; not H2 embedded nor memory)
- * @param compaction the embedded H2 file's, for the master to run every {@link
- *     EmbeddedCompaction#INTERVAL}; empty for other stores
+ * @param shared whether several masters can share it (PostgreSQL; not an embedded store nor memory)
+ * @param compaction an H2 file's (an explicit {@code STORE_URL=jdbc:h2:file:...}), for the master
+ *     to run every {@link EmbeddedCompaction#INTERVAL}; empty for other stores
  */
 public record OpenedStore(
     JobStore store,

@@ -7,8 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
@@ -56,33 +54,52 @@ public final class SchemaMigrations {
           Migration.sql("V8__command_line.sql"),
           new Migration(9, "V9__fill_command_line (Java)", new CommandLineMigration()));
 
+  /**
+   * SQLite's steps (the embedded store): a new store starts at version 9 with the whole schema in
+   * one script; later versions add a script here as they add one above.
+   */
+  static final List<Migration> SQLITE_MIGRATIONS = List.of(Migration.sql("V9__schema.sql"));
+
   private static final String UNIQUE_VIOLATION = "23505";
 
   private SchemaMigrations() {}
 
   /** Applies the scripts this database lacks; returns how many. */
   public static int migrate(DataSource dataSource) throws SQLException {
-    return migrate(dataSource, Integer.MAX_VALUE);
+    return migrate(dataSource, Dialect.POSTGRESQL, Integer.MAX_VALUE);
+  }
+
+  /** Applies the scripts this database, of this dialect, lacks; returns how many. */
+  static int migrate(DataSource dataSource, Dialect dialect) throws SQLException {
+    return migrate(dataSource, dialect, Integer.MAX_VALUE);
   }
 
   /**
    * Applies the steps up to {@code lastVersion} that this database lacks (tests: an older schema).
    */
   static int migrate(DataSource dataSource, int lastVersion) throws SQLException {
-    createVersionTable(dataSource);
+    return migrate(dataSource, Dialect.POSTGRESQL, lastVersion);
+  }
+
+  private static int migrate(DataSource dataSource, Dialect dialect, int lastVersion)
+      throws SQLException {
+    createVersionTable(dataSource, dialect);
     int applied = 0;
-    for (Migration migration : MIGRATIONS) {
-      if (migration.version() <= lastVersion && apply(dataSource, migration)) {
+    for (Migration migration : dialect == Dialect.SQLITE ? SQLITE_MIGRATIONS : MIGRATIONS) {
+      if (migration.version() <= lastVersion && apply(dataSource, dialect, migration)) {
         applied++;
       }
     }
     return applied;
   }
 
-  private static void createVersionTable(DataSource dataSource) throws SQLException {
+  private static void createVersionTable(DataSource dataSource, Dialect dialect)
+      throws SQLException {
     String ddl =
         "CREATE TABLE IF NOT EXISTS distexec_schema (version INT PRIMARY KEY, script VARCHAR(200) NOT NULL,"
-            + " applied_at TIMESTAMP(6) WITH TIME ZONE NOT NULL)";
+            + " applied_at "
+            + (dialect == Dialect.SQLITE ? "INTEGER" : "TIMESTAMP(6) WITH TIME ZONE")
+            + " NOT NULL)";
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
       s.execute(ddl);
@@ -96,7 +113,8 @@ public final class SchemaMigrations {
     }
   }
 
-  private static boolean apply(DataSource dataSource, Migration migration) throws SQLException {
+  private static boolean apply(DataSource dataSource, Dialect dialect, Migration migration)
+      throws SQLException {
     int version = migration.version();
     String script = migration.name();
     try (Connection c = dataSource.getConnection()) {
@@ -114,13 +132,13 @@ public final class SchemaMigrations {
               "INSERT INTO distexec_schema (version, script, applied_at) VALUES (?, ?, ?)")) {
         claim.setInt(1, version);
         claim.setString(2, script);
-        claim.setObject(3, OffsetDateTime.now(ZoneOffset.UTC));
+        dialect.setTime(claim, 3, java.time.Instant.now());
         claim.executeUpdate();
         if (migration.java() != null) {
           migration.java().migrate(c);
         } else {
           try (Statement s = c.createStatement()) {
-            for (String sql : statements(read(script))) {
+            for (String sql : statements(read(dialect, script))) {
               s.execute(sql);
             }
           }
@@ -145,8 +163,9 @@ public final class SchemaMigrations {
     }
   }
 
-  private static String read(String script) {
-    try (InputStream in = SchemaMigrations.class.getResourceAsStream("/db/migration/" + script)) {
+  private static String read(Dialect dialect, String script) {
+    try (InputStream in =
+        SchemaMigrations.class.getResourceAsStream("/" + dialect.migrations() + script)) {
       if (in == null) {
         throw new IllegalStateException("migration " + script + " is missing from the application");
       }

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 /**
  * Where the master keeps its jobs.
  *
- * @param url {@code memory}, or a JDBC URL ({@code jdbc:postgresql://...}, {@code
- *     jdbc:h2:file:...}); empty for the embedded default under {@code dataDir}
+ * @param url {@code memory}, or a JDBC URL ({@code jdbc:postgresql://...}, {@code jdbc:sqlite:...},
+ *     {@code jdbc:h2:file:...}); empty for the embedded default, SQLite, under {@code dataDir}
  * @param user database user, or empty
  * @param password database password, or empty; never logged
  * @param dataDir folder of the embedded database
@@ -40,25 +40,31 @@ public record StoreSettings(String url, String user, String password, Path dataD
   }
 
   /**
-   * The JDBC URL to connect to: the configured one, or the embedded H2 file under the data folder.
+   * The JDBC URL to connect to: the configured one, or the embedded SQLite file under the data
+   * folder.
    */
   public String jdbcUrl() {
     if (url != null && !url.isBlank()) {
       return url;
     }
-    // WRITE_DELAY=0: each commit reaches the file before it returns, so a job acknowledged to a
-    // client survives kill -9 of the master (H2 would otherwise write up to 500 ms later). H2 does
-    // not fsync either way: the embedded store survives a killed process, not a power cut.
-    // RETENTION_TIME=1000: how long a chunk no longer used is kept before its space is reused
-    // (EmbeddedCompaction says why the file grew). H2's default, 45 s, held 45 s of a busy master's
-    // writes: hundreds of MB. Not 0: with 0 a reader still walking an older version found its chunk
-    // reused ("MVStoreException: Chunk N not found", H2 issue #4383) and failed a commit in CI. Not
-    // COMPRESS=TRUE: a settled file 2-5 times smaller, but LZF took a sixth of the master's CPU
-    // (JFR). CACHE_SIZE=8192 (KiB): H2's page cache, by default 64 MiB per GiB of heap, held the
-    // pages of recently finished jobs with their whole output (up to 2 x OUTPUT_CAP_BYTES a job):
-    // 70 MiB of a 512 MiB master in MemoryBoundsIT's flood, on top of the bounded logs and watcher
-    // queues. A job's row is read back rarely (a GET, a watcher of an ended job) and the file is
-    // in the OS's page cache anyway.
+    // SQLite in WAL mode (the connection's settings are in Stores): a million queued jobs took 623
+    // MiB against H2's 3,981 MiB, at 2.7 times the rate and a quarter of the CPU
+    // (bench/probes/StoreEngines.java). A data folder H2 wrote is copied into it at the first
+    // start (H2ToSqlite).
+    return "jdbc:sqlite:" + embeddedFile();
+  }
+
+  /** The embedded store's file. */
+  public Path embeddedFile() {
+    return dataDir.toAbsolutePath().resolve("distexec.db");
+  }
+
+  /**
+   * The URL of the H2 file an earlier release kept under the data folder. WRITE_DELAY=0: each
+   * commit reached the file before it returned. CACHE_SIZE=8192 (KiB): H2's page cache, by default
+   * 64 MiB per GiB of heap, held the pages of recently finished jobs with their whole output.
+   */
+  public String h2Url() {
     return "jdbc:h2:file:"
         + dataDir.toAbsolutePath().resolve("distexec")
         + ";MODE=PostgreSQL;WRITE_DELAY=0;RETENTION_TIME=1000;CACHE_SIZE=8192";

@@ -49,7 +49,9 @@ public final class Stores {
           Optional.empty());
     }
     String url = settings.jdbcUrl();
-    boolean embedded = url.startsWith("jdbc:h2:file:");
+    Dialect dialect = Dialect.of(url);
+    boolean h2File = url.startsWith("jdbc:h2:file:");
+    boolean embedded = h2File || dialect == Dialect.SQLITE;
     if (embedded) {
       try {
         Files.createDirectories(settings.dataDir());
@@ -59,6 +61,29 @@ public final class Stores {
             new SQLException("cannot create DATA_DIR " + settings.dataDir() + ": " + e, e));
       }
     }
+    DataDirLock lock = dialect == Dialect.SQLITE ? DataDirLock.take(settings.dataDir()) : null;
+    try {
+      return open(settings, clock, masterName, url, dialect, h2File, lock);
+    } catch (RuntimeException e) {
+      if (lock != null) {
+        try {
+          lock.close();
+        } catch (IOException closing) {
+          e.addSuppressed(closing);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static OpenedStore open(
+      StoreSettings settings,
+      Clock clock,
+      String masterName,
+      String url,
+      Dialect dialect,
+      boolean h2File,
+      DataDirLock lock) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("distexec-store");
     config.setJdbcUrl(url);
@@ -77,6 +102,17 @@ public final class Stores {
       config.addDataSourceProperty("options", "-c idle_in_transaction_session_timeout=5s");
     }
     config.setAutoCommit(false);
+    if (dialect == Dialect.SQLITE) {
+      // Read by sqlite-jdbc as the connection opens. WAL: readers see a snapshot beside the one
+      // writer. synchronous=NORMAL: a commit is in the WAL file before it returns (it survives
+      // kill -9 of the master; the OS writes it out later, so not a power cut, as with H2 before).
+      // busy_timeout: only the checkpoint can make a writer wait, as writes take turns in Java.
+      config.addDataSourceProperty("journal_mode", "WAL");
+      config.addDataSourceProperty("synchronous", "NORMAL");
+      config.addDataSourceProperty("busy_timeout", "10000");
+      config.addDataSourceProperty("foreign_keys", "true");
+      config.addDataSourceProperty("journal_size_limit", Long.toString(64L << 20));
+    }
     // A master that cannot reach its database at start fails fast with the reason instead of
     // hanging.
     config.setInitializationFailTimeout(30_000);
@@ -89,23 +125,38 @@ public final class Stores {
           new SQLException("cannot connect to " + redact(url) + ": " + rootMessage(e), e));
     }
     try {
-      int applied = SchemaMigrations.migrate(dataSource);
+      int applied = SchemaMigrations.migrate(dataSource, dialect);
+      if (dialect == Dialect.SQLITE && settings.url().isEmpty() && H2ToSqlite.needed(settings)) {
+        H2ToSqlite.copy(settings, dataSource);
+      }
       LOG.info(() -> "job store: " + redact(url) + " (" + applied + " migration(s) applied now)");
     } catch (SQLException e) {
       dataSource.close();
       throw new StoreException(e);
+    } catch (IOException e) {
+      dataSource.close();
+      throw new StoreException(
+          new SQLException("cannot rename the copied H2 store in " + settings.dataDir(), e));
     }
     // H2 embedded is one master's alone (its file is locked); PostgreSQL may have several.
     boolean shared = settings.shared();
+    Database db = new Database(dataSource, dialect);
+    AutoCloseable release =
+        lock == null
+            ? dataSource
+            : () -> {
+              try (lock) {
+                dataSource.close();
+              }
+            };
     return new OpenedStore(
-        new JdbcJobStore(
-            dataSource, clock, dataSource, new JdbcJobStore.Sharing(shared, masterName), null),
-        new JdbcTokenStore(dataSource),
-        new JdbcAuditLog(dataSource),
-        new JdbcLeaseStore(dataSource, shared),
+        new JdbcJobStore(db, clock, release, new JdbcJobStore.Sharing(shared, masterName), null),
+        new JdbcTokenStore(db),
+        new JdbcAuditLog(db),
+        new JdbcLeaseStore(db, shared),
         shared ? new JdbcWorkerBoard(dataSource) : WorkerBoard.NONE,
         shared,
-        embedded ? Optional.of(new EmbeddedCompaction(dataSource)) : Optional.empty());
+        h2File ? Optional.of(new EmbeddedCompaction(dataSource)) : Optional.empty());
   }
 
   /**

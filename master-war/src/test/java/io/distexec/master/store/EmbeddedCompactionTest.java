@@ -27,13 +27,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The embedded store as the master opens it, with its compaction running: two bursts of jobs run
- * through their whole lifecycle leave a file of at most {@value #BYTES_PER_JOB} bytes per job,
- * where without the compaction it grows by ~26 KB per job. At this size the file is mostly the
- * working space a busy master writes into (the pages of the last second, kept by H2's retention,
- * and those not yet moved); each job adds ~2 KB once the file has reached it, which the bench
- * measures at scale ({@code store_bytes_per_job}: 100,000 queued jobs, thousands run). Every job
- * stays intact.
+ * The H2 store as the master opens it (an explicit {@code STORE_URL=jdbc:h2:file:...}; the embedded
+ * store of earlier releases), with its compaction running: two bursts of jobs run through their
+ * whole lifecycle leave a file of at most {@value #BYTES_PER_JOB} bytes per job, where without the
+ * compaction it grows by ~26 KB per job. At this size the file is mostly the working space a busy
+ * master writes into (the pages of the last second, kept by H2's retention, and those not yet
+ * moved); each job adds ~2 KB once the file has reached it, which the bench measures at scale
+ * ({@code store_bytes_per_job}: 100,000 queued jobs, thousands run). Every job stays intact.
  */
 class EmbeddedCompactionTest {
 
@@ -46,7 +46,10 @@ class EmbeddedCompactionTest {
   void theCompactionGivesTheSpaceOfOldPagesBackWhileJobsComeAndGo() throws Exception {
     try (OpenedStore opened =
         Stores.openAll(
-            new StoreSettings("", "", "", dataDir, 10), Clock.systemUTC(), "master-it")) {
+            new StoreSettings(
+                new StoreSettings("", "", "", dataDir, 10).h2Url(), "", "", dataDir, 10),
+            Clock.systemUTC(),
+            "master-it")) {
       EmbeddedCompaction compaction = opened.compaction().orElseThrow();
       AtomicBoolean compacted = new AtomicBoolean();
       Callable<Boolean> pass =

@@ -3,18 +3,22 @@ package io.distexec.master.store;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The embedded default: an H2 file under DATA_DIR. */
+/** H2, the embedded store of earlier releases, still usable with an explicit STORE_URL. */
 class H2JobStoreTest extends JdbcJobStoreContract {
 
   @TempDir Path dataDir;
 
   @Override
   StoreSettings freshSettings() {
-    return new StoreSettings("", "", "", dataDir.resolve("fresh"), 4);
+    return h2(dataDir.resolve("fresh"));
   }
 
   @Override
   StoreSettings settings() {
-    return new StoreSettings("", "", "", dataDir, 4);
+    return h2(dataDir);
+  }
+
+  static StoreSettings h2(Path dataDir) {
+    return new StoreSettings(new StoreSettings("", "", "", dataDir, 4).h2Url(), "", "", dataDir, 4);
   }
 }

@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A data folder written by the release before the store kept specs in its own format opens after
- * the upgrade with its jobs intact. {@code store/v1/distexec.mv.db} was written by that release's
- * own code (commit c2cc439: {@code Stores.open} on an empty DATA_DIR, then {@code JobStore.insert}
- * and {@code update} of the four jobs asserted here).
+ * A data folder written by the release before the store kept specs in its own format (in H2, the
+ * embedded store then) opens after the upgrade with its jobs intact, copied into SQLite. {@code
+ * store/v1/distexec.mv.db} was written by that release's own code (commit c2cc439: {@code
+ * Stores.open} on an empty DATA_DIR, then {@code JobStore.insert} and {@code update} of the four
+ * jobs asserted here).
  */
 class OldDataFolderTest {
 
@@ -70,6 +71,15 @@ class OldDataFolderTest {
       assertThat(failed.spec().shell()).isTrue();
       assertThat(failed.exitCode()).hasValue(3);
 
+      assertThat(store.countUnfinished()).isEqualTo(2);
+    }
+    // Copied into the SQLite store once: the H2 file is kept under another name, and the next
+    // start opens the copy.
+    assertThat(dataDir.resolve("distexec.mv.db")).doesNotExist();
+    assertThat(dataDir.resolve("distexec.mv.db.copied")).exists();
+    try (JobStore store =
+        Stores.open(new StoreSettings("", "", "", dataDir, 2), Clock.systemUTC())) {
+      assertThat(store.find("job-failed").orElseThrow().exitCode()).hasValue(3);
       assertThat(store.countUnfinished()).isEqualTo(2);
     }
   }

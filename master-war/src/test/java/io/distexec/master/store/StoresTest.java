@@ -1,6 +1,7 @@
 package io.distexec.master.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.distexec.master.access.ApiToken;
 import io.distexec.master.access.Role;
@@ -59,11 +60,11 @@ class StoresTest {
 
   /**
    * H2's page cache grows with the heap (64 MiB per GiB) and holds finished jobs' rows with their
-   * output; the embedded store sets it small (MemoryBoundsIT measures what that keeps).
+   * output; an H2 store sets it small (MemoryBoundsIT measured what it kept).
    */
   @Test
-  void theEmbeddedStoresPageCacheIsSmallWhateverTheHeap(@TempDir Path dir) throws Exception {
-    StoreSettings settings = new StoreSettings("", "", "", dir.resolve("data"), 2);
+  void anH2StoresPageCacheIsSmallWhateverTheHeap(@TempDir Path dir) throws Exception {
+    StoreSettings settings = H2JobStoreTest.h2(dir.resolve("data"));
     try (JobStore store = Stores.open(settings, Clock.systemUTC());
         Connection c = DriverManager.getConnection(settings.jdbcUrl());
         ResultSet r =
@@ -73,6 +74,34 @@ class StoresTest {
                         + " WHERE SETTING_NAME = 'CACHE_SIZE'")) {
       assertThat(r.next()).isTrue();
       assertThat(r.getString(1)).isEqualTo("8192");
+    }
+  }
+
+  @Test
+  void theEmbeddedStoreIsSqliteWritingAheadInItsLog(@TempDir Path dir) throws Exception {
+    StoreSettings settings = new StoreSettings("", "", "", dir.resolve("data"), 2);
+    try (JobStore store = Stores.open(settings, Clock.systemUTC());
+        Connection c = DriverManager.getConnection(settings.jdbcUrl());
+        java.sql.Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("PRAGMA journal_mode")) {
+      assertThat(settings.jdbcUrl()).startsWith("jdbc:sqlite:");
+      assertThat(r.next()).isTrue();
+      assertThat(r.getString(1)).isEqualTo("wal");
+    }
+  }
+
+  @Test
+  void aSecondStoreOnOneDataFolderIsRefusedWithTheReason(@TempDir Path dir) {
+    StoreSettings settings = new StoreSettings("", "", "", dir.resolve("data"), 2);
+    try (JobStore first = Stores.open(settings, Clock.systemUTC())) {
+      assertThatThrownBy(() -> Stores.open(settings, Clock.systemUTC()))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("another master uses the embedded store in")
+          .hasMessageContaining("DATA_DIR");
+    }
+    // Closed, the folder is free again.
+    try (JobStore again = Stores.open(settings, Clock.systemUTC())) {
+      assertThat(again.countUnfinished()).isZero();
     }
   }
 }
