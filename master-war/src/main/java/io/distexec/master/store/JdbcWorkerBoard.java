@@ -7,7 +7,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,21 +14,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
 
 /** The worker board in the shared database: one row per worker, replaced in one transaction. */
 public final class JdbcWorkerBoard implements WorkerBoard {
 
-  private final DataSource dataSource;
+  private final Database db;
 
-  public JdbcWorkerBoard(DataSource dataSource) {
-    this.dataSource = dataSource;
+  JdbcWorkerBoard(Database db) {
+    this.db = db;
   }
 
   @Override
   public void publish(List<Entry> workers) {
-    Transactions.run(
-        dataSource,
+    db.write(
         c -> {
           try (PreparedStatement s = c.prepareStatement("DELETE FROM worker_board")) {
             s.executeUpdate();
@@ -57,8 +54,8 @@ public final class JdbcWorkerBoard implements WorkerBoard {
                   w.labels().entrySet().stream()
                       .map(l -> enc(l.getKey()) + "=" + enc(l.getValue()))
                       .collect(Collectors.joining("&")));
-              s.setObject(7, w.registeredAt().atOffset(ZoneOffset.UTC));
-              s.setObject(8, w.lastHeartbeatAt().atOffset(ZoneOffset.UTC));
+              db.dialect().setTime(s, 7, w.registeredAt());
+              db.dialect().setTime(s, 8, w.lastHeartbeatAt());
               s.setInt(9, w.reportedActiveTasks());
               s.setInt(10, e.inFlight());
               s.setBoolean(11, w.draining());
@@ -76,8 +73,7 @@ public final class JdbcWorkerBoard implements WorkerBoard {
 
   @Override
   public List<Entry> read() {
-    return Transactions.run(
-        dataSource,
+    return db.read(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
@@ -108,8 +104,8 @@ public final class JdbcWorkerBoard implements WorkerBoard {
                                   .map(JdbcWorkerBoard::dec)
                                   .collect(Collectors.toSet()),
                           labels,
-                          rs.getObject(7, java.time.OffsetDateTime.class).toInstant(),
-                          rs.getObject(8, java.time.OffsetDateTime.class).toInstant(),
+                          db.dialect().time(rs, 7),
+                          db.dialect().time(rs, 8),
                           rs.getInt(9),
                           rs.getBoolean(11),
                           rs.getBoolean(12),

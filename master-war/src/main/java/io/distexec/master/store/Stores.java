@@ -154,7 +154,7 @@ public final class Stores {
         new JdbcTokenStore(db),
         new JdbcAuditLog(db),
         new JdbcLeaseStore(db, shared),
-        shared ? new JdbcWorkerBoard(dataSource) : WorkerBoard.NONE,
+        shared ? new JdbcWorkerBoard(db) : WorkerBoard.NONE,
         shared,
         h2File ? Optional.of(new EmbeddedCompaction(dataSource)) : Optional.empty());
   }
