@@ -31,10 +31,6 @@ final class Database {
     return dialect;
   }
 
-  DataSource dataSource() {
-    return dataSource;
-  }
-
   /** Work that changes rows: on a one-writer database, after the writer before it has committed. */
   <T, X extends Exception> T write(Work<T, X> work) throws X {
     if (!dialect.oneWriter()) {

@@ -138,16 +138,6 @@ public final class JdbcJobStore implements JobStore {
     }
   }
 
-  /** Work that changes rows and cannot raise an idempotency conflict. */
-  private <T> T write(Database.Work<T, RuntimeException> work) {
-    return db.write(work);
-  }
-
-  /** Work that only reads. */
-  private <T> T read(Database.Work<T, RuntimeException> work) {
-    return db.read(work);
-  }
-
   /**
    * Submits (and changes of state) that arrive while one commits are stored together, up to this
    * many at once; the system property {@code distexec.store.maxGroup} (1: no sharing) is for
@@ -270,7 +260,7 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public Optional<Job> find(String id) {
-    return read(
+    return db.read(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ?")) {
@@ -309,7 +299,7 @@ public final class JdbcJobStore implements JobStore {
 
   /** The changes in one fenced transaction, in their order. */
   private List<GroupCommit.Outcome<Optional<Job>>> updateAll(List<Change> changes) {
-    return write(
+    return db.write(
         c -> {
           checkFence(c);
           List<GroupCommit.Outcome<Optional<Job>>> outcomes = new ArrayList<>(changes.size());
@@ -414,7 +404,7 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public List<Transition> history(String id) {
-    return read(
+    return db.read(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
@@ -476,7 +466,7 @@ public final class JdbcJobStore implements JobStore {
     }
     sql.append(" ORDER BY seq DESC LIMIT ?");
     params.add(query.limit() + 1);
-    return read(
+    return db.read(
         c -> {
           try (PreparedStatement s = c.prepareStatement(sql.toString())) {
             for (int i = 0; i < params.size(); i++) {
@@ -503,7 +493,7 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public boolean failUnreadable(String id, String reason) {
-    return write(
+    return db.write(
         c -> {
           checkFence(c);
           int attempt;
@@ -545,7 +535,7 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public void forEachUnfinished(Consumer<UnfinishedJob> action) {
-    read(
+    db.read(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement(
@@ -569,7 +559,7 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public List<String> deleteFinishedBefore(Instant cutoff) {
-    return write(
+    return db.write(
         c -> {
           List<String> ids = new ArrayList<>();
           try (PreparedStatement s =
@@ -603,7 +593,7 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public long countUnfinished() {
-    return read(
+    return db.read(
         c -> {
           try (PreparedStatement s =
               c.prepareStatement("SELECT COUNT(*) FROM jobs WHERE status NOT IN " + TERMINAL)) {
@@ -616,7 +606,7 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public void check() {
-    read(
+    db.read(
         c -> {
           try (PreparedStatement s = c.prepareStatement("SELECT 1")) {
             s.executeQuery().next();
