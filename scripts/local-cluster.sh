@@ -319,6 +319,37 @@ configure() {
     if [ -n "$java_home" ]; then
       echo "--enable-native-access=ALL-UNNAMED" >>"$WLP_USER_DIR/servers/$name/jvm.options"
     fi
+    class_archive "$name" "${java_home#JAVA_HOME=}"
+  fi
+}
+
+# class_archive NAME JAVA_HOME: a worker on Java 19+ keeps the classes it loads (the JDK's, Liberty's,
+# its WAR's: 12,000 of 12,850) in a class data sharing archive that the JVM writes when the server
+# stops (once: ~7 s and 75 MB) and maps at every later start: a worker is ready in ~5 s instead of
+# ~6.6 (issue 16). One archive for every worker of a build of the WAR on one JDK, in the user's cache
+# (the tests' clusters share it too); a JVM whose archive is unusable runs without and writes a new
+# one. Liberty's bootstrap agent must be off for the JVM to write it (start_server). The images get
+# the same from OpenJ9's shared class cache, which Liberty's configure.sh fills at build.
+class_archive() {
+  local name=$1 java_home=$2 version key dir=${XDG_CACHE_HOME:-$HOME/.cache}/distexec/cds
+  version=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$java_home/release" 2>/dev/null)
+  [ -n "$version" ] && [ "$version" -ge 19 ] || return 0
+  key=$(cat "$ROOT/worker-war/target/distexec-worker.war" "$java_home/release" | cksum | cut -d' ' -f1)
+  mkdir -p "$dir"
+  # The newest four archives stay (another checkout or JDK may use them); older ones go.
+  find "$dir" -name 'worker-*.jsa' -printf '%T@ %p\n' | sort -rn | tail -n +5 | cut -d' ' -f2- | xargs -r rm -f
+  printf '%s\n' "-XX:+AutoCreateSharedArchive" "-XX:SharedArchiveFile=$dir/worker-$key.jsa" \
+    >>"$WLP_USER_DIR/servers/$name/jvm.options"
+}
+
+# start_server NAME: `server start`. Workers start without Liberty's bootstrap agent: it only feeds
+# the HTTP and servlet metrics of a server whose HTTP serves probes, and with an agent the JVM
+# refuses to write a class archive (class_archive). The masters keep it for their API's metrics.
+start_server() {
+  if is_master "$1"; then
+    "$WLP/bin/server" start "$1"
+  else
+    WLP_SKIP_BOOTSTRAP_AGENT=1 "$WLP/bin/server" start "$1"
   fi
 }
 
@@ -343,7 +374,7 @@ start_and_wait() {
   log "starting $* in $HOME_DIR ..."
   local pids=()
   for name in "$@"; do
-    "$WLP/bin/server" start "$name" >"$HOME_DIR/$name.start.log" 2>&1 &
+    start_server "$name" >"$HOME_DIR/$name.start.log" 2>&1 &
     pids+=($!)
   done
   for i in "${!pids[@]}"; do

@@ -33,8 +33,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -86,6 +88,39 @@ class LocalClusterIT {
     }
     Path master = cluster.log("master").getParent().resolveSibling("jvm.options");
     assertThat(Files.readString(master)).doesNotContain(own);
+  }
+
+  /**
+   * A worker on Java 19+ starts from a class data sharing archive its JVM wrote when a worker of
+   * this build stopped (scripts/local-cluster.sh, class_archive): stopped and started again, the
+   * worker maps it, and runs without Liberty's bootstrap agent, with which its JVM would refuse to
+   * write one. The time it saves is the bench's (footprint part), not asserted here.
+   */
+  @Test
+  void aWorkerStartsFromTheClassArchiveItsJvmWroteWhenAWorkerStopped() throws Exception {
+    Path java = Path.of("/proc/" + cluster.pid("worker-2") + "/exe").toRealPath();
+    String release = Files.readString(java.getParent().resolveSibling("release"));
+    Matcher version = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(release);
+    assertThat(version.find()).as(release).isTrue();
+    Assumptions.assumeTrue(
+        Integer.parseInt(version.group(1)) >= 19,
+        "the workers run on " + java + ", before Java 19");
+    Path options = cluster.log("worker-2").getParent().resolveSibling("jvm.options");
+    Matcher file =
+        Pattern.compile("-XX:SharedArchiveFile=(\\S+)").matcher(Files.readString(options));
+    assertThat(file.find()).as(options.toString()).isTrue();
+    Path archive = Path.of(file.group(1));
+
+    cluster.stop("worker-2");
+    assertThat(archive).isNotEmptyFile();
+    cluster.restart("worker-2");
+
+    long pid = cluster.pid("worker-2");
+    assertThat(Files.readString(Path.of("/proc/" + pid + "/maps"))).contains(archive.toString());
+    assertThat(Files.readString(Path.of("/proc/" + pid + "/cmdline"))).doesNotContain("javaagent");
+    String id = rest.post("/api/v1/jobs", "{\"command\":\"true\"}").json().getString("id");
+    assertThat(rest.awaitEnd(id, Duration.ofSeconds(30)).getString("status"))
+        .isEqualTo("SUCCEEDED");
   }
 
   @Test

@@ -371,6 +371,11 @@ public final class LocalCluster implements AutoCloseable {
         new ProcessBuilder(root.resolve("target/liberty/wlp/bin/server").toString(), action, server)
             .redirectErrorStream(true);
     builder.environment().put("WLP_USER_DIR", home.resolve("usr").toString());
+    if (!server.startsWith("master")) {
+      // As scripts/local-cluster.sh starts workers (start_server): without Liberty's bootstrap
+      // agent, which keeps a JVM from writing the class archive the workers start from.
+      builder.environment().put("WLP_SKIP_BOOTSTRAP_AGENT", "1");
+    }
     return builder;
   }
 
