@@ -337,7 +337,7 @@ class_archive() {
   key=$(cat "$ROOT/worker-war/target/distexec-worker.war" "$java_home/release" | cksum | cut -d' ' -f1)
   mkdir -p "$dir"
   # The newest four archives stay (another checkout or JDK may use them); older ones go.
-  find "$dir" -name 'worker-*.jsa' -printf '%T@ %p\n' | sort -rn | tail -n +5 | cut -d' ' -f2- | xargs -r rm -f
+  find "$dir" -name 'worker-*.jsa' -printf '%T@ %p\n' | sort -rn | tail -n +5 | cut -d' ' -f2- | xargs -r -d '\n' rm -f
   printf '%s\n' "-XX:+AutoCreateSharedArchive" "-XX:SharedArchiveFile=$dir/worker-$key.jsa" \
     >>"$WLP_USER_DIR/servers/$name/jvm.options"
 }
