@@ -332,7 +332,7 @@ configure() {
 # the same from OpenJ9's shared class cache, which Liberty's configure.sh fills at build.
 class_archive() {
   local name=$1 java_home=$2 version key dir=${XDG_CACHE_HOME:-$HOME/.cache}/distexec/cds
-  version=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$java_home/release" 2>/dev/null)
+  version=$(java_version "$java_home")
   [ -n "$version" ] && [ "$version" -ge 19 ] || return 0
   key=$(cat "$ROOT/worker-war/target/distexec-worker.war" "$java_home/release" | cksum | cut -d' ' -f1)
   mkdir -p "$dir"
@@ -353,6 +353,9 @@ start_server() {
   fi
 }
 
+# java_version JAVA_HOME: the JDK's feature version (17, 25, ...) from its release file, or nothing.
+java_version() { sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null; }
+
 # worker_java_home: JAVA_HOME=... for the workers' server.env: WORKER_JAVA_HOME, else the newest
 # Java 22+ under /usr/lib/jvm (its FFM API lets a worker start tasks with posix_spawn, a third of
 # ProcessBuilder's cost per process), else nothing (Liberty's default java).
@@ -360,7 +363,7 @@ worker_java_home() {
   local home=${WORKER_JAVA_HOME:-} best=0 dir version
   if [ -z "$home" ]; then
     for dir in /usr/lib/jvm/*/; do
-      version=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$dir/release" 2>/dev/null)
+      version=$(java_version "$dir")
       if [ -n "$version" ] && [ "$version" -ge 22 ] && [ "$version" -gt "$best" ] && [ -x "$dir/bin/java" ]; then
         best=$version home=${dir%/}
       fi
